@@ -1,0 +1,81 @@
+"""Shared fixtures: named users, a sample article with positions, and a real Celery worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tracker.extraction.models import Actor, Position, Proposal
+from tracker.ingestion.models import Article
+
+
+@pytest.fixture
+def alice(db):
+    """An analyst: an ordinary logged-in user."""
+    return get_user_model().objects.create_user("alice", password="correct horse battery")
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser("root", "root@example.org", "correct horse battery")
+
+
+@pytest.fixture
+def analyst_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def make_article(**fields) -> Article:
+    defaults = {
+        "title": "Sample",
+        "text": "Sample text.",
+        "language": "en",
+        "published": dt.date(2025, 8, 20),
+        "state": Article.State.EXTRACTED,
+    }
+    defaults.update(fields)
+    return Article.objects.create(**defaults)
+
+
+def make_position(article: Article, actor: str, proposal: str, stance: str, evidence: str, **fields) -> Position:
+    start = article.text.find(evidence)
+    actor_obj = Actor.objects.get(name=actor)
+    defaults = {
+        "article": article,
+        "actor": actor_obj,
+        "proposal": Proposal.objects.get(kind=proposal),
+        "stance": stance,
+        "evidence": evidence,
+        "start": max(start, 0),
+        "end": max(start, 0) + len(evidence),
+        "timeline_date": article.published,
+        "extraction_key": Position.key_for(actor_obj.id, proposal, stance),
+    }
+    defaults.update(fields)
+    return Position.objects.create(**defaults)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_app():
+    from tracker.celery import app
+
+    return app
+
+
+@pytest.fixture
+def celery_worker(transactional_db, celery_worker_app):
+    """A real Celery worker thread consuming from the configured broker (Redis in the test suite)."""
+    from celery.contrib.testing.worker import start_worker
+
+    celery_worker_app.control.purge()
+    with start_worker(celery_worker_app, pool="solo", perform_ping_check=False, loglevel="WARNING") as worker:
+        yield worker

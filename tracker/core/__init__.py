@@ -1,0 +1,1 @@
+"""Shared helpers: htmx helpers, template tags and the bootstrap command."""

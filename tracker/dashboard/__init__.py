@@ -1,0 +1,1 @@
+"""The analyst dashboard: server-rendered HTMX pages over positions."""

@@ -1,0 +1,94 @@
+"""Admin for the catalogue, the lexicons, positions and extraction runs."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker.extraction.models import (
+    Actor,
+    ActorAlias,
+    ActorRole,
+    ExtractionRun,
+    LexiconEntry,
+    Origin,
+    Position,
+    Proposal,
+)
+
+
+class CuratorEditsAdmin(SimpleHistoryAdmin):
+    """A row saved in admin becomes the curator's: reloading the data files leaves it alone."""
+
+    def save_model(self, request, obj, form, change):
+        if hasattr(obj, "origin") and obj.origin == Origin.DATA and form.has_changed():
+            obj.origin = Origin.CURATOR
+        super().save_model(request, obj, form, change)
+
+
+class ActorAliasInline(admin.TabularInline):
+    model = ActorAlias
+    fields = ["text", "language", "strength", "origin"]
+    readonly_fields = ["origin"]
+    extra = 1
+
+
+class ActorRoleInline(admin.TabularInline):
+    model = ActorRole
+    extra = 0
+
+
+@admin.register(Actor)
+class ActorAdmin(CuratorEditsAdmin):
+    list_display = ["name", "kind", "parent", "country", "origin"]
+    list_filter = ["kind", "origin", "country"]
+    search_fields = ["name", "aliases__text"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    inlines = [ActorAliasInline, ActorRoleInline]
+
+
+@admin.register(ActorAlias)
+class ActorAliasAdmin(CuratorEditsAdmin):
+    list_display = ["text", "actor", "language", "strength", "origin"]
+    list_filter = ["language", "strength", "origin"]
+    search_fields = ["text", "normalized", "actor__name"]
+    autocomplete_fields = ["actor"]
+    list_select_related = ["actor"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["kind", "title"]
+    search_fields = ["kind", "title", "description"]
+
+
+@admin.register(LexiconEntry)
+class LexiconEntryAdmin(CuratorEditsAdmin):
+    list_display = ["text", "language", "category", "proposal_kind", "weight", "active", "origin"]
+    list_filter = ["language", "category", "proposal_kind", "active", "origin"]
+    list_editable = ["active"]
+    search_fields = ["text"]
+
+
+@admin.register(Position)
+class PositionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "actor", "stance", "proposal", "timeline_date", "confidence", "review_status", "origin", "article",
+    ]
+    list_filter = ["review_status", "stance", "proposal", "origin", "article__language", "actor__kind"]
+    search_fields = ["actor__name", "evidence", "article__title"]
+    autocomplete_fields = ["actor", "article"]
+    list_select_related = ["actor", "proposal", "article"]
+    date_hierarchy = "timeline_date"
+    readonly_fields = ["rules", "original", "extraction_key", "extractor_version", "version", "reviewed_by", "reviewed_at"]
+
+
+@admin.register(ExtractionRun)
+class ExtractionRunAdmin(admin.ModelAdmin):
+    list_display = ["article", "status", "extractor_version", "started_at", "finished_at", "positions_found", "error"]
+    list_filter = ["status", "extractor_version"]
+    search_fields = ["article__title", "error"]
+    list_select_related = ["article"]
+    readonly_fields = [f.name for f in ExtractionRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,292 @@
+"""Actors, their aliases, proposals, lexicon entries and positions.
+
+The catalogue and the lexicons are loaded from versioned files under
+``tracker/extraction/data/`` and stay editable in admin; positions are what the
+pipeline extracts and curators review.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from tracker.core.text import fold
+from tracker.ingestion.models import LANGUAGE_CHOICES
+
+PROPOSAL_KINDS = [
+    ("ground_troops", "Ground troops"),
+    ("air_support", "Air support"),
+    ("no_fly_zone", "No-fly zone"),
+    ("air_defense", "Air defence"),
+    ("military_aid", "Military aid"),
+    ("security_guarantee", "Security guarantee"),
+    ("nato_membership", "NATO membership"),
+]
+
+
+class Origin(models.TextChoices):
+    """Where a catalogue or lexicon row came from; curator rows are never overwritten by a reload."""
+
+    DATA = "data", "Data file"
+    CURATOR = "curator", "Curator"
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        GOVERNMENT_BODY = "government_body", "Government body"
+        INTERNATIONAL_ORG = "international_org", "International organisation"
+        ALLIANCE = "alliance", "Alliance or coalition"
+        PERSON = "person", "Person"
+        PARTY = "party", "Party"
+        ARMED_FORCE = "armed_force", "Armed force"
+        GROUP = "group", "Group"
+
+    name = models.CharField(max_length=200, unique=True, help_text="Canonical English name.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.CURATOR)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        seen = set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": "This parent would make a cycle of parents."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class ActorAlias(models.Model):
+    class Strength(models.TextChoices):
+        STRONG = "strong", "Always matches"
+        WEAK = "weak", "Matches only after the actor was named"
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(max_length=200)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES[:-1], blank=True)
+    normalized = models.CharField(max_length=200, db_index=True, editable=False)
+    strength = models.CharField(max_length=6, choices=Strength.choices, default=Strength.STRONG)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.CURATOR)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "actor aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "text", "language"], name="alias_unique_per_actor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.language or 'any'})"
+
+    def save(self, *args, **kwargs):
+        self.normalized = fold(self.text)[:200]
+        super().save(*args, **kwargs)
+
+
+class ActorRole(models.Model):
+    """An office an actor held, bounded in time."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
+    office = models.CharField(max_length=200)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["actor", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "office", "start"], name="role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor}: {self.office}"
+
+
+class Proposal(models.Model):
+    kind = models.CharField(max_length=30, choices=PROPOSAL_KINDS, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LexiconEntry(models.Model):
+    """A word or phrase the pipeline looks for: a proposal paraphrase, a stance cue, a negation…"""
+
+    class Category(models.TextChoices):
+        PROPOSAL = "proposal", "Proposal paraphrase"
+        SUPPORT = "support", "Support cue"
+        OPPOSE = "oppose", "Oppose cue"
+        CONSIDERING = "considering", "Considering cue"
+        NEGATION = "negation", "Negation"
+        MODALITY = "modality", "Modality"
+        PAST = "past", "Past marker"
+        REPORT_VERB = "report_verb", "Reporting verb"
+        LOCATIVE = "locative", "Locative preposition"
+        OTHER = "other", "Other"
+
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES[:-1])
+    category = models.CharField(max_length=20, choices=Category.choices)
+    proposal_kind = models.CharField(max_length=30, choices=PROPOSAL_KINDS, blank=True)
+    text = models.CharField(max_length=200)
+    weight = models.FloatField(default=1.0)
+    active = models.BooleanField(default=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.CURATOR)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "lexicon entries"
+        ordering = ["language", "category", "text"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "category", "proposal_kind", "text"], name="lexicon_unique_entry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}:{self.category}:{self.text}"
+
+
+class PositionQuerySet(models.QuerySet):
+    def visible(self):
+        """What analysts see: everything but rejected positions."""
+        return self.exclude(review_status=Position.Review.REJECTED)
+
+
+class Position(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORT = "support", "Supports"
+        OPPOSE = "oppose", "Opposes"
+        CONSIDERING = "considering", "Considering"
+
+    class Origin(models.TextChoices):
+        EXTRACTED = "extracted", "Extracted"
+        CURATED = "curated", "Curated"
+
+    class Review(models.TextChoices):
+        UNREVIEWED = "unreviewed", "Unreviewed"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey("ingestion.Article", on_delete=models.CASCADE, related_name="positions")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="positions")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="positions")
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    evidence = models.TextField(help_text="The clause that carries the position.")
+    start = models.PositiveIntegerField(help_text="Offset of the evidence in the article text.")
+    end = models.PositiveIntegerField()
+    sentence = models.TextField(blank=True, help_text="The whole sentence around the evidence.")
+    stated_on = models.DateField(null=True, blank=True, help_text="When it was stated, if known.")
+    is_past = models.BooleanField(default=False, help_text="Reported as an earlier statement.")
+    timeline_date = models.DateField(help_text="Date used to order the timeline.")
+    confidence = models.FloatField(default=0.5)
+    rules = models.JSONField(default=list, blank=True, help_text="Rules and lexicon entries that fired.")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EXTRACTED)
+    review_status = models.CharField(max_length=10, choices=Review.choices, default=Review.UNREVIEWED)
+    extractor_version = models.CharField(max_length=40, blank=True)
+    # Identity of the extraction this row came from; kept through edits so that
+    # re-extraction never duplicates or resurrects a curated position.
+    extraction_key = models.CharField(max_length=120, null=True, blank=True, editable=False)
+    original = models.JSONField(null=True, blank=True, editable=False, help_text="The extraction before a curator edited it.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every edit (optimistic locking).")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-timeline_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "extraction_key"], name="position_extracted_once"),
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="position_span_order"),
+        ]
+        indexes = [
+            models.Index(fields=["-timeline_date", "-id"], name="position_timeline"),
+            models.Index(fields=["proposal", "-timeline_date", "-id"], name="position_by_proposal"),
+            models.Index(fields=["actor", "-timeline_date", "-id"], name="position_by_actor"),
+            models.Index(
+                fields=["confidence"], name="position_review_queue", condition=models.Q(review_status="unreviewed")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.stance} {self.proposal.kind}"
+
+    @property
+    def is_curated(self) -> bool:
+        return self.origin == self.Origin.CURATED or self.review_status != self.Review.UNREVIEWED
+
+    @staticmethod
+    def key_for(actor_id: int, proposal_kind: str, stance: str) -> str:
+        return f"{actor_id}/{proposal_kind}/{stance}"
+
+
+class ExtractionRun(models.Model):
+    """One pass of the pipeline over one article, as a record anybody can inspect."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    article = models.ForeignKey("ingestion.Article", on_delete=models.CASCADE, related_name="extraction_runs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    extractor_version = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    positions_found = models.PositiveIntegerField(default=0)
+    positions_new = models.PositiveIntegerField(default=0)
+    positions_removed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Extraction of article {self.article_id} ({self.status})"
+
+
+class CatalogueState(models.Model):
+    """A single row whose version changes whenever actors, aliases or lexicons change.
+
+    Workers keep compiled matchers in memory and rebuild them when this moves.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+    data_digest = models.CharField(max_length=64, blank=True, help_text="Digest of the data files last loaded.")
+
+    @classmethod
+    def current(cls) -> CatalogueState:
+        state, _ = cls.objects.get_or_create(pk=1)
+        return state
+
+    @classmethod
+    def bump(cls) -> None:
+        updated = cls.objects.filter(pk=1).update(version=models.F("version") + 1)
+        if not updated:
+            cls.objects.get_or_create(pk=1)

@@ -1,0 +1,1 @@
+"""Articles and where they come from: sources, fetching, feeds, deduplication, ingest runs."""

@@ -1,0 +1,182 @@
+"""Sources, articles and the runs that brought them in."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+LANGUAGE_CHOICES = [
+    ("ar", "Arabic"),
+    ("en", "English"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("ru", "Russian"),
+    ("uk", "Ukrainian"),
+    ("unknown", "Unknown"),
+]
+SUPPORTED_LANGUAGES = [code for code, _ in LANGUAGE_CHOICES if code != "unknown"]
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        FEED = "feed", "RSS/Atom feed"
+        SITE = "site", "Web site"
+        UPLOAD = "upload", "Upload"
+        MANUAL = "manual", "Manual entry"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MANUAL)
+    url = models.URLField(max_length=2000, blank=True)
+    language = models.CharField(
+        max_length=8, choices=LANGUAGE_CHOICES, blank=True, help_text="Leave blank to detect per article."
+    )
+    active = models.BooleanField(default=True)
+    poll_interval = models.PositiveIntegerField(
+        default=60, help_text="Minutes between polls (feeds only)."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IngestRun(models.Model):
+    """One submission or poll, with what it saw and what went wrong."""
+
+    class Kind(models.TextChoices):
+        SEED = "seed", "Seed"
+        FEED = "feed", "Feed poll"
+        URL = "url", "URL"
+        UPLOAD = "upload", "Uploaded file"
+        PASTE = "paste", "Pasted text"
+        BULK = "bulk", "Bulk file"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    submitted = models.CharField(max_length=2000, blank=True, help_text="URL, file name or title.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    items_seen = models.PositiveIntegerField(default=0)
+    items_new = models.PositiveIntegerField(default=0)
+    items_duplicate = models.PositiveIntegerField(default=0)
+    items_failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-created_at"], name="ingestrun_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.submitted or ''} ({self.status})".strip()
+
+
+def normalise_for_hash(text: str) -> str:
+    """Canonical form used for the content hash: NFC, whitespace collapsed, casefolded."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+
+
+class ArticleQuerySet(models.QuerySet):
+    def stuck(self, older_than):
+        """Articles waiting or extracting since before ``older_than``: the sweep re-queues them."""
+        return self.filter(
+            state__in=[Article.State.INGESTED, Article.State.EXTRACTING],
+            state_changed_at__lt=older_than,
+        )
+
+
+class Article(models.Model):
+    class State(models.TextChoices):
+        INGESTED = "ingested", "Ingested"
+        EXTRACTING = "extracting", "Extracting"
+        EXTRACTED = "extracted", "Extracted"
+        FAILED = "failed", "Failed"
+
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    ingest_run = models.ForeignKey(
+        IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    url = models.URLField(max_length=2000, null=True, blank=True, unique=True, help_text="Canonical URL.")
+    title = models.CharField(max_length=1000)
+    text = models.TextField()
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default="unknown")
+    author = models.CharField(max_length=300, blank=True)
+    published = models.DateField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.INGESTED)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Extraction attempts so far.")
+    last_error = models.TextField(blank=True)
+    extractor_version = models.CharField(max_length=40, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-fetched_at"]
+        indexes = [
+            models.Index(
+                fields=["state_changed_at"],
+                name="article_pending",
+                condition=models.Q(state__in=["ingested", "extracting"]),
+            ),
+            models.Index(fields=["-published", "-id"], name="article_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.content_hash:
+            self.content_hash = content_hash(self.text)
+        super().save(*args, **kwargs)
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language == "ar" else "ltr"
+
+    @property
+    def reference_date(self):
+        """The date relative expressions in the text are resolved against."""
+        return self.published or timezone.localdate(self.fetched_at)
+
+
+def requeue_articles(article_ids) -> int:
+    """Send articles back to extraction (a retry after a failure, or a re-run after a lexicon change)."""
+    from django.db import transaction
+
+    from tracker.extraction.tasks import extract_article
+
+    ids = list(
+        Article.objects.filter(id__in=list(article_ids))
+        .exclude(state=Article.State.EXTRACTING)
+        .values_list("id", flat=True)
+    )
+    Article.objects.filter(id__in=ids).update(
+        state=Article.State.INGESTED, state_changed_at=timezone.now(), last_error=""
+    )
+    for article_id in ids:
+        transaction.on_commit(lambda article_id=article_id: extract_article.delay(article_id))
+    return len(ids)

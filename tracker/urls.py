@@ -1,0 +1,14 @@
+"""Top-level URLs: the dashboard at /, Django's auth views and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Security-guarantee tracker"
+admin.site.site_title = "Tracker admin"
+admin.site.index_title = "Curation"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("tracker.dashboard.urls")),
+]
