@@ -50,6 +50,7 @@ run: install
 test: install-test
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	SECRET_KEY=$${SECRET_KEY:-insecure-key-used-only-by-the-test-suite-0123456789} \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test

@@ -191,6 +191,12 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Ingestion (fetching, feeds, submissions) ---------------------------------------
+
+# --- Dashboard ------------------------------------------------------------------
+
+# --- Curation and security --------------------------------------------------------
+
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
