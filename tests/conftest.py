@@ -11,10 +11,36 @@ from tracker.extraction.models import Actor, Position, Proposal
 from tracker.ingestion.models import Article
 
 
+ANALYST_PERMISSIONS = [
+    "extraction.view_position",
+    "extraction.view_actor",
+    "extraction.view_proposal",
+    "ingestion.view_article",
+    "ingestion.add_article",
+]
+
+
+def grant(user, *codenames: str):
+    """Give ``user`` permissions named "app_label.codename"."""
+    from django.contrib.auth.models import Permission
+
+    for name in codenames:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
+
+
 @pytest.fixture
 def alice(db):
-    """An analyst: an ordinary logged-in user."""
-    return get_user_model().objects.create_user("alice", password="correct horse battery")
+    """An analyst: may read the dashboard, export and submit articles."""
+    user = get_user_model().objects.create_user("alice", password="correct horse battery")
+    return grant(user, *ANALYST_PERMISSIONS)
+
+
+@pytest.fixture
+def nobody(db):
+    """A logged-in user with no permissions at all."""
+    return get_user_model().objects.create_user("nobody", password="correct horse battery")
 
 
 @pytest.fixture

@@ -72,3 +72,8 @@ def test_the_article_page_reads_right_to_left(analyst_client):
     ar, _ = seed_positions()
     html = analyst_client.get(f"/articles/{ar.id}/").content.decode()
     assert 'dir="rtl"' in html and "Russian Foreign Ministry" in html
+
+
+def test_a_user_without_the_analyst_permission_is_refused(client, nobody):
+    client.force_login(nobody)
+    assert client.get("/").status_code == 403

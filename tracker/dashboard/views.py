@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -16,6 +16,7 @@ TIMELINE_LIMIT = 100
 
 @require_GET
 @login_required
+@permission_required("extraction.view_position", raise_exception=True)
 @vary_on_headers("HX-Request")
 def timeline(request: HttpRequest) -> HttpResponse:
     filters = {"proposal": "", "actor": None}
@@ -41,6 +42,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@permission_required("extraction.view_position", raise_exception=True)
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), id=article_id)
     positions = article.positions.visible().select_related("actor", "proposal").order_by("start")
