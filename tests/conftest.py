@@ -105,3 +105,43 @@ def celery_worker(transactional_db, celery_worker_app):
     celery_worker_app.control.purge()
     with start_worker(celery_worker_app, pool="solo", perform_ping_check=False, loglevel="WARNING") as worker:
         yield worker
+
+
+# --- Curation: one user per role, members of the groups the curation migration creates ---
+
+
+def role_user(username: str, group: str, *, staff: bool = False):
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(username, password="correct horse battery", is_staff=staff)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def analyst(db):
+    """A member of the Analyst group."""
+    return role_user("ana", "Analyst")
+
+
+@pytest.fixture
+def curator(db):
+    """A member of the Curator group, with staff status so Django admin lets them in."""
+    return role_user("cora", "Curator", staff=True)
+
+
+@pytest.fixture
+def second_curator(db):
+    return role_user("carl", "Curator", staff=True)
+
+
+@pytest.fixture
+def admin_role(db):
+    """A member of the Admin group (not a superuser: everything comes from the group)."""
+    return role_user("adam", "Admin", staff=True)
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
     "django_celery_beat",
@@ -62,6 +63,9 @@ INSTALLED_APPS = [
     "tracker.ingestion",
     "tracker.extraction",
     "tracker.dashboard",
+    "axes",
+    "csp",
+    "tracker.curation",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns lockouts raised during login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -192,10 +199,79 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
 
 # --- Ingestion (fetching, feeds, submissions) ---------------------------------------
+# Private, loopback, link-local, multicast and reserved addresses are never fetched. Only the
+# test suite relaxes this (to ["127.0.0.0/8"], where its HTTP servers listen); never in production.
+FETCH_ALLOW_PRIVATE_ADDRESSES = False
+FETCH_MAX_BYTES = envint("FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+FETCH_CONNECT_TIMEOUT = envint("FETCH_CONNECT_TIMEOUT", 5, minimum=1)
+FETCH_READ_TIMEOUT = envint("FETCH_READ_TIMEOUT", 20, minimum=1)
+FETCH_TOTAL_TIMEOUT = envint("FETCH_TOTAL_TIMEOUT", 60, minimum=1)
+FETCH_MAX_REDIRECTS = envint("FETCH_MAX_REDIRECTS", 5, minimum=0)
+FETCH_MAX_ATTEMPTS = envint("FETCH_MAX_ATTEMPTS", 4, minimum=1)
+FETCH_USER_AGENT = envstr("FETCH_USER_AGENT") or (
+    "security-guarantee-tracker/0.1 (news monitoring bot; set FETCH_USER_AGENT to add a contact)"
+)
+FETCH_ALLOWED_CONTENT_TYPES = envlist(
+    "FETCH_ALLOWED_CONTENT_TYPES",
+    [
+        "text/html", "application/xhtml+xml", "text/plain", "application/rss+xml",
+        "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
+    ],
+)
+# A feed that fails this many polls in a row is flagged in admin.
+FEED_FAILING_AFTER = envint("FEED_FAILING_AFTER", 3, minimum=1)
+# Uploaded files (single pages and bulk JSONL) larger than this are refused.
+INGEST_MAX_UPLOAD_BYTES = envint("INGEST_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, minimum=1024)
+# Bulk items per task: big enough to be cheap, small enough that workers share the load.
+INGEST_CHUNK_SIZE = envint("INGEST_CHUNK_SIZE", 100, minimum=1)
+CELERY_BEAT_SCHEDULE["sweep-pending-ingest-items"] = {
+    "task": "tracker.ingestion.tasks.sweep_pending_items",
+    "schedule": 60.0,
+}
 
 # --- Dashboard ------------------------------------------------------------------
 
 # --- Curation and security --------------------------------------------------------
+# Login throttling (django-axes): a username is locked out from an address after
+# repeated failures, for an hour; a successful login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1, minimum=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "curation/locked_out.html"
+# Behind a TLS proxy REMOTE_ADDR is the proxy; the proxy's X-Forwarded-For names the client.
+AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 1 if HTTPS else 0, minimum=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if HTTPS else ["REMOTE_ADDR"]
+
+# Sessions end after a working day; the CSRF token travels in the page (hx-headers), so
+# scripts never need the cookie. Behind HTTPS, the __Host- prefix pins both cookies to this host.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600, minimum=300)
+CSRF_COOKIE_HTTPONLY = True
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Content-Security-Policy (django-csp 4): our own static files only; no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+# Positions per page of the review queue.
+REVIEW_PAGE_SIZE = envint("REVIEW_PAGE_SIZE", 50, minimum=1)
 
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "/static/"

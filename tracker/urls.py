@@ -10,5 +10,7 @@ admin.site.index_title = "Curation"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("review/", include("tracker.curation.urls")),
+    path("submit/", include("tracker.ingestion.urls")),
     path("", include("tracker.dashboard.urls")),
 ]

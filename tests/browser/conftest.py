@@ -53,7 +53,10 @@ def screenshot(page):
 @pytest.fixture
 def logged_in_page(page, live_server, transactional_db, django_user_model):
     """A page logged in through the real login form as an analyst."""
-    django_user_model.objects.create_user("analyst", password="a long browser passphrase")
+    from tests.conftest import ANALYST_PERMISSIONS, grant
+
+    grant(django_user_model.objects.create_user("analyst", password="a long browser passphrase"),
+          *ANALYST_PERMISSIONS)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "analyst")
     page.fill("#id_password", "a long browser passphrase")

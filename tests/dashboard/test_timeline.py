@@ -62,10 +62,11 @@ def test_filtering_by_actor_works_without_javascript(analyst_client):
     assert "would send Patriot" in html and "رفضها القاطع" not in html
 
 
-def test_unknown_filter_values_are_ignored_not_errors(analyst_client):
+def test_unknown_filter_values_are_a_400_with_a_message_not_an_error(analyst_client):
     seed_positions()
     response = analyst_client.get("/?proposal=teleportation&actor=-3")
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "Some filters could not be used" in response.content.decode()
 
 
 def test_the_article_page_reads_right_to_left(analyst_client):

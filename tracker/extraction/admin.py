@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.curation import admin as curation_admin
+from tracker.curation.forms import PositionAdminForm
 from tracker.extraction.models import (
     Actor,
     ActorAlias,
@@ -44,6 +46,8 @@ class ActorAdmin(CuratorEditsAdmin):
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     inlines = [ActorAliasInline, ActorRoleInline]
+    actions = [curation_admin.merge_selected_actors]
+    has_merge_permission = curation_admin.has_merge_permission
 
 
 @admin.register(ActorAlias)
@@ -80,6 +84,21 @@ class PositionAdmin(SimpleHistoryAdmin):
     list_select_related = ["actor", "proposal", "article"]
     date_hierarchy = "timeline_date"
     readonly_fields = ["rules", "original", "extraction_key", "extractor_version", "version", "reviewed_by", "reviewed_at"]
+    form = PositionAdminForm
+    actions = [
+        curation_admin.confirm_positions,
+        curation_admin.reject_positions,
+        curation_admin.reextract_position_articles,
+    ]
+    has_reextract_permission = curation_admin.has_reextract_permission
+
+    def save_model(self, request, obj, form, change):
+        # Same rules as the review queue: version check, original kept, precision counted, history.
+        from tracker.curation import review
+
+        review.save_from_admin(
+            obj, changed=form.changed_data, user=request.user, version=form.cleaned_data.get("seen_version")
+        )
 
 
 @admin.register(ExtractionRun)

@@ -188,7 +188,14 @@ def _position_fields(article: Article, found, actor_id: int, proposal_id: int) -
         "stated_on": found.stated_on,
         "is_past": found.is_past,
         "timeline_date": found.stated_on or article.reference_date,
-        "confidence": round(float(found.confidence), 3),
+        # Curators' decisions teach: a rule they keep rejecting lowers the confidence of what it finds.
+        "confidence": round(float(found.confidence) * _curated_precision(found.rules), 3),
         "rules": list(found.rules),
         "extractor_version": pipeline.EXTRACTOR_VERSION,
     }
+
+
+def _curated_precision(rules) -> float:
+    from tracker.curation.learning import confidence_factor
+
+    return confidence_factor(rules)

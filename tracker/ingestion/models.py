@@ -40,13 +40,29 @@ class Source(models.Model):
         default=60, help_text="Minutes between polls (feeds only)."
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    history = HistoricalRecords()
+    # What the last poll learnt: validators for the next conditional GET and how it went.
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_status = models.CharField(max_length=20, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["etag", "last_modified", "last_polled_at", "last_status",
+                                                 "last_error", "consecutive_failures"])
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_failing(self) -> bool:
+        return self.consecutive_failures >= settings.FEED_FAILING_AFTER
+
+    @property
+    def periodic_task_name(self) -> str:
+        return f"poll feed {self.pk}"
 
 
 class IngestRun(models.Model):
@@ -80,6 +96,11 @@ class IngestRun(models.Model):
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The articles this run stored or found already stored (first few, for the status page).
+    article_ids = models.JSONField(default=list, blank=True)
+
+    SHOWN_ARTICLES = 50
+    SHOWN_ERRORS = 200
 
     class Meta:
         ordering = ["-created_at"]
@@ -87,6 +108,67 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.submitted or ''} ({self.status})".strip()
+
+    @property
+    def items_done(self) -> int:
+        return self.items_new + self.items_duplicate + self.items_failed
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class PendingItem(models.Model):
+    """One thing a run still has to ingest (a URL, a bulk line, an uploaded page), held in the
+    database so that tasks carry ids only and a lost message loses nothing."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article fields"
+        URL = "url", "URL to fetch"
+        HTML = "html", "HTML page"
+
+    run = models.ForeignKey(IngestRun, on_delete=models.CASCADE, related_name="pending")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveIntegerField(default=0, help_text="Line or entry number, for error messages.")
+    payload = models.JSONField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["run", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.position}"
+
+
+class Story(models.Model):
+    """Articles that tell the same story (republished, syndicated, lightly edited), found by MinHash/LSH.
+
+    ``article_count`` and ``source_count`` are kept up to date on insert, so the
+    timeline can say "also reported by N sources" without counting.
+    """
+
+    lead_article = models.ForeignKey(
+        "Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The first article of the story: the one the timeline shows.",
+    )
+    article_count = models.PositiveIntegerField(default=1)
+    source_count = models.PositiveIntegerField(default=1, help_text="Distinct sources (articles without a source count once each).")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"Story {self.pk} ({self.article_count} articles)"
+
+    @property
+    def other_sources(self) -> int:
+        """How many other sources reported this story: the N of "also reported by N sources"."""
+        return max(self.source_count - 1, 0)
 
 
 def normalise_for_hash(text: str) -> str:
@@ -131,6 +213,9 @@ class Article(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Extraction attempts so far.")
     last_error = models.TextField(blank=True)
     extractor_version = models.CharField(max_length=40, blank=True)
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    # MinHash signature of the text's word shingles (see dedup.py); its LSH bands are MinHashBand rows.
+    minhash = models.BinaryField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -161,6 +246,16 @@ class Article(models.Model):
     def reference_date(self):
         """The date relative expressions in the text are resolved against."""
         return self.published or timezone.localdate(self.fetched_at)
+
+
+class MinHashBand(models.Model):
+    """One LSH band of an article's MinHash: articles sharing a band key are near-duplicate candidates."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+    key = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.key}"
 
 
 def requeue_articles(article_ids) -> int:

@@ -18,7 +18,7 @@ SUPPORTED_LANGUAGES = ("ar", "en", "fr", "de", "ru", "uk")
 # Letters and digits plus combining marks (Arabic tashkeel, tatweel, Latin and
 # Cyrillic accents): Python's \w does not count marks, which would split words.
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
-_LETTER = rf"(?:[^\W_]|[{_MARKS}])"
+_LETTER = rf"[\w{_MARKS}]"
 _APOSTROPHES = "'\u2019\u02bc\u2018`"
 TOKEN_RE = re.compile(
     rf"{_LETTER}+(?:[{_APOSTROPHES}\-\u2010\u2011]{_LETTER}+)*"  # words, incl. l'OTAN, п'ятої, IRIS-T
@@ -58,7 +58,7 @@ def tokenize(text: str) -> list[Token]:
         s = m.group()
         if s[0] == "\n":
             kind = "para" if s.count("\n") > 1 else "nl"
-        elif s[0].isalnum() or unicodedata.category(s[0]).startswith("M"):
+        elif s[0].isalnum() or s[0] == "_" or unicodedata.category(s[0]).startswith("M"):
             kind = "word"
         else:
             kind = "punct"

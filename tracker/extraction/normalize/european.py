@@ -64,15 +64,25 @@ class EuropeanAnalyzer(Analyzer):
         return [(0, len(surface))]
 
     def actor_key(self, word: str) -> str:
-        key = fold(_unify_apostrophes(word)).strip("'")
-        if self.language == "de" and len(key) >= 5 and key.endswith("s") and not key.endswith("ss"):
-            key = key[:-1]  # genitive: des Kremls, Deutschlands
-        return key
+        return _actor_key(self.language, word)
 
     def lex_key(self, word: str) -> str:
-        word = _unify_apostrophes(word).casefold()
-        if word.endswith("'") or "'" in word and len(word) <= 7 and word.endswith("'"):
-            return word
-        if self.language == "en" and word in ("'s", "n't"):
-            return "not" if word == "n't" else word
-        return _stem(self.language, word)
+        return _lex_key(self.language, word)
+
+
+@lru_cache(maxsize=300_000)
+def _actor_key(language: str, word: str) -> str:
+    key = fold(_unify_apostrophes(word)).strip("'")
+    if language == "de" and len(key) >= 5 and key.endswith("s") and not key.endswith("ss"):
+        key = key[:-1]  # genitive: des Kremls, Deutschlands
+    return key
+
+
+@lru_cache(maxsize=300_000)
+def _lex_key(language: str, word: str) -> str:
+    word = _unify_apostrophes(word).casefold()
+    if word.endswith("'"):
+        return word  # French elided article or pronoun: l', n', qu'
+    if language == "en" and word in ("'s", "n't"):
+        return "not" if word == "n't" else word
+    return _stem(language, word)

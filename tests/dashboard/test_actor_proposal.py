@@ -1,0 +1,43 @@
+"""Actor and proposal pages: current stances, history, shifts with evidence, family, weekly chart."""
+
+
+def test_actor_page_shows_current_stance_history_and_the_shift(analyst_client, world):
+    kremlin = world["opposed"].actor
+    html = analyst_client.get(f"/actors/{kremlin.id}/").content.decode()
+    assert "<title>Kremlin · Tracker</title>" in html
+    assert 'class="cell stance-considering"' in html
+    assert html.count('<svg class="sparkline"') == 1
+    shift = html.split('<article class="shift">')[1]
+    assert "opposes" in shift and "→" in shift and "considering" in shift and "19 Aug 2025" in shift
+    assert "rejected any Western air support" in shift and "considering air support arrangements" in shift
+
+
+def test_actor_page_links_parent_and_children(analyst_client, world, catalogue):
+    russia = analyst_client.get(f"/actors/{catalogue['Russia'].id}/").content.decode()
+    assert f'href="/actors/{catalogue["Kremlin"].id}/"' in russia
+    kremlin = analyst_client.get(f"/actors/{catalogue['Kremlin'].id}/").content.decode()
+    assert f'href="/actors/{catalogue["Russia"].id}/">Russia</a>' in kremlin
+
+
+def test_actor_page_without_positions_says_so(analyst_client, world, catalogue):
+    html = analyst_client.get(f"/actors/{catalogue['United States'].id}/").content.decode()
+    assert "No positions of United States have been extracted yet" in html
+    assert analyst_client.get("/actors/999999/").status_code == 404
+
+
+def test_actors_index_lists_actors_with_positions(analyst_client, world):
+    html = analyst_client.get("/actors/").content.decode()
+    assert ">Kremlin</a>" in html and ">United States</a>" not in html
+
+
+def test_proposal_page_counts_each_actor_once_by_its_latest_position(analyst_client, world):
+    html = analyst_client.get("/proposals/air_support/").content.decode()
+    considering = html.split('id="col-considering"')[1].split("</section>")[0]
+    oppose = html.split('id="col-oppose"')[1].split("</section>")[0]
+    assert ">Kremlin</a>" in considering and ">Kremlin</a>" not in oppose
+    assert '<rect x="' in html and "Week of 18 Aug 2025: 1 considering" in html
+    assert "considering air support arrangements" in html.split("Key statements")[1]
+
+
+def test_unknown_proposal_is_404(analyst_client, world):
+    assert analyst_client.get("/proposals/teleportation/").status_code == 404

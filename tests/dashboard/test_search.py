@@ -1,0 +1,73 @@
+"""Search: PostgreSQL full text in each article's language, trigram actor names, bad input."""
+
+import datetime as dt
+
+from tests.conftest import make_article
+
+
+def articles():
+    make_article(title="Перемирие", language="ru", published=dt.date(2025, 8, 2),
+                 text="Кремль отверг размещение миротворцев после перемирия.")
+    make_article(title="Guarantees", language="en", published=dt.date(2025, 8, 3),
+                 text="Leaders discussed guaranteeing Ukraine's security with troops.")
+    make_article(title="Гарантії", language="uk", published=dt.date(2025, 8, 4),
+                 text="Київ наполягає на гарантіях безпеки.")
+    make_article(title="الضمانات", language="ar", published=dt.date(2025, 8, 5),
+                 text="ناقش القادة الضمانات الأمنية لأوكرانيا.")
+
+
+def test_english_search_is_stemmed(analyst_client, db):
+    articles()
+    html = analyst_client.get("/search/?q=guarantee").content.decode()
+    assert ">Guarantees</a>" in html and "Перемирие" not in html
+
+
+def test_russian_search_matches_another_case_form(analyst_client, db):
+    articles()
+    html = analyst_client.get("/search/?q=перемирие").content.decode()
+    assert ">Перемирие</a>" in html  # the text says "перемирия"
+
+
+def test_ukrainian_uses_the_simple_configuration(analyst_client, db):
+    articles()
+    assert ">Гарантії</a>" in analyst_client.get("/search/?q=гарантіях").content.decode()
+    assert ">Гарантії</a>" in analyst_client.get("/search/?q=Київ&language=uk").content.decode()
+    assert ">Гарантії</a>" not in analyst_client.get("/search/?q=Київ&language=ru").content.decode()
+
+
+def test_arabic_search(analyst_client, db):
+    articles()
+    assert "الضمانات</a>" in analyst_client.get("/search/?q=الضمانات").content.decode()
+
+
+def test_actor_names_match_approximately(analyst_client, world):
+    html = analyst_client.get("/search/?q=Kremlim").content.decode()  # a typo
+    assert ">Kremlin</a>" in html
+    html = analyst_client.get("/search/?q=Trump").content.decode()
+    assert ">Donald Trump</a>" in html
+
+
+def test_htmx_search_returns_the_results_fragment(analyst_client, db):
+    articles()
+    html = analyst_client.get("/search/?q=guarantee", headers={"HX-Request": "true"}).content.decode()
+    assert html.lstrip().startswith('<section id="results"') and "<mark>" in html
+
+
+def test_search_oddities_are_not_errors(analyst_client, db):
+    articles()
+    for q in ["'", '"unclosed', "a & | ! :*", "-", "OR OR", "<script>"]:
+        response = analyst_client.get("/search/", {"q": q})
+        assert response.status_code == 200
+        assert "<script>" not in response.content.decode().split("<main")[1]
+    assert analyst_client.get("/search/", {"q": "x" * 500}).status_code == 400
+    assert analyst_client.get("/search/?q=a&page=-1").status_code == 400
+
+
+def test_search_sqlite_fallback_uses_icontains(db, monkeypatch):
+    from tracker.dashboard import queries
+
+    articles()
+    monkeypatch.setattr(queries, "is_postgres", lambda: False)
+    assert [a.title for a in queries.search_articles("миротворц", None, 0, 10)] == ["Перемирие"]
+    assert [a.name for a in queries.search_actors("emli")] == ["Kremlin"] or "Kremlin" in [
+        a.name for a in queries.search_actors("emli")]

@@ -1,0 +1,70 @@
+"""Re-running extraction over one article, a selection or everything, as a tracked job.
+
+``start_job`` records the job and one item per article, then hands the items to
+Celery when the transaction commits; ``run_item`` is what a worker does with one
+item (also callable inline by ``manage.py reextract --now``).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.curation.models import ReextractionItem, ReextractionJob
+from tracker.ingestion.models import Article
+
+
+def start_job(*, article_ids=None, user=None, enqueue: bool = True) -> ReextractionJob:
+    """``article_ids=None`` means every article."""
+    articles = Article.objects.all() if article_ids is None else Article.objects.filter(id__in=list(article_ids))
+    ids = list(articles.order_by("id").values_list("id", flat=True))
+    if article_ids is None:
+        scope = ReextractionJob.Scope.ALL
+    else:
+        scope = ReextractionJob.Scope.ARTICLE if len(ids) == 1 else ReextractionJob.Scope.SELECTION
+    with transaction.atomic():
+        job = ReextractionJob.objects.create(scope=scope, total=len(ids), created_by=user)
+        ReextractionItem.objects.bulk_create(
+            [ReextractionItem(job=job, article_id=article_id) for article_id in ids], batch_size=1000
+        )
+        if not ids:
+            job.refresh_progress()
+        if enqueue and ids:
+            from tracker.curation.tasks import fan_out
+
+            transaction.on_commit(lambda: fan_out.delay(job.pk))
+    return job
+
+
+def run_item(item_id: int) -> str:
+    """Extract one item's article again; idempotent (a claimed or finished item is left alone)."""
+    from tracker.extraction import extract
+
+    if not ReextractionItem.objects.filter(id=item_id, state=ReextractionItem.State.QUEUED).update(
+        state=ReextractionItem.State.RUNNING
+    ):
+        return "skipped"
+    item = ReextractionItem.objects.select_related("job").get(id=item_id)
+    # An article another worker is extracting right now is left to that worker.
+    Article.objects.filter(id=item.article_id).exclude(state=Article.State.EXTRACTING).update(
+        state=Article.State.INGESTED, state_changed_at=timezone.now(), attempts=0, last_error=""
+    )
+    try:
+        run = extract.extract_article(item.article_id)
+    except Exception as exc:
+        if extract.is_transient(exc):
+            # Give the item back so the task's retry can claim it again.
+            ReextractionItem.objects.filter(id=item_id).update(state=ReextractionItem.State.QUEUED)
+            raise
+        # A time limit: the article stays as extract left it, the job still finishes.
+        running = extract.ExtractionRun.objects.filter(article_id=item.article_id, status="running").first()
+        if running:
+            extract.mark_failed(item.article_id, running, exc)
+        run = None
+        failed = True
+    else:
+        failed = run is not None and run.status == run.Status.FAILED
+    state = ReextractionItem.State.FAILED if failed else ReextractionItem.State.DONE
+    ReextractionItem.objects.filter(id=item_id).update(state=state)
+    item.job.refresh_progress()
+    return state

@@ -1,0 +1,89 @@
+"""Learning from curation: each rule's precision as measured by curator decisions.
+
+A position's verdict is what a curator's decision says about the machine's
+output: a confirmation confirms the rules that produced it; a rejection, or an
+edit that changed its actor, proposal or stance, rejects them. ``record``
+applies the change of verdict, so re-reviews never count twice; ``recount``
+rebuilds everything from the positions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import F
+
+from tracker.curation.models import RuleStat
+from tracker.extraction.models import Position
+
+CONFIRMED = "confirmed"
+REJECTED = "rejected"
+
+
+def rule_id(rule) -> str:
+    text = rule if isinstance(rule, str) else json.dumps(rule, sort_keys=True, ensure_ascii=False)
+    return text[:300]
+
+
+def rule_ids(rules) -> list[str]:
+    return sorted({rule_id(rule) for rule in rules or []})
+
+
+def corrected(position: Position) -> bool:
+    """True when a curator's edit changed what the machine said (not just the date)."""
+    original = position.original or {}
+    if not original:
+        return False
+    return (
+        original.get("actor_id") != position.actor_id
+        or original.get("proposal") != position.proposal.kind
+        or original.get("stance") != position.stance
+    )
+
+
+def verdict(position: Position) -> str | None:
+    if position.review_status == Position.Review.REJECTED:
+        return REJECTED
+    if position.review_status == Position.Review.CONFIRMED:
+        return REJECTED if corrected(position) else CONFIRMED
+    return None
+
+
+def record(rules, before: str | None, after: str | None) -> None:
+    """Move the rules' counts from the ``before`` verdict to the ``after`` one."""
+    if before == after:
+        return
+    for rule in rule_ids(rules):
+        RuleStat.objects.get_or_create(rule=rule)
+        changes = {}
+        for outcome, step in ((before, -1), (after, +1)):
+            if outcome in (CONFIRMED, REJECTED):
+                changes[outcome] = F(outcome) + step
+        RuleStat.objects.filter(rule=rule).update(**changes)
+
+
+@transaction.atomic
+def recount() -> int:
+    """Rebuild every RuleStat from the positions curators reviewed; returns how many rules were seen."""
+    counts: dict[str, Counter] = {}
+    reviewed = Position.objects.exclude(review_status=Position.Review.UNREVIEWED).select_related("proposal")
+    for position in reviewed.iterator():
+        outcome = verdict(position)
+        for rule in rule_ids(position.rules):
+            counts.setdefault(rule, Counter())[outcome] += 1
+    RuleStat.objects.all().delete()
+    RuleStat.objects.bulk_create(
+        RuleStat(rule=rule, confirmed=c[CONFIRMED], rejected=c[REJECTED]) for rule, c in counts.items()
+    )
+    return len(counts)
+
+
+def confidence_factor(rules, precisions: dict[str, float] | None = None) -> float:
+    """The precision of the weakest rule that curators have judged; 1.0 when none has been."""
+    ids = rule_ids(rules)
+    if precisions is None:
+        precisions = RuleStat.objects.precisions(ids)
+    judged = [precisions[rule] for rule in ids if rule in precisions]
+    return min(judged) if judged else 1.0

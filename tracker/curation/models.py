@@ -1,0 +1,148 @@
+"""What curation adds: how often curators agree with each rule, reversible actor merges,
+and background re-extraction jobs with their progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+# Beta prior on a rule's precision, as pseudo-counts: a rule nobody has judged yet
+# keeps its full weight (precision 1.0) and loses it only as curators reject its output.
+PRIOR_CONFIRMED = 2
+PRIOR_REJECTED = 0
+
+
+class RuleStatQuerySet(models.QuerySet):
+    def precisions(self, rules) -> dict[str, float]:
+        return {stat.rule: stat.precision for stat in self.filter(rule__in=list(rules))}
+
+
+class RuleStat(models.Model):
+    """Curator decisions on positions a rule helped to produce."""
+
+    rule = models.CharField(max_length=300, unique=True)
+    confirmed = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RuleStatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rule"]
+        verbose_name = "rule precision"
+        verbose_name_plural = "rule precision"
+
+    def __str__(self) -> str:
+        return self.rule
+
+    @property
+    def decisions(self) -> int:
+        return self.confirmed + self.rejected
+
+    @property
+    def precision(self) -> float:
+        return precision(self.confirmed, self.rejected)
+
+
+def precision(confirmed: int, rejected: int) -> float:
+    return (confirmed + PRIOR_CONFIRMED) / (confirmed + rejected + PRIOR_CONFIRMED + PRIOR_REJECTED)
+
+
+class MergeRecord(models.Model):
+    """One actor absorbed into another, with everything that moved, so the merge can be undone."""
+
+    survivor = models.ForeignKey("extraction.Actor", on_delete=models.PROTECT, related_name="merges_received")
+    absorbed_id = models.PositiveBigIntegerField(help_text="Primary key the absorbed actor had.")
+    absorbed_name = models.CharField(max_length=200)
+    # The absorbed actor's own fields, its moved and dropped rows, and the alias added for its name.
+    snapshot = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+        permissions = [("merge_actors", "Can merge actors and undo merges")]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_name} → {self.survivor}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None
+
+    def moved(self, kind: str) -> list:
+        return self.snapshot.get(kind, [])
+
+
+class ReextractionJob(models.Model):
+    """Re-running extraction over one article, a selection or everything, with its progress."""
+
+    class Scope(models.TextChoices):
+        ARTICLE = "article", "One article"
+        SELECTION = "selection", "Selection"
+        ALL = "all", "Every article"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Re-extraction #{self.pk} ({self.get_scope_display()}, {self.done}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)
+
+    def refresh_progress(self) -> None:
+        """Recount from the items (idempotent: a redelivered task cannot count twice); finish when all are in."""
+        counts = dict(
+            self.items.values_list("state").annotate(n=models.Count("id")).values_list("state", "n")
+        )
+        finished = counts.get(ReextractionItem.State.DONE, 0) + counts.get(ReextractionItem.State.FAILED, 0)
+        ReextractionJob.objects.filter(pk=self.pk).update(done=finished, failed=counts.get("failed", 0))
+        ReextractionJob.objects.filter(pk=self.pk, status=self.Status.RUNNING, total__lte=finished).update(
+            status=self.Status.DONE, finished_at=timezone.now()
+        )
+        self.refresh_from_db(fields=["done", "failed", "status", "finished_at"])
+
+
+class ReextractionItem(models.Model):
+    """One article of a job; a worker claims it with a conditional update, so each counts once."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    job = models.ForeignKey(ReextractionJob, on_delete=models.CASCADE, related_name="items")
+    article = models.ForeignKey("ingestion.Article", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "article"], name="reextraction_item_once")]
+        indexes = [models.Index(fields=["job", "state"], name="reextraction_item_state")]
+
+    def __str__(self) -> str:
+        return f"Article {self.article_id} in job {self.job_id} ({self.state})"

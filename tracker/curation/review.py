@@ -1,0 +1,156 @@
+"""Curator decisions on positions: confirm, reject, edit, one at a time or in bulk.
+
+Every decision claims the row with ``UPDATE … WHERE version = N`` (optimistic
+locking: a second curator working from the same version gets ``Conflict``),
+then saves through the model so django-simple-history records who changed what,
+and moves the rules' precision counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tracker.curation import learning
+from tracker.extraction.models import Actor, Position, Proposal
+
+# Fields a curator may correct; an edit to any of the first three says the machine was wrong.
+EDITABLE = ("actor", "proposal", "stance", "stated_on")
+
+
+class Conflict(Exception):
+    """Somebody else changed the position since this curator loaded it."""
+
+    def __init__(self, position: Position):
+        self.position = position
+        who = position.reviewed_by.get_username() if position.reviewed_by else "someone else"
+        super().__init__(
+            f"{who} changed this position while you were looking at it "
+            f"(it is now {position.get_review_status_display().lower()}: "
+            f"{position.actor} {position.get_stance_display().lower()} {position.proposal}). "
+            "Your change was not saved; review it again."
+        )
+
+
+def _claim(position_id: int, version: int) -> Position:
+    """Take the row at ``version`` (bumping it), or raise Conflict with the row as it is now."""
+    claimed = Position.objects.filter(id=position_id, version=version).update(version=F("version") + 1)
+    position = Position.objects.select_related("actor", "proposal", "article", "reviewed_by").get(id=position_id)
+    if not claimed:
+        raise Conflict(position)
+    return position
+
+
+def snapshot(position: Position) -> dict:
+    """The extraction as the machine left it, kept beside the correction."""
+    return {
+        "actor_id": position.actor_id,
+        "actor": position.actor.name,
+        "proposal": position.proposal.kind,
+        "stance": position.stance,
+        "stated_on": position.stated_on.isoformat() if position.stated_on else None,
+        "timeline_date": position.timeline_date.isoformat(),
+        "confidence": position.confidence,
+        "extractor_version": position.extractor_version,
+    }
+
+
+def _stamp(position: Position, user) -> None:
+    position.reviewed_by = user
+    position.reviewed_at = timezone.now()
+    position._history_user = user
+
+
+def _decide(position_id: int, *, version: int, user, status: str) -> Position:
+    with transaction.atomic():
+        position = _claim(position_id, version)
+        before = learning.verdict(position)
+        position.review_status = status
+        _stamp(position, user)
+        position.save()
+        learning.record(position.rules, before, learning.verdict(position))
+    return position
+
+
+def confirm(position_id: int, *, version: int, user) -> Position:
+    return _decide(position_id, version=version, user=user, status=Position.Review.CONFIRMED)
+
+
+def reject(position_id: int, *, version: int, user) -> Position:
+    return _decide(position_id, version=version, user=user, status=Position.Review.REJECTED)
+
+
+def edit(
+    position_id: int,
+    *,
+    version: int,
+    user,
+    actor: Actor,
+    proposal: Proposal,
+    stance: str,
+    stated_on: dt.date | None,
+) -> Position:
+    """Correct a position; the machine's version stays in ``original`` and the extraction key is kept."""
+    with transaction.atomic():
+        position = _claim(position_id, version)
+        before = learning.verdict(position)
+        _keep_original(position)
+        position.actor = actor
+        position.proposal = proposal
+        position.stance = stance
+        position.stated_on = stated_on
+        position.timeline_date = stated_on or position.article.reference_date
+        position.origin = Position.Origin.CURATED
+        position.review_status = Position.Review.CONFIRMED
+        _stamp(position, user)
+        position.save()
+        learning.record(position.rules, before, learning.verdict(position))
+    return position
+
+
+def _keep_original(position: Position) -> None:
+    if position.original is None and position.origin == Position.Origin.EXTRACTED:
+        position.original = snapshot(position)
+
+
+def bulk(decision: str, versions: dict[int, int], *, user) -> tuple[list[Position], list[Conflict]]:
+    """Confirm or reject many positions, each at the version the curator saw; conflicts are reported."""
+    act = {"confirm": confirm, "reject": reject}[decision]
+    done, conflicts = [], []
+    for position_id, version in versions.items():
+        try:
+            done.append(act(position_id, version=version, user=user))
+        except Conflict as conflict:
+            conflicts.append(conflict)
+        except Position.DoesNotExist:
+            continue
+    return done, conflicts
+
+
+def save_from_admin(position: Position, *, changed: list[str], user, version: int | None) -> None:
+    """A change made in the Position admin form: same locking, original kept, precision counted."""
+    if position.pk is None:
+        position.origin = Position.Origin.CURATED
+        _stamp(position, user)
+        position.save()
+        learning.record(position.rules, None, learning.verdict(position))
+        return
+    with transaction.atomic():
+        current = _claim(position.pk, position.version if version is None else version)
+        before = learning.verdict(current)
+        if set(changed) & set(EDITABLE):
+            if current.original is None and current.origin == Position.Origin.EXTRACTED:
+                position.original = snapshot(current)
+            position.origin = Position.Origin.CURATED
+            if "stated_on" in changed and "timeline_date" not in changed:
+                position.timeline_date = position.stated_on or current.article.reference_date
+            if position.review_status == Position.Review.UNREVIEWED:
+                position.review_status = Position.Review.CONFIRMED
+        position.version = current.version
+        if changed:
+            _stamp(position, user)
+        position.save()
+        learning.record(position.rules, before, learning.verdict(position))

@@ -1,0 +1,361 @@
+"""QuerySet-level filters and the few hand-written SQL queries the dashboard needs.
+
+Every function runs a fixed number of queries whatever the data size, and each
+is shaped for an index (see the dashboard and extraction migrations):
+
+- timeline: keyset pagination on (timeline_date, id) over ``position_timeline``
+  or ``position_by_proposal`` / ``position_by_actor`` when those filters apply;
+- matrix now: the ``ActorStance`` table (one row per actor and proposal);
+- matrix "as of": one LATERAL index probe per cell on
+  ``position_pair_latest`` (actor, proposal, timeline_date DESC, id DESC);
+- search: per-language GIN indexes on ``to_tsvector(config, title || ' ' || text)``
+  and trigram indexes on actor names and aliases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from tracker.dashboard.forms import Cursor
+from tracker.dashboard.models import ActorStance, StanceShift
+from tracker.extraction.models import Actor, ActorAlias, Position, Proposal
+from tracker.ingestion.models import Article, Source
+
+STANCE_ORDER = ["support", "considering", "oppose"]
+
+# PostgreSQL text-search configurations for our languages; the rest use "simple".
+FTS_CONFIGS = {"ar": "arabic", "en": "english", "fr": "french", "de": "german", "ru": "russian"}
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- Actors -----------------------------------------------------------------------
+
+
+@dataclass
+class ActorTree:
+    """All actors as (name, parent_id, has_positions), loaded in one query."""
+
+    actors: dict[int, tuple[str, int | None, bool]]
+
+    @classmethod
+    def load(cls) -> ActorTree:
+        rows = Actor.objects.annotate(
+            has_positions=Exists(ActorStance.objects.filter(actor=OuterRef("pk")))
+        ).values_list("id", "name", "parent_id", "has_positions")
+        return cls({row[0]: (row[1], row[2], row[3]) for row in rows})
+
+    def with_descendants(self, actor_id: int) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for child, (_, parent, _) in self.actors.items():
+            if parent is not None:
+                children.setdefault(parent, []).append(child)
+        found, todo = [], [actor_id]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue  # a cycle slipped past validation; do not loop
+            found.append(current)
+            todo.extend(children.get(current, []))
+        return found
+
+    def choices(self, selected: int | None = None) -> list[tuple[int, str]]:
+        """Actors worth offering in a filter: those with positions, and the selected one."""
+        rows = [(i, n) for i, (n, _, has) in self.actors.items() if has or i == selected]
+        return sorted(rows, key=lambda row: row[1].casefold())
+
+
+def source_choices() -> dict[int, str]:
+    return dict(Source.objects.values_list("id", "name"))
+
+
+# --- Positions ----------------------------------------------------------------------
+
+TIMELINE_FIELDS = [
+    "id", "stance", "evidence", "stated_on", "is_past", "timeline_date", "review_status", "confidence",
+    "article_id", "actor_id", "proposal_id", "rules", "start", "end",
+    "actor__name", "proposal__kind", "proposal__title",
+    "article__title", "article__language", "article__url", "article__published", "article__source_id",
+]
+
+
+def filter_positions(data: dict, tree: ActorTree | None = None) -> QuerySet:
+    """Positions matching cleaned PositionFilterForm data, newest first (no paging)."""
+    qs = Position.objects.all()
+    review = data.get("review")
+    qs = qs.filter(review_status=review) if review else qs.visible()
+    if data.get("proposal"):
+        qs = qs.filter(proposal__kind=data["proposal"])
+    if data.get("actor"):
+        ids = tree.with_descendants(data["actor"]) if tree else [data["actor"]]
+        qs = qs.filter(actor_id__in=ids) if len(ids) > 1 else qs.filter(actor_id=ids[0])
+    if data.get("stance"):
+        qs = qs.filter(stance=data["stance"])
+    if data.get("language"):
+        qs = qs.filter(article__language=data["language"])
+    if data.get("source"):
+        qs = qs.filter(article__source_id=data["source"])
+    if data.get("date_from"):
+        qs = qs.filter(timeline_date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(timeline_date__lte=data["date_to"])
+    return qs.order_by("-timeline_date", "-id")
+
+
+def after_cursor(qs: QuerySet, cursor: Cursor | None) -> QuerySet:
+    """Rows strictly after ``cursor`` in (timeline_date DESC, id DESC) order.
+
+    The redundant ``timeline_date <= date`` bound gives the planner an index range.
+    """
+    if cursor is None:
+        return qs
+    return qs.filter(timeline_date__lte=cursor.date).filter(
+        Q(timeline_date__lt=cursor.date) | Q(timeline_date=cursor.date, id__lt=cursor.id)
+    )
+
+
+def timeline_page(data: dict, tree: ActorTree) -> tuple[list[Position], Cursor | None]:
+    """One page of the timeline and the cursor of the next page (None at the end)."""
+    limit = data.get("limit") or 50
+    qs = after_cursor(filter_positions(data, tree), data.get("after"))
+    qs = qs.select_related("actor", "proposal", "article").only(*TIMELINE_FIELDS)
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (Cursor(rows[-1].timeline_date, rows[-1].id) if more and rows else None)
+
+
+def count_newer(data: dict, tree: ActorTree, since_id: int, cap: int = 99) -> int:
+    """How many matching positions were saved after position ``since_id`` (capped)."""
+    qs = filter_positions(data, tree).filter(id__gt=since_id).order_by()
+    return qs[: cap + 1].count()
+
+
+# --- Matrix -------------------------------------------------------------------------
+
+
+MATRIX_PAGE = 60
+
+
+def matrix_actors(data: dict, offset: int, limit: int | None) -> list[Actor]:
+    """Actors that have (had, as of the date) a position, by name."""
+    qs = Actor.objects.only("id", "name", "kind")
+    if data.get("actor_kind"):
+        qs = qs.filter(kind=data["actor_kind"])
+    if data.get("as_of"):
+        qs = qs.filter(
+            Exists(Position.objects.visible().filter(actor=OuterRef("pk"), timeline_date__lte=data["as_of"]))
+        )
+    else:
+        qs = qs.filter(Exists(ActorStance.objects.filter(actor=OuterRef("pk"))))
+    qs = qs.order_by("name", "id")
+    return list(qs[offset : offset + limit] if limit is not None else qs)
+
+
+@dataclass
+class Cell:
+    position_id: int
+    stance: str
+    timeline_date: dt.date
+
+
+def matrix_cells(actor_ids: list[int], as_of: dt.date | None) -> dict[tuple[int, int], Cell]:
+    """{(actor_id, proposal_id): Cell} for the given actors, now or as of a date."""
+    if not actor_ids:
+        return {}
+    if as_of is None:
+        rows = ActorStance.objects.filter(actor_id__in=actor_ids).values_list(
+            "actor_id", "proposal_id", "position_id", "stance", "timeline_date"
+        )
+    elif is_postgres():
+        rows = _cells_as_of_postgres(actor_ids, as_of)
+    else:
+        rows = _cells_as_of_portable(actor_ids, as_of)
+    return {(a, p): Cell(pos, stance, date) for a, p, pos, stance, date in rows}
+
+
+MATRIX_AS_OF_SQL = """
+SELECT a.id, pr.id, p.id, p.stance, p.timeline_date
+FROM unnest(%s::bigint[]) AS a(id)
+CROSS JOIN extraction_proposal pr
+CROSS JOIN LATERAL (
+    SELECT id, stance, timeline_date FROM extraction_position
+    WHERE actor_id = a.id AND proposal_id = pr.id AND timeline_date <= %s
+      AND review_status <> 'rejected'
+    ORDER BY timeline_date DESC, id DESC LIMIT 1
+) p
+"""
+
+
+def _cells_as_of_postgres(actor_ids, as_of):
+    with connection.cursor() as cursor:
+        cursor.execute(MATRIX_AS_OF_SQL, [list(actor_ids), as_of])
+        return cursor.fetchall()
+
+
+def _cells_as_of_portable(actor_ids, as_of):
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    return (
+        Position.objects.visible()
+        .filter(actor_id__in=actor_ids, timeline_date__lte=as_of)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("actor_id"), F("proposal_id")],
+                              order_by=[F("timeline_date").desc(), F("id").desc()]))
+        .filter(rank=1)
+        .values_list("actor_id", "proposal_id", "id", "stance", "timeline_date")
+    )
+
+
+def pair_evidence(actor_id: int, proposal_id: int, as_of: dt.date | None, limit: int = 20) -> list[Position]:
+    qs = Position.objects.visible().filter(actor_id=actor_id, proposal_id=proposal_id)
+    if as_of:
+        qs = qs.filter(timeline_date__lte=as_of)
+    return list(
+        qs.select_related("article").only(*[f for f in TIMELINE_FIELDS if not f.startswith(("actor__", "proposal__"))])
+        .order_by("-timeline_date", "-id")[:limit]
+    )
+
+
+# --- Actor and proposal pages --------------------------------------------------------
+
+
+ACTOR_HISTORY_SQL = """
+SELECT p.id, p.proposal_id, p.stance, p.timeline_date, p.stated_on, p.is_past, p.article_id
+FROM extraction_proposal pr
+CROSS JOIN LATERAL (
+    SELECT id, proposal_id, stance, timeline_date, stated_on, is_past, article_id FROM extraction_position
+    WHERE actor_id = %s AND proposal_id = pr.id AND review_status <> 'rejected'
+    ORDER BY timeline_date DESC, id DESC LIMIT %s
+) p
+"""
+
+
+def actor_history(actor_id: int, per_proposal: int = 40) -> list[Position]:
+    """The latest ``per_proposal`` visible positions of an actor on each proposal, oldest first.
+
+    On PostgreSQL one LIMITed probe per proposal on position_pair_latest, so an
+    actor with 30,000 positions costs the same as one with 30.
+    """
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    if is_postgres():
+        return sorted(Position.objects.raw(ACTOR_HISTORY_SQL, [actor_id, per_proposal]),
+                      key=lambda p: (p.timeline_date, p.id))
+    rows = (
+        Position.objects.visible()
+        .filter(actor_id=actor_id)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("proposal_id")],
+                              order_by=[F("timeline_date").desc(), F("id").desc()]))
+        .filter(rank__lte=per_proposal)
+        .only("id", "proposal_id", "stance", "timeline_date", "stated_on", "is_past", "article_id")
+    )
+    return sorted(rows, key=lambda p: (p.timeline_date, p.id))
+
+
+SHIFT_RELATED = ["actor", "proposal", "before", "after", "before__article", "after__article"]
+SHIFT_FIELDS = [
+    "id", "actor_id", "proposal_id", "before_id", "after_id", "from_stance", "to_stance", "timeline_date",
+    "actor__name", "proposal__kind", "proposal__title",
+    "before__id", "before__evidence", "before__timeline_date", "before__article_id", "before__stated_on",
+    "before__is_past",
+    "after__id", "after__evidence", "after__timeline_date", "after__article_id", "after__stated_on",
+    "after__is_past",
+    "before__article__id", "before__article__title", "before__article__language",
+    "after__article__id", "after__article__title", "after__article__language",
+]
+
+
+def filter_shifts(data: dict) -> QuerySet:
+    qs = StanceShift.objects.all()
+    if data.get("proposal"):
+        qs = qs.filter(proposal__kind=data["proposal"])
+    if data.get("actor"):
+        qs = qs.filter(actor_id=data["actor"])
+    if data.get("date_from"):
+        qs = qs.filter(timeline_date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(timeline_date__lte=data["date_to"])
+    return qs.order_by("-timeline_date", "-id")
+
+
+def shifts_page(data: dict, limit: int = 50) -> tuple[list[StanceShift], Cursor | None]:
+    qs = after_cursor(filter_shifts(data), data.get("after"))
+    rows = list(qs.select_related(*SHIFT_RELATED).only(*SHIFT_FIELDS)[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (Cursor(rows[-1].timeline_date, rows[-1].id) if more and rows else None)
+
+
+def weekly_counts(proposal: Proposal, weeks: int = 52) -> tuple[list[dict], dt.date | None]:
+    """Visible positions on a proposal per ISO week and stance over the last ``weeks`` weeks of data."""
+    from django.db.models import Count, Max
+    from django.db.models.functions import TruncWeek
+
+    last = ActorStance.objects.filter(proposal=proposal).aggregate(last=Max("timeline_date"))["last"]
+    if last is None:
+        return [], None
+    first = last - dt.timedelta(weeks=weeks - 1, days=last.weekday())
+    rows = (
+        Position.objects.visible()
+        .filter(proposal=proposal, timeline_date__gte=first, timeline_date__lte=last)
+        .annotate(week=TruncWeek("timeline_date"))
+        .values("week", "stance")
+        .annotate(n=Count("id"))
+        .order_by("week")
+    )
+    return list(rows), first
+
+
+# --- Search ---------------------------------------------------------------------------
+
+
+def _fts_where(language: str | None) -> tuple[str, list[str]]:
+    document = "ingestion_article.title || ' ' || ingestion_article.text"
+    clauses = []
+    for code, config in FTS_CONFIGS.items():
+        if language and language != code:
+            continue
+        clauses.append(
+            f"(ingestion_article.language = '{code}' AND to_tsvector('{config}'::regconfig, {document}) "
+            f"@@ websearch_to_tsquery('{config}'::regconfig, %s))"
+        )
+    if not language or language not in FTS_CONFIGS:
+        codes = ", ".join(f"'{c}'" for c in FTS_CONFIGS)
+        extra = f" AND ingestion_article.language = '{language}'" if language else ""
+        clauses.append(
+            f"(ingestion_article.language NOT IN ({codes}){extra} AND "
+            f"to_tsvector('simple'::regconfig, {document}) @@ websearch_to_tsquery('simple'::regconfig, %s))"
+        )
+    return "(" + " OR ".join(clauses) + ")", clauses
+
+
+def search_articles(q: str, language: str | None, offset: int, limit: int) -> list[Article]:
+    qs = Article.objects.only("id", "title", "language", "published", "source_id", "text", "url")
+    if is_postgres():
+        where, clauses = _fts_where(language or None)
+        qs = qs.extra(where=[where], params=[q] * len(clauses))  # noqa: S610 - fixed SQL, q is a parameter
+    else:
+        qs = qs.filter(Q(title__icontains=q) | Q(text__icontains=q))
+        if language:
+            qs = qs.filter(language=language)
+    return list(qs.order_by("-published", "-id")[offset : offset + limit])
+
+
+def search_actors(q: str, limit: int = 12) -> list[Actor]:
+    aliases = ActorAlias.objects.filter(text__icontains=q)
+    names = Q(name__icontains=q)
+    if is_postgres():
+        aliases = ActorAlias.objects.filter(Q(text__icontains=q) | Q(text__trigram_word_similar=q))
+        names |= Q(name__trigram_word_similar=q)
+    return list(
+        Actor.objects.filter(names | Q(id__in=aliases.values("actor_id"))).only("id", "name", "kind")
+        .order_by("name")[:limit]
+    )

@@ -1,0 +1,118 @@
+"""Keep ``ActorStance`` and ``StanceShift`` in step with positions.
+
+Rebuilding one (actor, proposal) pair reads only that pair's positions (an
+index range), so it is cheap enough to run whenever a position is saved,
+reviewed or deleted. ``rebuild_all`` does the whole table in two SQL
+statements for backfills and the benchmark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from tracker.dashboard.models import ActorStance, StanceShift
+from tracker.extraction.models import Position
+
+Pair = tuple[int, int]
+
+
+def refresh_pairs(pairs: Iterable[Pair]) -> None:
+    """Recompute the latest stance and the shifts of each (actor_id, proposal_id) pair."""
+    with transaction.atomic():
+        for actor_id, proposal_id in sorted(set(pairs)):
+            _refresh_pair(actor_id, proposal_id)
+
+
+def _refresh_pair(actor_id: int, proposal_id: int) -> None:
+    rows = list(
+        Position.objects.visible()
+        .filter(actor_id=actor_id, proposal_id=proposal_id)
+        .order_by("timeline_date", "id")
+        .values_list("id", "stance", "timeline_date")
+    )
+    StanceShift.objects.filter(actor_id=actor_id, proposal_id=proposal_id).delete()
+    if not rows:
+        ActorStance.objects.filter(actor_id=actor_id, proposal_id=proposal_id).delete()
+        return
+    shifts = [
+        StanceShift(
+            actor_id=actor_id, proposal_id=proposal_id, before_id=prev[0], after_id=row[0],
+            from_stance=prev[1], to_stance=row[1], timeline_date=row[2],
+        )
+        for prev, row in zip(rows, rows[1:], strict=False)
+        if prev[1] != row[1]
+    ]
+    StanceShift.objects.bulk_create(shifts)
+    latest = rows[-1]
+    ActorStance.objects.bulk_create(
+        [ActorStance(actor_id=actor_id, proposal_id=proposal_id, position_id=latest[0], stance=latest[1],
+                     timeline_date=latest[2], positions_count=len(rows))],
+        update_conflicts=True,
+        unique_fields=["actor", "proposal"],
+        update_fields=["position", "stance", "timeline_date", "positions_count"],
+    )
+
+
+def refresh_article(article_id: int) -> None:
+    """Refresh every pair an article's positions touch (called by extraction after saving positions).
+
+    Pairs whose positions were deleted are refreshed by the post_delete receiver.
+    """
+    pairs = Position.objects.filter(article_id=article_id).values_list("actor_id", "proposal_id").distinct()
+    refresh_pairs(list(pairs))
+
+
+def pairs_touching(position: Position) -> set[Pair]:
+    """The pair a position belongs to now, and any pair the derived tables still file it under."""
+    pairs = {(position.actor_id, position.proposal_id)}
+    pairs.update(ActorStance.objects.filter(position_id=position.id).values_list("actor_id", "proposal_id"))
+    pairs.update(StanceShift.objects.filter(after_id=position.id).values_list("actor_id", "proposal_id"))
+    return pairs
+
+
+def on_position_saved(sender, instance: Position, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        refresh_pairs(pairs_touching(instance))
+
+
+def on_position_deleted(sender, instance: Position, **kwargs) -> None:
+    refresh_pairs([(instance.actor_id, instance.proposal_id)])
+
+
+def on_run_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw and instance.status == "done":
+        refresh_article(instance.article_id)
+
+
+VISIBLE = "review_status <> 'rejected'"
+
+REBUILD_STANCES = f"""
+INSERT INTO dashboard_actorstance (actor_id, proposal_id, position_id, stance, timeline_date, positions_count)
+SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM (
+  SELECT id, actor_id, proposal_id, stance, timeline_date,
+         ROW_NUMBER() OVER (PARTITION BY actor_id, proposal_id ORDER BY timeline_date DESC, id DESC) AS rn,
+         COUNT(*) OVER (PARTITION BY actor_id, proposal_id) AS n
+  FROM extraction_position WHERE {VISIBLE}
+) latest WHERE rn = 1
+"""
+
+REBUILD_SHIFTS = f"""
+INSERT INTO dashboard_stanceshift (actor_id, proposal_id, before_id, after_id, from_stance, to_stance, timeline_date)
+SELECT actor_id, proposal_id, prev_id, id, prev_stance, stance, timeline_date FROM (
+  SELECT id, actor_id, proposal_id, stance, timeline_date,
+         LAG(id) OVER w AS prev_id, LAG(stance) OVER w AS prev_stance
+  FROM extraction_position WHERE {VISIBLE}
+  WINDOW w AS (PARTITION BY actor_id, proposal_id ORDER BY timeline_date, id)
+) seq WHERE prev_stance IS NOT NULL AND prev_stance <> stance
+"""
+
+
+def rebuild_all() -> None:
+    """Rebuild both derived tables from scratch with set-based SQL (backfill, benchmark)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM dashboard_stanceshift")
+        cursor.execute("DELETE FROM dashboard_actorstance")
+        cursor.execute(REBUILD_STANCES)
+        cursor.execute(REBUILD_SHIFTS)

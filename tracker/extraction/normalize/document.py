@@ -1,0 +1,181 @@
+"""An article prepared for extraction: tokens with keys, sentences, paragraphs, quotes and lexicon hits.
+
+Built once per article by the pipeline and read by the gazetteer, proposal,
+stance, attribution and date modules. Token indices are the currency between
+them; ``tokens[i].start/end`` map back to the original text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.extraction.normalize import QUOTE_OPEN, SENTENCE_END, Token, tokenize
+from tracker.extraction.resources import GROUP_PROPOSAL, Hit, LanguagePack, Resources, Stream, resolve_overlaps
+
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "no", "vs", "etc", "jr",
+                  "m", "mme", "hr", "fr", "nr", "bzw", "z", "b", "vgl", "т", "г", "им", "гг", "тыс", "млн", "млрд",
+                  "ст", "р", "ін", "тис"}
+_CLOSERS = {"»", "\u201d", "\u201c", '"', ")", "]", "\u2019", "\u203a"}
+
+
+@dataclass
+class Document:
+    text: str
+    language: str
+    pack: LanguagePack
+    resources: Resources
+    tokens: list[Token]
+    akeys: list[str]
+    lkeys: list[str]
+    prep: list[bool]
+    sentence_of: list[int] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # token ranges [a, b)
+    paragraph_of_sentence: list[int] = field(default_factory=list)
+    quote_of: list[int] = field(default_factory=list)  # quote id or -1
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # token ranges of quote contents
+    cues: list[Hit] = field(default_factory=list)  # stance cues and markers, overlaps resolved
+    proposal_hits: list[Hit] = field(default_factory=list)
+    cues_at: dict[int, list[Hit]] = field(default_factory=dict)  # by start token
+    cues_ending: dict[int, list[Hit]] = field(default_factory=dict)  # by end token (exclusive)
+
+    @classmethod
+    def build(cls, text: str, language: str, pack: LanguagePack, resources: Resources) -> Document:
+        analyzer = pack.analyzer
+        tokens: list[Token] = []
+        for token in tokenize(text):
+            if token.kind == "word" and pack.split_words:
+                pieces = analyzer.split(token.surface)
+                if len(pieces) > 1:
+                    for a, b in pieces:
+                        tokens.append(Token(token.start + a, token.start + b, token.surface[a:b], "word"))
+                    continue
+            tokens.append(token)
+        akeys, lkeys, prep = [], [], []
+        for token in tokens:
+            if token.kind == "word":
+                akey = analyzer.actor_key(token.surface)
+                lkey = analyzer.lex_key(token.surface)
+                akeys.append(akey)
+                lkeys.append(lkey)
+                prep.append(analyzer.is_clitic_prep(token.surface) if language == "ar" else False)
+            else:
+                akeys.append(token.surface if token.kind == "punct" else "")
+                lkeys.append(token.surface if token.kind == "punct" else "")
+                prep.append(False)
+        doc = cls(text, language, pack, resources, tokens, akeys, lkeys, prep)
+        doc._segment()
+        doc._find_quotes()
+        doc._match_lexicon()
+        return doc
+
+    # Segmentation ------------------------------------------------------
+    def _segment(self) -> None:
+        tokens = self.tokens
+        n = len(tokens)
+        sentence_of = [0] * n
+        sentences = []
+        paragraph = 0
+        paragraphs = []
+        start = 0
+        i = 0
+        while i < n:
+            token = tokens[i]
+            end_here = False
+            if token.kind in ("para", "nl"):
+                end_here = True
+            elif token.kind == "punct" and token.surface in SENTENCE_END:
+                end_here = not self._is_abbreviation(i)
+                if end_here:
+                    while i + 1 < n and tokens[i + 1].kind == "punct" and tokens[i + 1].surface in _CLOSERS | SENTENCE_END:
+                        i += 1
+                        sentence_of[i] = len(sentences)
+            sentence_of[i] = len(sentences)
+            if end_here:
+                if i + 1 > start:
+                    sentences.append((start, i + 1))
+                    paragraphs.append(paragraph)
+                if token.kind == "para":
+                    paragraph += 1
+                start = i + 1
+            i += 1
+        if start < n:
+            sentences.append((start, n))
+            paragraphs.append(paragraph)
+        for k, (a, b) in enumerate(sentences):
+            for j in range(a, b):
+                sentence_of[j] = k
+        self.sentence_of = sentence_of
+        self.sentences = sentences
+        self.paragraph_of_sentence = paragraphs
+
+    def _is_abbreviation(self, i: int) -> bool:
+        tokens = self.tokens
+        if tokens[i].surface != ".":
+            return False
+        prev = tokens[i - 1] if i > 0 else None
+        if prev is None or prev.kind != "word" or prev.end != tokens[i].start:
+            return False
+        if len(prev.surface) == 1 and prev.surface.isalpha() and prev.surface.isupper():
+            return True  # U.S., J. D. Vance
+        if prev.surface.casefold() in _ABBREVIATIONS:
+            return True
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and nxt.kind == "word" and nxt.surface[:1].islower() and self.language != "ar":
+            return True
+        return False
+
+    def _find_quotes(self) -> None:
+        quote_of = [-1] * len(self.tokens)
+        quotes = []
+        open_at = None
+        closer = None
+        for i, token in enumerate(self.tokens):
+            if token.kind == "para":
+                open_at = None
+                continue
+            if token.kind != "punct":
+                continue
+            ch = token.surface
+            if open_at is not None and ch == closer:
+                if i - open_at > 1:
+                    quotes.append((open_at + 1, i))
+                open_at = None
+            elif open_at is None and ch in QUOTE_OPEN:
+                open_at, closer = i, QUOTE_OPEN[ch]
+        for q, (a, b) in enumerate(quotes):
+            for j in range(a, b):
+                quote_of[j] = q
+        self.quote_of = quote_of
+        self.quotes = quotes
+
+    # Lexicon -------------------------------------------------------------
+    def _match_lexicon(self) -> None:
+        fillers = self.pack.fillers
+        stream = Stream.build(
+            (i, key) for i, key in enumerate(self.lkeys)
+            if self.tokens[i].kind in ("word", "punct") and self.akeys[i] not in fillers
+        )
+        hits = self.pack.lexicon.find(stream)
+        # Hits must not run across sentence ends.
+        hits = [h for h in hits if self.sentence_of[h.start] == self.sentence_of[h.end - 1]]
+        self.cues = resolve_overlaps([h for h in hits if h.payload[0] not in GROUP_PROPOSAL])
+        self.proposal_hits = resolve_overlaps([h for h in hits if h.payload[0] in GROUP_PROPOSAL])
+        for hit in self.cues:
+            self.cues_at.setdefault(hit.start, []).append(hit)
+            self.cues_ending.setdefault(hit.end, []).append(hit)
+
+    # Helpers -------------------------------------------------------------
+    def category_at(self, i: int, category: str) -> Hit | None:
+        for hit in self.cues_at.get(i, ()):
+            if hit.payload[0] == category and hit.payload[3] > 0:
+                return hit
+        return None
+
+    def categories_covering(self, i: int) -> set[str]:
+        return {h.payload[0] for h in self.cues if h.start <= i < h.end and h.payload[3] > 0}
+
+    def words(self, a: int, b: int) -> list[int]:
+        return [k for k in range(a, b) if self.tokens[k].kind == "word"]
+
+    def span_text(self, a: int, b: int) -> str:
+        return self.text[self.tokens[a].start:self.tokens[b - 1].end]

@@ -1,0 +1,209 @@
+"""The pure extraction pipeline: article text and metadata in, actors, proposals and positions out.
+
+No database and no Django: ``extract`` takes the compiled ``Resources`` (built
+once by the caller from data files or from the database) and returns plain
+dataclasses. Unsupported or undetected languages are recorded as such; for
+them only language-independent work is done (exact, case-folded matches of
+actor names and aliases of four or more characters), and no positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from tracker.extraction.attribution import Attributor, Holder
+from tracker.extraction.dates import find_date
+from tracker.extraction.gazetteer import ActorSpan, find_actor_spans
+from tracker.extraction.language import detect_language
+from tracker.extraction.normalize import SUPPORTED_LANGUAGES, sanitize
+from tracker.extraction.normalize.document import Document
+from tracker.extraction.proposals import ProposalSpan, find_proposal_spans
+from tracker.extraction.resources import Resources, Stream, resolve_overlaps
+from tracker.extraction.stance import pair_cues
+
+EXTRACTOR_VERSION = "2025.1"
+STANCES = ("support", "oppose", "considering")
+
+
+@dataclass(frozen=True)
+class Mention:
+    actor: str
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class ProposalMention:
+    kind: str
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class ExtractedPosition:
+    actor: str
+    proposal: str
+    stance: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    evidence: str
+    stated_on: date | None
+    is_past: bool
+    confidence: float
+    rules: tuple[str, ...]
+
+
+@dataclass
+class Extraction:
+    language: str
+    actors: list[str] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)
+    positions: list[ExtractedPosition] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    proposal_mentions: list[ProposalMention] = field(default_factory=list)
+    extractor_version: str = EXTRACTOR_VERSION
+
+
+def extract(text: str, *, language: str | None, published: date | None, resources: Resources) -> Extraction:
+    text = sanitize(text or "")
+    if language is None:
+        language = detect_language(text)
+    language = (language or "unknown").lower()
+    if language not in SUPPORTED_LANGUAGES:
+        return _extract_unsupported(text, language, resources)
+    doc = Document.build(text, language, resources.packs[language], resources)
+    spans, _venues = find_actor_spans(doc)
+    proposals = find_proposal_spans(doc)
+    mentions = [_mention(doc, s) for s in spans]
+    proposal_mentions = [
+        ProposalMention(p.kind, doc.tokens[p.start].start, doc.tokens[p.end - 1].end, doc.span_text(p.start, p.end), p.rule)
+        for p in proposals
+    ]
+    positions = _positions(doc, spans, proposals, published)
+    return Extraction(
+        language=language,
+        actors=_unique(m.actor for m in mentions),
+        proposals=_unique(p.kind for p in proposal_mentions),
+        positions=positions,
+        mentions=mentions,
+        proposal_mentions=proposal_mentions,
+    )
+
+
+def _mention(doc: Document, span: ActorSpan) -> Mention:
+    start, end = doc.tokens[span.start].start, doc.tokens[span.end - 1].end
+    return Mention(span.actor, start, end, doc.text[start:end], span.rule)
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def _positions(doc: Document, spans: list[ActorSpan], proposals: list[ProposalSpan], published: date | None):
+    proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
+    attributor = Attributor(doc, spans, proposal_tokens)
+    topic = proposals[0].kind if proposals else None
+    best: dict[tuple[str, str, str], ExtractedPosition] = {}
+    claimed: dict[tuple[str, int], tuple[float, int, str]] = {}  # (holder, proposal start) → best cue
+    candidates = []
+    holders_by_sentence: dict[int, Holder] = {}
+    anaphor_sentences = {doc.sentence_of[h.start] for h in doc.cues if h.payload[0] == "anaphor"}
+    for pairing in pair_cues(doc, proposals, topic):
+        sentence = doc.sentence_of[pairing.cue.start]
+        holder = attributor.holder_for(pairing.cue)
+        if holder is None and sentence in anaphor_sentences:
+            # "Among these options is sending ground troops": the options of the previous sentence's holder.
+            previous = holders_by_sentence.get(sentence - 1)
+            if previous is not None and doc.paragraph_of_sentence[sentence - 1] == doc.paragraph_of_sentence[sentence]:
+                holder = Holder(previous.actors, pairing.cue.start, previous.rules + ("holder:carried-over",))
+        if holder is None:
+            continue
+        holders_by_sentence[sentence] = holder
+        for proposal in pairing.proposals:
+            for actor in holder.actors:
+                distance = abs(proposal.start - pairing.cue.start)
+                score = pairing.weight * proposal.weight
+                key = (actor, proposal.start)
+                previous = claimed.get(key)
+                if previous is None or (score, -distance) > (previous[0], -previous[1]):
+                    claimed[key] = (score, distance, pairing.stance)
+                candidates.append((actor, proposal, pairing, holder, score))
+    for actor, proposal, pairing, holder, score in candidates:
+        if claimed[(actor, proposal.start)][2] != pairing.stance:
+            continue  # a stronger cue gave this holder another stance on the same mention
+        position = _position(doc, actor, proposal, pairing, holder, score, published)
+        key = (actor, proposal.kind, pairing.stance)
+        if key not in best or position.confidence > best[key].confidence:
+            best[key] = position
+    return sorted(best.values(), key=lambda p: (p.start, p.actor, p.proposal))
+
+
+def _position(doc, actor, proposal, pairing, holder, score, published):
+    cue = pairing.cue
+    sentence = doc.sentence_of[cue.start]
+    sa, sb = doc.sentences[sentence]
+    a = min(cue.start, proposal.start, holder.start if doc.sentence_of[holder.start] == sentence else cue.start)
+    b = max(cue.end, proposal.end)
+    start, end = doc.tokens[a].start, doc.tokens[b - 1].end
+    s_start, s_end = doc.tokens[sa].start, doc.tokens[sb - 1].end
+    is_past = pairing.past is not None
+    found, date_rule, explicit = _sentence_date(doc, sentence, published)
+    rules = [f"stance:{cue.payload[0]}:{doc.language}:{cue.payload[2]}", proposal.rule, *holder.rules]
+    if pairing.negation is not None:
+        rules.append(f"negation:{doc.language}:{pairing.negation.payload[2]}")
+    if pairing.modality is not None:
+        rules.append(f"modality:{doc.language}:{pairing.modality.payload[2]}")
+    if is_past:
+        rules.append(f"past:{doc.language}:{pairing.past.payload[2]}")
+        stated_on = found if explicit else None
+    else:
+        stated_on = found if found is not None else published
+    if date_rule and stated_on is not None and found == stated_on:
+        rules.append(date_rule)
+    confidence = max(0.05, min(1.0, 0.35 + 0.5 * score + (0.1 if "holder:clause-subject" in rules[2] else 0)))
+    if pairing.via_anaphor:
+        confidence *= 0.7
+    return ExtractedPosition(
+        actor=actor, proposal=proposal.kind, stance=pairing.stance, start=start, end=end,
+        sentence_start=s_start, sentence_end=s_end, evidence=doc.text[start:end], stated_on=stated_on,
+        is_past=is_past, confidence=round(confidence, 3), rules=tuple(rules),
+    )
+
+
+def _sentence_date(doc: Document, sentence: int, published: date | None):
+    cache = doc.__dict__.setdefault("_dates", {})
+    if sentence not in cache:
+        sa, sb = doc.sentences[sentence]
+        words = [doc.tokens[k].surface for k in range(sa, sb) if doc.tokens[k].kind == "word"]
+        cache[sentence] = find_date(doc.language, words, published)
+    return cache[sentence]
+
+
+def _extract_unsupported(text: str, language: str, resources: Resources) -> Extraction:
+    from tracker.extraction.normalize import tokenize
+
+    pack = resources.neutral
+    tokens = [t for t in tokenize(text) if t.kind in ("word", "punct")]
+    stream = Stream.build((i, pack.analyzer.actor_key(t.surface) if t.kind == "word" else t.surface)
+                          for i, t in enumerate(tokens))
+    mentions = []
+    for hit in resolve_overlaps(pack.actors.find(stream)):
+        name, strength, alias, _ = hit.payload
+        if strength == "weak":
+            continue
+        start, end = tokens[hit.start].start, tokens[hit.end - 1].end
+        mentions.append(Mention(name, start, end, text[start:end], f"alias:exact:{alias}"))
+    seen = set()
+    unique = []
+    for m in mentions:
+        if (m.start, m.end) not in seen:
+            seen.add((m.start, m.end))
+            unique.append(m)
+    return Extraction(language=language, actors=_unique(m.actor for m in unique), mentions=unique)

@@ -1,0 +1,442 @@
+"""Compiled matchers for the pure pipeline: actor aliases and lexicons per language.
+
+The contract between the data files, the database and the engine is two record
+types, both plain dataclasses:
+
+``ActorRecord(name, kind, parent, aliases, country=None)``
+    ``name`` is the canonical English name (unique); ``kind`` one of state,
+    government_body, international_org, alliance, person, party, armed_force,
+    group; ``parent`` the canonical name of the parent actor or None (a
+    minister's ministry, a ministry's state); ``aliases`` a list of
+    ``(text, language, strength)`` with language an ISO code or "" (every
+    language) and strength "strong" or "weak" (weak aliases count only after
+    the same actor was matched by a strong alias earlier in the article);
+    ``country`` an optional ISO 3166 code used when no parent leads to a state.
+
+``LexiconRecord(language, category, proposal_kind, text, weight)``
+    ``category`` is one of CATEGORIES below; ``proposal_kind`` is set for
+    ``proposal``, ``proposal_cue`` and ``anchor``; ``weight`` in 0..1 (0 turns
+    an entry off while still letting it win a longest match, e.g. the negation
+    "not only"). In ``text`` a leading or trailing ``*`` makes the first or last
+    word match as a word suffix or prefix (German compounds "*trupp", Arabic
+    verb stems "تعهد*").
+
+Lexicon files (``data/lexicons/*.yaml``) hold one language each::
+
+    language: en
+    support:                  # category: list of entries
+      - ready to
+      - send | 0.5            # "text | weight"
+    proposal:                 # proposal categories: kind -> list of entries
+      ground_troops: [troops, peacekeepers]
+
+Actor files (``data/actors/*.yaml``) are lists of
+``{name, kind, parent, country, aliases: {lang: [...]}, weak: {lang: [...]}}``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from tracker.extraction.normalize import SUPPORTED_LANGUAGES, Analyzer, get_analyzer, tokenize
+from tracker.extraction.normalize.arabic import citation_key
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
+
+CATEGORIES = (
+    "proposal",  # paraphrase of a proposal kind
+    "proposal_cue",  # counts only near an anchor of the same kind ("membership" near NATO)
+    "anchor",  # the anchor word itself (NATO, the alliance)
+    "support",
+    "oppose",
+    "considering",
+    "warning",  # oppose cue that modality does not weaken ("could lead to war")
+    "negation",
+    "modality",
+    "past",
+    "report_verb",
+    "locative",  # prepositions of place or direction: the actor after them is a place
+    "complementizer",  # that, что, أن: opens a reported clause
+    "boundary",  # but, while, لكن, а: a clause boundary that cue pairing does not cross
+    "coord",  # and, et, و: joins coordinated holders
+    "source",  # according to, selon, بحسب: the actor after it is a source, not a holder
+    "example",  # including, such as: the actors after it are examples, not holders
+    "anaphor",  # the plan, this force, y: refers back to the article's main proposal
+    "pronoun_person",  # he, she, أنه: the last named person
+    "pronoun_we",  # we, nous, نحن: the speaker of the quote
+    "pronoun_country",  # his country, بلاده, его страна: the last person's state
+    "venue",  # capitals and seats that double as metonyms (Paris, Moscow, Brussels)
+    "filler",  # adverbs skipped when matching phrases ("immediately", "فوراً")
+)
+GROUP_PROPOSAL = frozenset({"proposal", "proposal_cue", "anchor"})
+
+
+@dataclass(frozen=True)
+class ActorRecord:
+    name: str
+    kind: str
+    parent: str | None
+    aliases: Sequence[tuple[str, str, str]] = ()
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class LexiconRecord:
+    language: str
+    category: str
+    proposal_kind: str | None
+    text: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    name: str
+    kind: str
+    parent: str | None
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A phrase found in a token stream: tokens [start, end) of the article's token list."""
+
+    start: int
+    end: int
+    payload: tuple
+
+
+class PhraseMatcher:
+    """Aho-Corasick over a stream of space-separated token keys, with word-boundary checks.
+
+    Each pattern is the keys joined by single spaces, padded with a space on
+    each side unless that side is a wildcard; the stream is padded the same way,
+    so a hit can only start and end on token boundaries (or inside a token on a
+    wildcard side). Overlaps are resolved by the caller (longest first).
+    """
+
+    def __init__(self) -> None:
+        self._automaton = ahocorasick.Automaton()
+        self._count = 0
+        self._finalized = False
+
+    def add(self, keys: Sequence[str], payload: tuple, *, prefix_wild: bool = False, suffix_wild: bool = False) -> None:
+        keys = [k for k in keys if k]
+        if not keys:
+            return
+        pattern = ("" if prefix_wild else " ") + " ".join(keys) + ("" if suffix_wild else " ")
+        if self._automaton.exists(pattern):
+            _, payloads = self._automaton.get(pattern)
+            if payload not in payloads:
+                payloads.append(payload)
+        else:
+            self._automaton.add_word(pattern, (len(pattern), [payload]))
+        self._count += 1
+
+    def finalize(self) -> None:
+        if self._count:
+            self._automaton.make_automaton()
+        self._finalized = True
+
+    def find(self, stream: Stream) -> list[Hit]:
+        if not self._count or not stream.keys:
+            return []
+        hits = []
+        positions = stream.positions
+        for end_char, (length, payloads) in self._automaton.iter(stream.text):
+            start_char = end_char - length + 1
+            first = bisect.bisect_right(positions, start_char) - 1
+            if stream.text[start_char] == " ":
+                first += 1
+            last = bisect.bisect_right(positions, end_char - (stream.text[end_char] == " ")) - 1
+            if first < 0 or last < first:
+                continue
+            a, b = stream.index[first], stream.index[last] + 1
+            for payload in payloads:
+                hits.append(Hit(a, b, payload))
+        return hits
+
+
+@dataclass
+class Stream:
+    """Token keys joined by spaces; ``index[k]`` is the article token of the k-th key."""
+
+    text: str
+    positions: list[int]
+    index: list[int]
+    keys: list[str]
+
+    @classmethod
+    def build(cls, keys_by_token: Iterable[tuple[int, str]]) -> Stream:
+        parts = [" "]
+        positions = []
+        index = []
+        keys = []
+        pos = 1
+        for token_index, key in keys_by_token:
+            key = key.replace(" ", "_") or "_"
+            positions.append(pos)
+            index.append(token_index)
+            keys.append(key)
+            parts.append(key)
+            parts.append(" ")
+            pos += len(key) + 1
+        return cls("".join(parts), positions, index, keys)
+
+
+def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Longest match wins (in tokens); overlapping shorter hits are dropped. Linear in the hits' lengths."""
+    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), h.start))
+    owner: dict[int, tuple[int, int]] = {}
+    kept = []
+    for hit in ordered:
+        span = (hit.start, hit.end)
+        # Several entries for the same span (one word in two categories) are all kept.
+        if any(owner.get(k, span) != span for k in range(hit.start, hit.end)):
+            continue
+        for k in range(hit.start, hit.end):
+            owner[k] = span
+        kept.append(hit)
+    kept.sort(key=lambda h: h.start)
+    return kept
+
+
+@dataclass
+class LanguagePack:
+    language: str
+    analyzer: Analyzer
+    actors: PhraseMatcher
+    lexicon: PhraseMatcher
+    fillers: frozenset[str]
+    split_words: bool  # the analyzer splits elisions and possessives
+
+
+def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:
+    keys = []
+    for token in tokenize(text):
+        if token.kind in ("para", "nl"):
+            continue
+        if token.kind == "punct":
+            keys.append(token.surface)
+            continue
+        pieces = analyzer.split(token.surface) if hasattr(analyzer, "split") else [(0, len(token.surface))]
+        for a, b in pieces:
+            piece = token.surface[a:b]
+            if analyzer.language == "ar":
+                keys.append(citation_key(piece))
+            else:
+                keys.append(analyzer.actor_key(piece) if key == "actor" else analyzer.lex_key(piece))
+    return keys
+
+
+def _pattern_keys(analyzer: Analyzer, text: str, key: str) -> tuple[list[str], bool, bool]:
+    text = text.strip()
+    prefix_wild = text.startswith("*")
+    suffix_wild = text.endswith("*")
+    text = text.strip("*").strip()
+    keys = _word_keys(analyzer, text, key)
+    if (prefix_wild or suffix_wild) and analyzer.language in ("ru", "uk"):
+        # A word fragment has no lemma: fold it instead.
+        words = text.split()
+        if prefix_wild:
+            keys[0] = words[0].casefold()
+        if suffix_wild:
+            keys[-1] = words[-1].casefold()
+    return keys, prefix_wild, suffix_wild
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything the pipeline needs, compiled once; share one instance (it is read-only)."""
+
+    actors: dict[str, ActorInfo]
+    packs: dict[str, LanguagePack]
+    neutral: LanguagePack
+    lexicon_size: int = 0
+    alias_count: int = 0
+    state_by_country: dict[str, str] = field(default_factory=dict)
+    alias_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_records(cls, actors: Iterable[ActorRecord], lexicon: Iterable[LexiconRecord]) -> Resources:
+        actors = list(actors)
+        lexicon = [r for r in lexicon if r.category in CATEGORIES and r.text and r.text.strip("* ")]
+        infos: dict[str, ActorInfo] = {}
+        alias_lists: dict[str, list[tuple[str, str, str]]] = {}
+        for record in actors:
+            previous = infos.get(record.name)
+            infos[record.name] = ActorInfo(
+                record.name,
+                record.kind or (previous.kind if previous else "group"),
+                record.parent if record.parent else (previous.parent if previous else None),
+                record.country or (previous.country if previous else None),
+            )
+            alias_lists.setdefault(record.name, []).extend(record.aliases)
+            alias_lists[record.name].append((record.name, "", "strong"))
+        states = {info.country.upper(): name for name, info in infos.items() if info.kind == "state" and info.country}
+
+        ar_vocab: set[str] = set()
+        for name, aliases in alias_lists.items():
+            for text, language, _ in aliases:
+                if language in ("ar", ""):
+                    ar_vocab.update(citation_key(t.surface) for t in tokenize(text) if t.kind == "word")
+        for record in lexicon:
+            if record.language == "ar":
+                words = [t.surface for t in tokenize(record.text.strip("* ")) if t.kind == "word"]
+                ar_vocab.update(citation_key(w) for w in words)
+                if record.text.strip().endswith("*") and words:
+                    ar_vocab.add(citation_key(words[-1]) + "*")
+
+        packs = {}
+        alias_count = 0
+        for language in SUPPORTED_LANGUAGES:
+            analyzer = get_analyzer(language, frozenset(ar_vocab))
+            venues = set()
+            fillers = set()
+            lex = PhraseMatcher()
+            for record in lexicon:
+                if record.language != language:
+                    continue
+                if record.category == "venue":
+                    venues.add(" ".join(_word_keys(analyzer, record.text, "actor")))
+                if record.category == "filler":
+                    keys = _word_keys(analyzer, record.text, "actor")
+                    if len(keys) == 1:  # single words only: compared with the token's name key
+                        fillers.add(keys[0])
+                    continue
+                keys, pre, suf = _pattern_keys(analyzer, record.text, "lex")
+                lex.add(keys, (record.category, record.proposal_kind or None, record.text, float(record.weight)),
+                        prefix_wild=pre, suffix_wild=suf)
+            lex.finalize()
+            matcher = PhraseMatcher()
+            for name, aliases in alias_lists.items():
+                for text, alias_language, strength in aliases:
+                    if alias_language not in ("", language):
+                        continue
+                    keys = _word_keys(analyzer, text, "actor")
+                    venue = " ".join(keys) in venues
+                    matcher.add(keys, (name, strength or "strong", text, venue))
+                    alias_count += 1
+            matcher.finalize()
+            packs[language] = LanguagePack(language, analyzer, matcher, lex, frozenset(fillers),
+                                           hasattr(analyzer, "split"))
+        neutral_analyzer = Analyzer()
+        neutral = PhraseMatcher()
+        for name, aliases in alias_lists.items():
+            for text, alias_language, strength in aliases:
+                if alias_language == "" or len(text) >= 4:
+                    neutral.add(_word_keys(neutral_analyzer, text, "actor"), (name, strength or "strong", text, False))
+        neutral.finalize()
+        return cls(
+            actors=infos,
+            packs=packs,
+            neutral=LanguagePack("unknown", neutral_analyzer, neutral, PhraseMatcher(), frozenset(), False),
+            lexicon_size=len(lexicon),
+            alias_count=alias_count,
+            state_by_country=states,
+            alias_texts={name: tuple(dict.fromkeys(t for t, _, _ in aliases)) for name, aliases in alias_lists.items()},
+        )
+
+    # Hierarchy helpers -------------------------------------------------
+    def ancestors(self, name: str) -> list[str]:
+        chain = []
+        seen = {name}
+        info = self.actors.get(name)
+        while info and info.parent and info.parent not in seen:
+            chain.append(info.parent)
+            seen.add(info.parent)
+            info = self.actors.get(info.parent)
+        return chain
+
+    def state_of(self, name: str) -> str | None:
+        """The state an actor belongs to: itself, the first state among its ancestors, or its country's state."""
+        info = self.actors.get(name)
+        if info is None:
+            return None
+        if info.kind == "state":
+            return name
+        for ancestor in self.ancestors(name):
+            if self.actors.get(ancestor) and self.actors[ancestor].kind == "state":
+                return ancestor
+        if info.country:
+            return self.state_by_country.get(info.country.upper())
+        return None
+
+    def kind_of(self, name: str) -> str:
+        info = self.actors.get(name)
+        return info.kind if info else "group"
+
+    def hierarchy(self) -> dict[str, str | None]:
+        return {name: info.parent for name, info in self.actors.items()}
+
+
+# Reading the data files ------------------------------------------------
+
+
+def read_lexicon_records(lexicon_dir: Path) -> list[LexiconRecord]:
+    records = []
+    for path in sorted(Path(lexicon_dir).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict) or "language" not in data:
+            raise ValueError(f"{path.name}: expected a mapping with a 'language' key")
+        language = data["language"]
+        for category, entries in data.items():
+            if category == "language":
+                continue
+            if category not in CATEGORIES:
+                raise ValueError(f"{path.name}: unknown category {category!r}")
+            if isinstance(entries, dict):
+                for kind, texts in entries.items():
+                    records.extend(_entries(language, category, kind, texts))
+            else:
+                records.extend(_entries(language, category, None, entries))
+    return records
+
+
+def _entries(language: str, category: str, kind: str | None, texts) -> list[LexiconRecord]:
+    out = []
+    for item in texts or []:
+        text, weight = str(item), 1.0
+        if "|" in text:
+            text, _, raw = text.rpartition("|")
+            weight = float(raw)
+        out.append(LexiconRecord(language, category, kind, text.strip(), weight))
+    return out
+
+
+def read_actor_records(actor_dir: Path) -> list[ActorRecord]:
+    records = []
+    for path in sorted(Path(actor_dir).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(data, list):
+            raise ValueError(f"{path.name}: expected a list of actors")
+        for entry in data:
+            aliases = []
+            for strength, key in (("strong", "aliases"), ("weak", "weak")):
+                for language, texts in (entry.get(key) or {}).items():
+                    for text in texts or []:
+                        aliases.append((str(text), language, strength))
+            records.append(ActorRecord(entry["name"], entry.get("kind") or "group", entry.get("parent"),
+                                       aliases, entry.get("country")))
+    return records
+
+
+def load_resources_from_files(data_dir: Path = DEFAULT_DATA_DIR) -> Resources:
+    data_dir = Path(data_dir)
+    return Resources.from_records(read_actor_records(data_dir / "actors"), read_lexicon_records(data_dir / "lexicons"))
+
+
+_default: dict[str, Resources] = {}
+
+
+def default_resources() -> Resources:
+    """Resources from the data files, compiled once per process (tests, the evaluation CLI)."""
+    if "files" not in _default:
+        _default["files"] = load_resources_from_files()
+    return _default["files"]
