@@ -14,7 +14,9 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# SCREENSHOT_DIR moves them (pytest-playwright empties test-results/ when a session starts,
+# so two sessions running side by side would delete each other's pictures).
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / "test-results" / "screenshots")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

@@ -61,6 +61,7 @@ def test_the_seed_positions_are_on_the_timeline(logged_in_page, live_server, see
     screenshot("timeline-seed")
     page.set_viewport_size(PHONE)
     screenshot("timeline-seed-phone")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
 
 
 def test_a_filter_updates_the_list_and_the_url_without_a_reload(logged_in_page, live_server, small_world,
@@ -113,6 +114,7 @@ def test_clicking_a_matrix_cell_shows_its_evidence(logged_in_page, live_server, 
     screenshot("matrix-evidence")
     page.set_viewport_size(PHONE)
     screenshot("matrix-phone")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
 
 
 def test_export_csv_downloads_a_file_with_the_header(logged_in_page, live_server, small_world, tmp_path):

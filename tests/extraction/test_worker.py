@@ -43,10 +43,13 @@ def test_the_sweep_requeues_an_article_whose_message_was_lost(celery_worker, set
     assert wait_for_state(article.id, Article.State.EXTRACTED).positions.exists()
 
 
-def test_a_broker_that_is_down_gives_a_clear_error():
+def test_a_broker_that_is_down_gives_a_clear_error(monkeypatch):
     from celery import Celery
 
+    # Celery prefers the environment's broker URL over the one given here.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     dead = Celery("dead", broker="redis://127.0.0.1:1/0")
+    assert dead.conf.broker_url == "redis://127.0.0.1:1/0"
     dead.conf.broker_connection_timeout = 1
     dead.conf.broker_connection_retry = False
 

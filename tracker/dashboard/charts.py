@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 STANCE_Y = {"support": 6, "considering": 16, "oppose": 26}
+STANCE_WORD = {"support": "supports", "considering": "considering", "oppose": "opposes"}
 STANCE_SYMBOL = {"support": "✔", "considering": "?", "oppose": "✖"}
 
 
@@ -21,6 +22,7 @@ class Mark:
     date: dt.date
     position_id: int
     article_id: int
+    title: str = ""
 
 
 def sparkline(positions, width: int = 240, pad: int = 6) -> dict:
@@ -32,8 +34,10 @@ def sparkline(positions, width: int = 240, pad: int = 6) -> dict:
     marks = []
     for position in positions:
         x = pad + (width - 2 * pad) * ((position.timeline_date - first).days / span if len(positions) > 1 else 0.5)
+        # Titles are formatted here: hundreds of |date filters in the template cost tens of ms.
         marks.append(Mark(round(x, 1), STANCE_Y[position.stance], position.stance, position.timeline_date,
-                          position.id, position.article_id))
+                          position.id, position.article_id,
+                          f"{position.timeline_date:%-d %b %Y}: {STANCE_WORD[position.stance]}"))
     return {
         "marks": marks,
         "points": " ".join(f"{m.x},{m.y}" for m in marks),
@@ -75,7 +79,8 @@ def weekly_bars(rows: list[dict], first: dt.date | None, weeks: int = 52, width:
                      "segments": segments, "total": sum(week_counts.values())})
         if week_counts:
             table.append({"week": start, **{s: week_counts.get(s, 0) for s in STANCE_Y}})
-    ticks = [{"y": round(height - bottom - plot_h * f, 1), "label": round(peak * f)} for f in (0, 0.5, 1)]
+    values = sorted({0, peak // 2, peak}) if peak >= 4 else sorted({0, peak})
+    ticks = [{"y": round(height - bottom - plot_h * v / peak, 1), "label": v} for v in values]
     months = []
     for bar in bars:
         if bar["week"].day <= 7:

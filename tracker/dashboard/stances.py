@@ -96,7 +96,7 @@ SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM (
          COUNT(*) OVER (PARTITION BY actor_id, proposal_id) AS n
   FROM extraction_position WHERE {VISIBLE}
 ) latest WHERE rn = 1
-"""
+"""  # noqa: S608 - constant SQL, no input
 
 REBUILD_SHIFTS = f"""
 INSERT INTO dashboard_stanceshift (actor_id, proposal_id, before_id, after_id, from_stance, to_stance, timeline_date)
@@ -106,7 +106,7 @@ SELECT actor_id, proposal_id, prev_id, id, prev_stance, stance, timeline_date FR
   FROM extraction_position WHERE {VISIBLE}
   WINDOW w AS (PARTITION BY actor_id, proposal_id ORDER BY timeline_date, id)
 ) seq WHERE prev_stance IS NOT NULL AND prev_stance <> stance
-"""
+"""  # noqa: S608 - constant SQL, no input
 
 
 def rebuild_all() -> None:

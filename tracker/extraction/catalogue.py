@@ -63,10 +63,8 @@ def read_actor_files(data_dir: Path = DATA_DIR) -> list[dict]:
 
 def read_lexicon_files(data_dir: Path = DATA_DIR) -> list[dict]:
     """Lexicon entries as dicts of {language, category, proposal_kind, text, weight}."""
-    try:
-        from tracker.extraction.resources import read_lexicon_records
-    except ImportError:  # TEMPORARY until the engine lands
-        return []
+    from tracker.extraction.resources import read_lexicon_records
+
     return [vars(record) for record in read_lexicon_records(data_dir / "lexicons")]
 
 
@@ -94,6 +92,13 @@ def sync_data_files(data_dir: Path = DATA_DIR, *, force: bool = False) -> dict[s
 
 def _sync_actors(entries: list[dict]) -> dict[str, int]:
     existing = {actor.name: actor for actor in Actor.objects.all()}
+    # A curator who merged actor A into B left A's name as B's alias: A stays merged.
+    merged = dict(
+        ActorAlias.objects.filter(origin=Origin.CURATOR, language="")
+        .exclude(text__in=existing)
+        .values_list("text", "actor__name")
+    )
+    entries = [entry for entry in entries if entry["name"] not in merged or entry["name"] in existing]
     fresh = []
     changed = []
     for entry in entries:
@@ -111,54 +116,75 @@ def _sync_actors(entries: list[dict]) -> dict[str, int]:
     # Parents in a second pass: a parent may be defined later in the files.
     for entry in entries:
         actor = existing[entry["name"]]
-        parent = existing.get(entry.get("parent") or "")
+        parent_name = entry.get("parent") or ""
+        parent = existing.get(merged.get(parent_name, parent_name))
         if actor.origin == Origin.DATA and actor.parent_id != (parent.id if parent else None):
             actor.parent = parent
             changed.append(actor)
     Actor.objects.bulk_update(set(changed), ["kind", "country", "parent"], batch_size=500)
     created, updated = len(fresh), len(set(changed) - set(fresh))
-    aliases = []
+    wanted_aliases: dict[tuple[int, str, str], str] = {}
     roles = []
     for entry in entries:
         actor = existing[entry["name"]]
         for strength, key in ((ActorAlias.Strength.STRONG, "aliases"), (ActorAlias.Strength.WEAK, "weak")):
             for language, texts in (entry.get(key) or {}).items():
                 for text in texts or []:
-                    alias = ActorAlias(
-                        actor=actor, text=str(text)[:200], language=language,
-                        strength=strength, origin=Origin.DATA,
-                    )
-                    alias.normalized = _fold(alias.text)
-                    aliases.append(alias)
+                    wanted_aliases.setdefault((actor.id, str(text)[:200], language), strength)
         for role in entry.get("roles") or []:
             roles.append(
                 ActorRole(actor=actor, office=role["office"][:200], start=role.get("start"), end=role.get("end"))
             )
-    before = ActorAlias.objects.count()
-    ActorAlias.objects.bulk_create(aliases, ignore_conflicts=True, batch_size=1000)
+    alias_counts = _sync_rows(
+        ActorAlias,
+        wanted={key: {"strength": strength} for key, strength in wanted_aliases.items()},
+        key_fields=("actor_id", "text", "language"),
+        build=lambda key, fields: ActorAlias(
+            actor_id=key[0], text=key[1], language=key[2], normalized=_fold(key[1]), origin=Origin.DATA, **fields
+        ),
+    )
     ActorRole.objects.bulk_create(roles, ignore_conflicts=True, batch_size=1000)
-    return {
-        "actors_created": created,
-        "actors_updated": updated,
-        "aliases_created": ActorAlias.objects.count() - before,
-    }
+    return {"actors_created": created, "actors_updated": updated, **{f"aliases_{k}": v for k, v in alias_counts.items()}}
 
 
 def _sync_lexicon(entries: list[dict]) -> dict[str, int]:
-    before = LexiconEntry.objects.count()
-    rows = [
-        LexiconEntry(
-            language=entry["language"],
-            category=entry["category"],
-            proposal_kind=entry.get("proposal_kind") or "",
-            text=entry["text"][:200],
-            weight=float(entry.get("weight") or 1.0),
-            origin=Origin.DATA,
-        )
-        for entry in entries
-    ]
-    LexiconEntry.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return {"lexicon_created": LexiconEntry.objects.count() - before}
+    wanted = {}
+    for entry in entries:
+        key = (entry["language"], entry["category"], entry.get("proposal_kind") or "", entry["text"][:200])
+        wanted[key] = {"weight": float(entry["weight"] if entry.get("weight") is not None else 1.0)}
+    counts = _sync_rows(
+        LexiconEntry,
+        wanted=wanted,
+        key_fields=("language", "category", "proposal_kind", "text"),
+        build=lambda key, fields: LexiconEntry(
+            language=key[0], category=key[1], proposal_kind=key[2], text=key[3], origin=Origin.DATA, **fields
+        ),
+    )
+    return {f"lexicon_{k}": v for k, v in counts.items()}
+
+
+def _sync_rows(model, *, wanted: dict[tuple, dict], key_fields: tuple[str, ...], build) -> dict[str, int]:
+    """Make the data-file rows of ``model`` match ``wanted``; rows curators own are never touched.
+
+    A key a curator already owns is left as the curator has it, even if the files change it.
+    """
+    rows = {tuple(getattr(row, f) for f in key_fields): row for row in model.objects.all()}
+    stale = [row.pk for key, row in rows.items() if row.origin == Origin.DATA and key not in wanted]
+    changed = []
+    fresh = []
+    for key, fields in wanted.items():
+        row = rows.get(key)
+        if row is None:
+            fresh.append(build(key, fields))
+        elif row.origin == Origin.DATA and any(getattr(row, f) != v for f, v in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            changed.append(row)
+    model.objects.filter(pk__in=stale).delete()
+    model.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
+    if changed:
+        model.objects.bulk_update(changed, list(next(iter(wanted.values()))), batch_size=1000)
+    return {"created": len(fresh), "updated": len(changed), "removed": len(stale)}
 
 
 def _fold(text: str) -> str:

@@ -53,10 +53,11 @@ _DIGITS = re.compile(r"^\d{1,4}$")
 def _fold(language: str, word: str) -> str:
     if language == "ar":
         word = orthographic(word)
-        for pre in ("وب", "وفي", "و", "ب", "ف"):
-            if word.startswith(pre) and len(word) - len(pre) >= 4:
-                word = word[len(pre):]
-                break
+        known = set(WEEKDAYS["ar"]) | set(MONTHS["ar"]) | set(RELATIVE["ar"])
+        if word not in known:
+            for pre in ("وب", "و", "ب", "ف", "ل"):  # proclitics: وفي فبراير، بالأمس
+                if word.startswith(pre) and word[len(pre):] in known:
+                    return word[len(pre):]
         return word
     if language in ("ru", "uk"):
         return word.casefold().replace("\u2019", "'")

@@ -56,8 +56,11 @@ def resources_from_db():
             kind=kind,
             parent=parents.get(parent_id),
             aliases=[(name, "", "strong"), *aliases.get(actor_id, [])],
+            country=country or None,
         )
-        for actor_id, name, kind, parent_id in Actor.objects.values_list("id", "name", "kind", "parent_id")
+        for actor_id, name, kind, parent_id, country in Actor.objects.values_list(
+            "id", "name", "kind", "parent_id", "country"
+        )
     ]
     lexicon = [
         LexiconRecord(language=language, category=category, proposal_kind=kind or None, text=text, weight=weight)

@@ -26,9 +26,9 @@ class ActorSpan:
 
 def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
     """Return (mentions, venues): actor mentions in text order and the suppressed venue mentions."""
-    stream = Stream.build(
-        (i, key) for i, key in enumerate(doc.akeys) if doc.tokens[i].kind in ("word", "punct") and key
-    )
+    akeys = doc.akeys
+    index = [i for i, key in enumerate(akeys) if key]  # only word and punctuation tokens have keys
+    stream = Stream.from_keys(index, [akeys[i] for i in index])
     hits = resolve_overlaps(doc.pack.actors.find(stream))
     mentions: list[ActorSpan] = []
     venues: list[ActorSpan] = []

@@ -133,16 +133,30 @@ class LexiconEntry(models.Model):
     """A word or phrase the pipeline looks for: a proposal paraphrase, a stance cue, a negation…"""
 
     class Category(models.TextChoices):
+        # The engine's categories (tracker/extraction/resources.py CATEGORIES).
         PROPOSAL = "proposal", "Proposal paraphrase"
+        PROPOSAL_CUE = "proposal_cue", "Proposal cue (only near its anchor)"
+        ANCHOR = "anchor", "Proposal anchor (NATO, the alliance)"
         SUPPORT = "support", "Support cue"
         OPPOSE = "oppose", "Oppose cue"
         CONSIDERING = "considering", "Considering cue"
+        WARNING = "warning", "Warning (oppose, not weakened by modality)"
         NEGATION = "negation", "Negation"
         MODALITY = "modality", "Modality"
         PAST = "past", "Past marker"
         REPORT_VERB = "report_verb", "Reporting verb"
         LOCATIVE = "locative", "Locative preposition"
-        OTHER = "other", "Other"
+        COMPLEMENTIZER = "complementizer", "Complementizer (that, что, أن)"
+        BOUNDARY = "boundary", "Clause boundary (but, while)"
+        COORD = "coord", "Coordination (and)"
+        SOURCE = "source", "Source marker (according to)"
+        EXAMPLE = "example", "Example marker (including)"
+        ANAPHOR = "anaphor", "Anaphor for a proposal (the plan)"
+        PRONOUN_PERSON = "pronoun_person", "Personal pronoun (he, she)"
+        PRONOUN_WE = "pronoun_we", "Pronoun we"
+        PRONOUN_COUNTRY = "pronoun_country", "His/her country"
+        VENUE = "venue", "Venue (capital or seat)"
+        FILLER = "filler", "Filler word skipped in phrases"
 
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES[:-1])
     category = models.CharField(max_length=20, choices=Category.choices)

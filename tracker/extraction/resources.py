@@ -37,9 +37,11 @@ Actor files (``data/actors/*.yaml``) are lists of
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 import yaml
@@ -103,8 +105,7 @@ class ActorInfo:
     country: str | None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A phrase found in a token stream: tokens [start, end) of the article's token list."""
 
     start: int
@@ -189,19 +190,37 @@ class Stream:
             pos += len(key) + 1
         return cls("".join(parts), positions, index, keys)
 
+    @classmethod
+    def from_keys(cls, index: list[int], keys: list[str]) -> Stream:
+        """Same as ``build`` for parallel lists, joined in C; falls back when a key is empty or has a space."""
+        if not keys:
+            return cls(" ", [], [], [])
+        body = " ".join(keys)
+        if "" in keys or body.count(" ") != len(keys) - 1:
+            return cls.build(zip(index, keys))
+        positions = list(accumulate(map(len, keys[:-1]), lambda pos, n: pos + n + 1, initial=1))
+        return cls(" " + body + " ", positions, index, keys)
+
 
 def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     """Longest match wins (in tokens); overlapping shorter hits are dropped. Linear in the hits' lengths."""
-    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), h.start))
+    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start))
     owner: dict[int, tuple[int, int]] = {}
+    get = owner.get
     kept = []
     for hit in ordered:
-        span = (hit.start, hit.end)
+        start, end = hit.start, hit.end
+        span = (start, end)
         # Several entries for the same span (one word in two categories) are all kept.
-        if any(owner.get(k, span) != span for k in range(hit.start, hit.end)):
-            continue
-        for k in range(hit.start, hit.end):
-            owner[k] = span
+        if end - start == 1:
+            if get(start, span) != span:
+                continue
+            owner[start] = span
+        else:
+            if any(get(k, span) != span for k in range(start, end)):
+                continue
+            for k in range(start, end):
+                owner[k] = span
         kept.append(hit)
     kept.sort(key=lambda h: h.start)
     return kept
@@ -215,6 +234,8 @@ class LanguagePack:
     lexicon: PhraseMatcher
     fillers: frozenset[str]
     split_words: bool  # the analyzer splits elisions and possessives
+    # Word form → its pieces and keys (filled by Document.build; keys depend on the form only).
+    token_cache: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:

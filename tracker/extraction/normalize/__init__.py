@@ -21,10 +21,10 @@ _MARKS = "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06e
 _LETTER = rf"[\w{_MARKS}]"
 _APOSTROPHES = "'\u2019\u02bc\u2018`"
 TOKEN_RE = re.compile(
-    rf"{_LETTER}+(?:[{_APOSTROPHES}\-\u2010\u2011]{_LETTER}+)*"  # words, incl. l'OTAN, п'ятої, IRIS-T
-    r"|\n\s*\n"  # paragraph break
-    r"|\n"
-    r"|[^\s\w]"  # any other single visible character: punctuation, quotes
+    rf"(?P<word>{_LETTER}+(?:[{_APOSTROPHES}\-\u2010\u2011]{_LETTER}+)*)"  # words, incl. l'OTAN, п'ятої, IRIS-T
+    r"|(?P<para>\n\s*\n)"  # paragraph break
+    r"|(?P<nl>\n)"
+    r"|(?P<punct>[^\s\w])"  # any other single visible character: punctuation, quotes
 )
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -53,17 +53,8 @@ def sanitize(text: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    tokens = []
-    for m in TOKEN_RE.finditer(text):
-        s = m.group()
-        if s[0] == "\n":
-            kind = "para" if s.count("\n") > 1 else "nl"
-        elif s[0].isalnum() or s[0] == "_" or unicodedata.category(s[0]).startswith("M"):
-            kind = "word"
-        else:
-            kind = "punct"
-        tokens.append(Token(m.start(), m.end(), s, kind))
-    return tokens
+    """One regex pass; the named group that matched is the token's kind."""
+    return [Token(m.start(), m.end(), m.group(), m.lastgroup) for m in TOKEN_RE.finditer(text)]
 
 
 def fold(text: str) -> str:

@@ -9,13 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tracker.extraction.normalize import QUOTE_OPEN, SENTENCE_END, Token, tokenize
+from tracker.extraction.normalize import QUOTE_OPEN, SENTENCE_END, TOKEN_RE, Token
 from tracker.extraction.resources import GROUP_PROPOSAL, Hit, LanguagePack, Resources, Stream, resolve_overlaps
 
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "no", "vs", "etc", "jr",
                   "m", "mme", "hr", "fr", "nr", "bzw", "z", "b", "vgl", "т", "г", "им", "гг", "тыс", "млн", "млрд",
                   "ст", "р", "ін", "тис"}
 _CLOSERS = {"»", "\u201d", "\u201c", '"', ")", "]", "\u2019", "\u203a"}
+
+
+_STREAM_KINDS = frozenset(("word", "punct"))
+TOKEN_CACHE_SIZE = 300_000  # distinct word forms remembered per language pack
+
+
+def _analyse_word(analyzer, surface: str, split_words: bool, arabic: bool) -> tuple:
+    """((start, end, piece, actor key, lexicon key, clitic preposition), ...) for one word form."""
+    pieces = analyzer.split(surface) if split_words else ((0, len(surface)),)
+    out = []
+    for a, b in pieces:
+        piece = surface[a:b]
+        out.append((a, b, piece, analyzer.actor_key(piece), analyzer.lex_key(piece),
+                    analyzer.is_clitic_prep(piece) if arabic else False))
+    return tuple(out)
 
 
 @dataclass
@@ -41,27 +56,40 @@ class Document:
     @classmethod
     def build(cls, text: str, language: str, pack: LanguagePack, resources: Resources) -> Document:
         analyzer = pack.analyzer
+        cache = pack.token_cache
+        if len(cache) > TOKEN_CACHE_SIZE:
+            cache.clear()
         tokens: list[Token] = []
-        for token in tokenize(text):
-            if token.kind == "word" and pack.split_words:
-                pieces = analyzer.split(token.surface)
-                if len(pieces) > 1:
-                    for a, b in pieces:
-                        tokens.append(Token(token.start + a, token.start + b, token.surface[a:b], "word"))
+        akeys: list[str] = []
+        lkeys: list[str] = []
+        prep: list[bool] = []
+        add_token, add_akey, add_lkey, add_prep = tokens.append, akeys.append, lkeys.append, prep.append
+        for m in TOKEN_RE.finditer(text):
+            kind = m.lastgroup
+            surface = m.group()
+            if kind == "word":
+                entry = cache.get(surface)
+                if entry is None:
+                    entry = cache[surface] = _analyse_word(analyzer, surface, pack.split_words, language == "ar")
+                start = m.start()
+                if len(entry) == 1:
+                    _, _, _, akey, lkey, is_prep = entry[0]
+                    add_token(Token(start, m.end(), surface, "word"))
+                    add_akey(akey)
+                    add_lkey(lkey)
+                    add_prep(is_prep)
                     continue
-            tokens.append(token)
-        akeys, lkeys, prep = [], [], []
-        for token in tokens:
-            if token.kind == "word":
-                akey = analyzer.actor_key(token.surface)
-                lkey = analyzer.lex_key(token.surface)
-                akeys.append(akey)
-                lkeys.append(lkey)
-                prep.append(analyzer.is_clitic_prep(token.surface) if language == "ar" else False)
-            else:
-                akeys.append(token.surface if token.kind == "punct" else "")
-                lkeys.append(token.surface if token.kind == "punct" else "")
-                prep.append(False)
+                for a, b, piece, akey, lkey, is_prep in entry:
+                    add_token(Token(start + a, start + b, piece, "word"))
+                    add_akey(akey)
+                    add_lkey(lkey)
+                    add_prep(is_prep)
+                continue
+            add_token(Token(m.start(), m.end(), surface, kind))
+            key = surface if kind == "punct" else ""
+            add_akey(key)
+            add_lkey(key)
+            add_prep(False)
         doc = cls(text, language, pack, resources, tokens, akeys, lkeys, prep)
         doc._segment()
         doc._find_quotes()
@@ -151,10 +179,10 @@ class Document:
     # Lexicon -------------------------------------------------------------
     def _match_lexicon(self) -> None:
         fillers = self.pack.fillers
-        stream = Stream.build(
-            (i, key) for i, key in enumerate(self.lkeys)
-            if self.tokens[i].kind in ("word", "punct") and self.akeys[i] not in fillers
-        )
+        akeys, lkeys = self.akeys, self.lkeys
+        # Paragraph and line tokens have empty keys; fillers are skipped by their name key.
+        index = [i for i, token in enumerate(self.tokens) if token.kind in _STREAM_KINDS and akeys[i] not in fillers]
+        stream = Stream.from_keys(index, [lkeys[i] for i in index])
         hits = self.pack.lexicon.find(stream)
         # Hits must not run across sentence ends.
         hits = [h for h in hits if self.sentence_of[h.start] == self.sentence_of[h.end - 1]]

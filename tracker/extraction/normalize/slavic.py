@@ -65,7 +65,8 @@ def slavic_key(language: str, word: str) -> str:
         return name_key(language, word)
     if any(_PROPER & p.tag.grammemes for p in parses[:4]) or not parses[0].is_known:
         return name_key(language, word)
-    return parses[0].normal_form.replace("ё", "е") if language == "ru" else parses[0].normal_form
+    # Front vowels folded on lemmas too, so a lemma and a name key of the same word agree (Київ / Києві).
+    return parses[0].normal_form.translate(_FRONT_VOWELS)
 
 
 class SlavicAnalyzer(Analyzer):
