@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from tracker.extraction.models import Actor, Position, Proposal
 from tracker.ingestion.models import Article
 
-
 ANALYST_PERMISSIONS = [
     "extraction.view_position",
     "extraction.view_actor",

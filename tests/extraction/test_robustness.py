@@ -43,5 +43,15 @@ def test_one_megabyte_article_is_bounded():
     text = ("Polish Prime Minister Donald Tusk said Poland would not deploy soldiers to Ukraine. " * 12_000)[:1_000_000]
     started = time.perf_counter()
     result = extract(text, language="en", published=None, resources=default_resources())
-    assert time.perf_counter() - started < 20  # the target is < 2 s on an idle machine; CI machines vary
+    assert time.perf_counter() - started < 10  # the < 2 s target is measured by manage.py bench_extraction
     assert len(result.positions) < 50
+
+
+def test_one_megabyte_without_sentence_punctuation_is_bounded():
+    # No full stop anywhere: one "sentence" of 200,000 tokens unless it is cut (MAX_SENTENCE_TOKENS).
+    words = "Macron said France is ready to send troops and Russia rejected the plan while Kyiv asked for Patriot"
+    text = (" ".join(words.split()) + " ") * 10_000
+    started = time.perf_counter()
+    result = extract(text[:1_000_000], language="en", published=None, resources=default_resources())
+    assert time.perf_counter() - started < 10
+    assert result.positions

@@ -57,13 +57,16 @@ def lightly_edited(text: str) -> str:
     return "PARIS (Agence Exemple) — " + edited + "\n\nThis article was republished with permission."
 
 
-def test_a_republished_story_with_small_edits_joins_the_same_story(db):
+def test_a_republished_story_with_small_edits_joins_the_same_story(db, django_capture_on_commit_callbacks):
     le_monde = Source.objects.create(name="Le Monde (test)")
     wire = Source.objects.create(name="Wire (test)")
-    first = store_article(title="26 countries", text=EN["text"], language="en", source=le_monde)
-    copy = store_article(title="26 countries commit", text=lightly_edited(EN["text"]), language="en", source=wire)
-    again = store_article(title="26 countries (update)", text=lightly_edited(EN["text"]) + " More soon.",
-                          language="en", source=wire)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = store_article(title="26 countries", text=EN["text"], language="en", source=le_monde,
+                              enqueue=False)
+        copy = store_article(title="26 countries commit", text=lightly_edited(EN["text"]), language="en",
+                             source=wire, enqueue=False)
+        again = store_article(title="26 countries (update)", text=lightly_edited(EN["text"]) + " More soon.",
+                              language="en", source=wire, enqueue=False)
     assert copy.created and again.created
     story = Story.objects.get(id=first.article.story_id)
     assert copy.article.story_id == story.id == again.article.story_id

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tracker.dashboard.forms import Cursor
@@ -317,35 +317,48 @@ def weekly_counts(proposal: Proposal, weeks: int = 52) -> tuple[list[dict], dt.d
 # --- Search ---------------------------------------------------------------------------
 
 
-def _fts_where(language: str | None) -> tuple[str, list[str]]:
+def _fts_where(language: str | None, table: str = "ingestion_article") -> str:
     """WHERE text matching the stored ``dashboard_search`` vector with each language's configuration.
 
     One clause per language, so the query is stemmed like the text it searches;
-    PostgreSQL answers them with a BitmapOr over the one GIN index.
+    PostgreSQL answers them with a BitmapOr over the one GIN index. Parameters:
+    ``%(q)s`` the query, ``%(lang)s`` the language filter (if any).
     """
     clauses = []
     for code, config in FTS_CONFIGS.items():
         if language and language != code:
             continue
         clauses.append(
-            f"(ingestion_article.language = '{code}' AND "
-            f"ingestion_article.dashboard_search @@ websearch_to_tsquery('{config}'::regconfig, %s))"
+            f"({table}.language = '{code}' AND "
+            f"{table}.dashboard_search @@ websearch_to_tsquery('{config}'::regconfig, %(q)s))"
         )
     if not language or language not in FTS_CONFIGS:
         codes = ", ".join(f"'{c}'" for c in FTS_CONFIGS)
-        extra = f" AND ingestion_article.language = '{language}'" if language else ""
+        extra = f" AND {table}.language = %(lang)s" if language else ""
         clauses.append(
-            f"(ingestion_article.language NOT IN ({codes}){extra} AND "
-            f"ingestion_article.dashboard_search @@ websearch_to_tsquery('simple'::regconfig, %s))"
+            f"({table}.language NOT IN ({codes}){extra} AND "
+            f"{table}.dashboard_search @@ websearch_to_tsquery('simple'::regconfig, %(q)s))"
         )
-    return "(" + " OR ".join(clauses) + ")", clauses
+    return "(" + " OR ".join(clauses) + ")"
 
+
+# How many of the newest articles the first phase of a search reads (see search_articles).
+SEARCH_WINDOW = 3000
 
 SEARCH_SQL = """
-WITH hits AS MATERIALIZED (
-    SELECT id, published FROM ingestion_article WHERE {where}
+WITH recent AS MATERIALIZED (
+    SELECT id, published FROM (
+        SELECT id, published, language, dashboard_search FROM ingestion_article
+        WHERE published IS NOT NULL
+        ORDER BY published DESC, id DESC LIMIT %(window)s
+    ) w WHERE {recent_where}
+    ORDER BY published DESC, id DESC LIMIT %(need)s
 ), page AS (
-    SELECT id FROM hits ORDER BY published DESC NULLS LAST, id DESC LIMIT %s OFFSET %s
+    SELECT id, published FROM recent WHERE (SELECT count(*) FROM recent) >= %(need)s
+    UNION ALL
+    SELECT id, published FROM ingestion_article
+    WHERE (SELECT count(*) FROM recent) < %(need)s AND {where}
+    ORDER BY published DESC NULLS LAST, id DESC LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT a.id, a.title, a.language, a.published, a.source_id, a.url, left(a.text, 5000) AS text
 FROM ingestion_article a JOIN page USING (id)
@@ -353,33 +366,59 @@ ORDER BY a.published DESC NULLS LAST, a.id DESC
 """
 
 
-def search_articles(q: str, language: str | None, offset: int, limit: int) -> list[Article]:
-    """Newest matching articles first.
+def search_sql(q: str, language: str | None, offset: int, limit: int) -> tuple[str, dict]:
+    """The PostgreSQL search query and its parameters (also used by bench_dashboard --explain)."""
+    sql = SEARCH_SQL.format(recent_where=_fts_where(language or None, "w"), where=_fts_where(language or None))
+    params = {"q": q, "lang": language or "", "window": SEARCH_WINDOW, "need": offset + limit,
+              "limit": limit, "offset": offset}
+    return sql, params
 
-    The MATERIALIZED CTE makes PostgreSQL collect the matches from the GIN
-    indexes first and sort only those. Without it the planner may walk
-    ``article_recent`` newest-first and compute to_tsvector row by row, which
-    is fast for common words and takes seconds for rare ones.
+
+def search_articles(q: str, language: str | None, offset: int, limit: int) -> list[Article]:
+    """Newest matching articles first, in one query with a plan bounded for common and rare words.
+
+    Phase one walks the newest ``SEARCH_WINDOW`` dated articles on ``article_recent``
+    and tests the stored vector row by row, stopping at ``offset + limit`` hits:
+    a common word ("перемирие" in a third of the articles) is answered after a
+    few hundred rows instead of fetching and sorting 30,000 matches. Only when
+    the window holds too few hits (a rarer word, so few matches overall) does
+    phase two run (a gated InitPlan: otherwise "never executed"): all matches
+    from the GIN index, sorted. Articles without a date sort last, so a full
+    phase one is exactly the head of the whole ordered result.
     """
-    qs = Article.objects.only("id", "title", "language", "published", "source_id", "text", "url")
     if is_postgres():
-        where, clauses = _fts_where(language or None)
-        sql = SEARCH_SQL.format(where=where)
-        return list(Article.objects.raw(sql, [q] * len(clauses) + [limit, offset]))
-    else:
-        qs = qs.filter(Q(title__icontains=q) | Q(text__icontains=q))
-        if language:
-            qs = qs.filter(language=language)
+        return list(Article.objects.raw(*search_sql(q, language, offset, limit)))
+    qs = Article.objects.only("id", "title", "language", "published", "source_id", "text", "url")
+    qs = qs.filter(Q(title__icontains=q) | Q(text__icontains=q))
+    if language:
+        qs = qs.filter(language=language)
     return list(qs.order_by("-published", "-id")[offset : offset + limit])
 
 
+ACTOR_SEARCH_SQL = """
+SELECT id, name, kind FROM extraction_actor WHERE id IN (
+    SELECT id FROM extraction_actor WHERE name ILIKE %(like)s OR %(q)s <%% name
+    UNION
+    SELECT actor_id FROM extraction_actoralias WHERE text ILIKE %(like)s OR %(q)s <%% text
+) ORDER BY name LIMIT %(limit)s
+"""
+
+
 def search_actors(q: str, limit: int = 12) -> list[Actor]:
-    aliases = ActorAlias.objects.filter(text__icontains=q)
-    names = Q(name__icontains=q)
+    """Actors whose name or an alias contains ``q`` or is word-similar to it (trigrams on PostgreSQL).
+
+    ``ILIKE`` and ``<%`` are answered by the trigram GIN indexes in well under a
+    millisecond, but the planner prices word_similarity() like an equality, so on
+    ten thousand aliases it prefers a sequential scan that computes it row by row
+    (~100 ms). Sequential scans are switched off for this one query.
+    """
     if is_postgres():
-        aliases = ActorAlias.objects.filter(Q(text__icontains=q) | Q(text__trigram_word_similar=q))
-        names |= Q(name__trigram_word_similar=q)
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            return list(Actor.objects.raw(ACTOR_SEARCH_SQL, {"q": q, "like": like, "limit": limit}))
+    aliases = ActorAlias.objects.filter(text__icontains=q)
     return list(
-        Actor.objects.filter(names | Q(id__in=aliases.values("actor_id"))).only("id", "name", "kind")
+        Actor.objects.filter(Q(name__icontains=q) | Q(id__in=aliases.values("actor_id"))).only("id", "name", "kind")
         .order_by("name")[:limit]
     )

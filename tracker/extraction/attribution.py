@@ -51,6 +51,7 @@ class Attributor:
         self._ends = [m.end for m in mentions]  # mentions are in text order, so ends are sorted too
         self._eligible: dict[int, bool] = {}
         self._speakers: dict[int, Holder | None] = {}
+        self._subjects: dict[tuple[int, int], Holder | None] = {}
 
     # Eligibility -------------------------------------------------------
     def eligible(self, m: ActorSpan) -> bool:
@@ -136,6 +137,10 @@ class Attributor:
             return Holder((state,), hit.start, (rule, f"anaphora:{person.actor}")) if state else None
         return Holder((person.actor,), hit.start, (rule, "anaphora:last-person"))
 
+    def has_actor_before(self, i: int) -> bool:
+        """True when the sentence of token i names an eligible actor before it."""
+        return self._actor_earlier_in_sentence(i) is not None
+
     def _actor_earlier_in_sentence(self, before: int) -> ActorSpan | None:
         sentence = self.doc.sentence_of[before]
         lo = self.doc.sentences[sentence][0]
@@ -143,6 +148,12 @@ class Attributor:
 
     # Reporting verbs and quotes -------------------------------------------
     def report_subject(self, verb: Hit) -> Holder | None:
+        key = (verb.start, verb.end)
+        if key not in self._subjects:
+            self._subjects[key] = self._report_subject(verb)
+        return self._subjects[key]
+
+    def _report_subject(self, verb: Hit) -> Holder | None:
         doc = self.doc
         sentence = doc.sentence_of[verb.start]
         candidates = []
@@ -330,10 +341,10 @@ class Attributor:
                 k += 1
                 continue
             for hit in doc.cues_at.get(k, ()):
-                if hit.payload[0] == "report_verb" and hit.payload[3] > 0:
-                    # Only a postposed verb: "..., said Macron" / "..., Macron said", after a comma or quote.
-                    if self._after_clause_break(hit.start, cue.end):
-                        return hit
+                # Only a postposed verb: "..., said Macron" / "..., Macron said", after a comma or quote.
+                if hit.payload[0] == "report_verb" and hit.payload[3] > 0 \
+                        and self._after_clause_break(hit.start, cue.end):
+                    return hit
             k += 1
         return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.extraction.normalize.document import Document
-from tracker.extraction.resources import Stream, resolve_overlaps
+from tracker.extraction.resources import NOT_ACTOR, Stream, case_matches, resolve_overlaps
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
     akeys = doc.akeys
     index = [i for i, key in enumerate(akeys) if key]  # only word and punctuation tokens have keys
     stream = Stream.from_keys(index, [akeys[i] for i in index])
-    hits = resolve_overlaps(doc.pack.actors.find(stream))
+    hits = resolve_overlaps([h for h in doc.pack.actors.find(stream) if _case_ok(doc, h)])
     mentions: list[ActorSpan] = []
     venues: list[ActorSpan] = []
     named: set[str] = set()
@@ -37,9 +37,11 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
     for hit in hits:
         by_span.setdefault((hit.start, hit.end), []).append(hit.payload)
     for (start, end), payloads in sorted(by_span.items()):
+        if any(p[1] == NOT_ACTOR for p in payloads):
+            continue  # "Latin America": a name, but no actor
         payloads.sort(key=lambda p: (p[1] == "weak", doc.resources.kind_of(p[0]) != "state"))
         chosen = None
-        for name, strength, alias, venue in payloads:
+        for name, strength, alias, venue, _ in payloads:
             if strength != "weak" or name in named:
                 chosen = (name, strength, alias, venue)
                 break
@@ -55,6 +57,13 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
             named.add(name)
         mentions.append(span)
     return mentions, venues
+
+
+def _case_ok(doc: Document, hit) -> bool:
+    shape = hit.payload[4]
+    if shape is None:
+        return True
+    return case_matches(shape, "".join(doc.tokens[k].surface for k in range(hit.start, hit.end)))
 
 
 def governed_by_locative(doc: Document, i: int) -> bool:

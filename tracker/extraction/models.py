@@ -157,6 +157,7 @@ class LexiconEntry(models.Model):
         PRONOUN_COUNTRY = "pronoun_country", "His/her country"
         VENUE = "venue", "Venue (capital or seat)"
         FILLER = "filler", "Filler word skipped in phrases"
+        NOT_ACTOR = "not_actor", "Not an actor (Latin America, Washington Post)"
 
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES[:-1])
     category = models.CharField(max_length=20, choices=Category.choices)
@@ -219,8 +220,9 @@ class Position(models.Model):
     review_status = models.CharField(max_length=10, choices=Review.choices, default=Review.UNREVIEWED)
     extractor_version = models.CharField(max_length=40, blank=True)
     # Identity of the extraction this row came from; kept through edits so that
-    # re-extraction never duplicates or resurrects a curated position.
-    extraction_key = models.CharField(max_length=120, null=True, blank=True, editable=False)
+    # re-extraction never duplicates or resurrects a curated position. NULL (not "")
+    # for positions curators create, so the unique constraint leaves them alone.
+    extraction_key = models.CharField(max_length=120, null=True, blank=True, editable=False)  # noqa: DJ001
     original = models.JSONField(null=True, blank=True, editable=False, help_text="The extraction before a curator edited it.")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -293,6 +295,9 @@ class CatalogueState(models.Model):
 
     version = models.PositiveBigIntegerField(default=1)
     data_digest = models.CharField(max_length=64, blank=True, help_text="Digest of the data files last loaded.")
+
+    def __str__(self) -> str:
+        return f"Catalogue version {self.version}"
 
     @classmethod
     def current(cls) -> CatalogueState:

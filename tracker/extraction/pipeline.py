@@ -9,6 +9,7 @@ actor names and aliases of four or more characters), and no positions.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,10 +20,10 @@ from tracker.extraction.language import detect_language
 from tracker.extraction.normalize import SUPPORTED_LANGUAGES, sanitize
 from tracker.extraction.normalize.document import Document
 from tracker.extraction.proposals import ProposalSpan, find_proposal_spans
-from tracker.extraction.resources import Resources, Stream, resolve_overlaps
+from tracker.extraction.resources import Resources, Stream, case_matches, resolve_overlaps
 from tracker.extraction.stance import pair_cues
 
-EXTRACTOR_VERSION = "2025.1"
+EXTRACTOR_VERSION = "2025.2"
 STANCES = ("support", "oppose", "considering")
 
 
@@ -72,6 +73,20 @@ class Extraction:
 
 
 def extract(text: str, *, language: str | None, published: date | None, resources: Resources) -> Extraction:
+    # A long article allocates hundreds of thousands of small objects that die with the call: cyclic
+    # garbage collection would traverse the whole heap (compiled resources included) several times
+    # for nothing, so it is paused for the call and left to run afterwards.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _extract(text, language=language, published=published, resources=resources)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _extract(text: str, *, language: str | None, published: date | None, resources: Resources) -> Extraction:
     text = sanitize(text or "")
     if language is None:
         language = detect_language(text)
@@ -109,8 +124,7 @@ def _unique(items) -> list:
 def _positions(doc: Document, spans: list[ActorSpan], proposals: list[ProposalSpan], published: date | None):
     proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
     attributor = Attributor(doc, spans, proposal_tokens)
-    topic = proposals[0].kind if proposals else None
-    best: dict[tuple[str, str, str], ExtractedPosition] = {}
+    topic = _topic(proposals)
     claimed: dict[tuple[str, int], tuple[float, int, str]] = {}  # (holder, proposal start) → best cue
     candidates = []
     holders_by_sentence: dict[int, Holder] = {}
@@ -118,8 +132,9 @@ def _positions(doc: Document, spans: list[ActorSpan], proposals: list[ProposalSp
     for pairing in pair_cues(doc, proposals, topic):
         sentence = doc.sentence_of[pairing.cue.start]
         holder = attributor.holder_for(pairing.cue)
-        if holder is None and sentence in anaphor_sentences:
-            # "Among these options is sending ground troops": the options of the previous sentence's holder.
+        if holder is None and sentence in anaphor_sentences and not attributor.has_actor_before(pairing.cue.start):
+            # "Among these options is sending ground troops": the options of the previous sentence's holder,
+            # only when the anaphor is the sentence's subject (no actor of its own before the cue).
             previous = holders_by_sentence.get(sentence - 1)
             if previous is not None and doc.paragraph_of_sentence[sentence - 1] == doc.paragraph_of_sentence[sentence]:
                 holder = Holder(previous.actors, pairing.cue.start, previous.rules + ("holder:carried-over",))
@@ -135,14 +150,34 @@ def _positions(doc: Document, spans: list[ActorSpan], proposals: list[ProposalSp
                 if previous is None or (score, -distance) > (previous[0], -previous[1]):
                     claimed[key] = (score, distance, pairing.stance)
                 candidates.append((actor, proposal, pairing, holder, score))
-    for actor, proposal, pairing, holder, score in candidates:
+    winners: dict[tuple[str, str, str], tuple[float, tuple]] = {}
+    for candidate in candidates:
+        actor, proposal, pairing, holder, score = candidate
         if claimed[(actor, proposal.start)][2] != pairing.stance:
             continue  # a stronger cue gave this holder another stance on the same mention
-        position = _position(doc, actor, proposal, pairing, holder, score, published)
+        confidence = _confidence(score, holder.rules, pairing.via_anaphor)
         key = (actor, proposal.kind, pairing.stance)
-        if key not in best or position.confidence > best[key].confidence:
-            best[key] = position
-    return sorted(best.values(), key=lambda p: (p.start, p.actor, p.proposal))
+        if key not in winners or confidence > winners[key][0]:
+            winners[key] = (confidence, candidate)
+    positions = [_position(doc, *candidate, published) for _, candidate in winners.values()]
+    return sorted(positions, key=lambda p: (p.start, p.actor, p.proposal))
+
+
+def _confidence(score: float, holder_rules: tuple[str, ...], via_anaphor: bool) -> float:
+    # holder.rules[0] is rules[2] of the position: the clause-subject bonus looks at it only.
+    bonus = 0.1 if holder_rules and "holder:clause-subject" in holder_rules[0] else 0
+    confidence = max(0.05, min(1.0, 0.35 + 0.5 * score + bonus))
+    if via_anaphor:
+        confidence *= 0.7
+    return round(confidence, 3)
+
+
+def _topic(proposals: list[ProposalSpan]) -> str | None:
+    """The article's most discussed proposal kind (the earliest of equals): the default antecedent of anaphors."""
+    counts: dict[str, int] = {}
+    for p in proposals:
+        counts[p.kind] = counts.get(p.kind, 0) + 1
+    return max(counts, key=counts.get) if counts else None  # dict order is first-mention order
 
 
 def _position(doc, actor, proposal, pairing, holder, score, published):
@@ -167,13 +202,11 @@ def _position(doc, actor, proposal, pairing, holder, score, published):
         stated_on = found if found is not None else published
     if date_rule and stated_on is not None and found == stated_on:
         rules.append(date_rule)
-    confidence = max(0.05, min(1.0, 0.35 + 0.5 * score + (0.1 if "holder:clause-subject" in rules[2] else 0)))
-    if pairing.via_anaphor:
-        confidence *= 0.7
+    confidence = _confidence(score, holder.rules, pairing.via_anaphor)
     return ExtractedPosition(
         actor=actor, proposal=proposal.kind, stance=pairing.stance, start=start, end=end,
         sentence_start=s_start, sentence_end=s_end, evidence=doc.text[start:end], stated_on=stated_on,
-        is_past=is_past, confidence=round(confidence, 3), rules=tuple(rules),
+        is_past=is_past, confidence=confidence, rules=tuple(rules),
     )
 
 
@@ -194,8 +227,10 @@ def _extract_unsupported(text: str, language: str, resources: Resources) -> Extr
     stream = Stream.build((i, pack.analyzer.actor_key(t.surface) if t.kind == "word" else t.surface)
                           for i, t in enumerate(tokens))
     mentions = []
-    for hit in resolve_overlaps(pack.actors.find(stream)):
-        name, strength, alias, _ = hit.payload
+    hits = [h for h in pack.actors.find(stream)
+            if case_matches(h.payload[4], "".join(tokens[k].surface for k in range(h.start, h.end)))]
+    for hit in resolve_overlaps(hits):
+        name, strength, alias, _, _ = hit.payload
         if strength == "weak":
             continue
         start, end = tokens[hit.start].start, tokens[hit.end - 1].end

@@ -37,16 +37,16 @@ Actor files (``data/actors/*.yaml``) are lists of
 from __future__ import annotations
 
 import bisect
-from itertools import accumulate
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
 import yaml
 
-from tracker.extraction.normalize import SUPPORTED_LANGUAGES, Analyzer, get_analyzer, tokenize
+from tracker.extraction.normalize import SUPPORTED_LANGUAGES, Analyzer, fold, get_analyzer, tokenize
 from tracker.extraction.normalize.arabic import citation_key
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -75,6 +75,7 @@ CATEGORIES = (
     "pronoun_country",  # his country, بلاده, его страна: the last person's state
     "venue",  # capitals and seats that double as metonyms (Paris, Moscow, Brussels)
     "filler",  # adverbs skipped when matching phrases ("immediately", "فوراً")
+    "not_actor",  # names that contain an alias but are no actor ("Latin America", "Amérique latine")
 )
 GROUP_PROPOSAL = frozenset({"proposal", "proposal_cue", "anchor"})
 
@@ -149,18 +150,21 @@ class PhraseMatcher:
         if not self._count or not stream.keys:
             return []
         hits = []
-        positions = stream.positions
-        for end_char, (length, payloads) in self._automaton.iter(stream.text):
+        positions, index, text = stream.positions, stream.index, stream.text
+        bisect_right = bisect.bisect_right
+        append = hits.append
+        for end_char, (length, payloads) in self._automaton.iter(text):
             start_char = end_char - length + 1
-            first = bisect.bisect_right(positions, start_char) - 1
-            if stream.text[start_char] == " ":
-                first += 1
-            last = bisect.bisect_right(positions, end_char - (stream.text[end_char] == " ")) - 1
+            if text[start_char] == " ":
+                first = bisect_right(positions, start_char)
+            else:
+                first = bisect_right(positions, start_char) - 1
+            last = bisect_right(positions, end_char - (text[end_char] == " ")) - 1
             if first < 0 or last < first:
                 continue
-            a, b = stream.index[first], stream.index[last] + 1
+            a, b = index[first], index[last] + 1
             for payload in payloads:
-                hits.append(Hit(a, b, payload))
+                append(Hit(a, b, payload))
         return hits
 
 
@@ -197,7 +201,7 @@ class Stream:
             return cls(" ", [], [], [])
         body = " ".join(keys)
         if "" in keys or body.count(" ") != len(keys) - 1:
-            return cls.build(zip(index, keys))
+            return cls.build(zip(index, keys, strict=True))
         positions = list(accumulate(map(len, keys[:-1]), lambda pos, n: pos + n + 1, initial=1))
         return cls(" " + body + " ", positions, index, keys)
 
@@ -250,7 +254,9 @@ def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:
         for a, b in pieces:
             piece = token.surface[a:b]
             if analyzer.language == "ar":
-                keys.append(citation_key(piece))
+                key_ = citation_key(piece)
+                keys.append(key_ if key_ in analyzer.vocabulary or not hasattr(analyzer, "vocabulary")
+                            else analyzer.actor_key(piece))
             else:
                 keys.append(analyzer.actor_key(piece) if key == "actor" else analyzer.lex_key(piece))
     return keys
@@ -270,6 +276,71 @@ def _pattern_keys(analyzer: Analyzer, text: str, key: str) -> tuple[list[str], b
         if suffix_wild:
             keys[-1] = words[-1].casefold()
     return keys, prefix_wild, suffix_wild
+
+
+NOT_ACTOR = "not_actor"  # strength slot of a blocking entry in the actor matcher
+CASE_SHAPE_MAX_LETTERS = 4
+
+
+def case_shape(alias: str) -> str | None:
+    """The letters of a short alias whose capitals must be capitals in the text too, else None.
+
+    Acronyms and short names (≤ 4 letters: US, UK, EU, UE, AfD, PiS, Xi, Дан) collide with
+    common words once case-folded (us, eu, pis, дан "given"), so their capitals are required.
+    Scripts without case (Arabic) and longer aliases match case-insensitively.
+    """
+    letters = "".join(ch for ch in alias if ch.isalpha())
+    if not letters or len(letters) > CASE_SHAPE_MAX_LETTERS or letters == letters.lower():
+        return None
+    return letters
+
+
+def case_matches(shape: str | None, surface: str) -> bool:
+    """True when every capital of ``shape`` is a capital in ``surface`` (letters compared in order)."""
+    if shape is None:
+        return True
+    letters = [ch for ch in surface if ch.isalpha()]
+    if len(letters) < len(shape):
+        return False
+    return all(b.isupper() for a, b in zip(shape, letters[: len(shape)], strict=True) if a.isupper())
+
+
+def _without_clitic_forms(vocabulary: set[str]) -> set[str]:
+    """Arabic entries written with a proclitic ("لقوات" in "القيادة العليا لقوات الحلفاء") are not words of
+    their own when the bare form is known too ("قوات"): left in, they would stop the analyzer from
+    stripping the clitic everywhere else ("انتشار لقوات" must read "قوات")."""
+    from tracker.extraction.normalize.arabic import PROCLITICS, drop_article
+
+    def inflected(word: str) -> bool:
+        for pre in PROCLITICS:
+            if word.startswith(pre) and len(word) - len(pre) >= 3:
+                rest = word[len(pre):]
+                if rest in vocabulary or drop_article(rest) in vocabulary:
+                    return True
+        return False
+
+    return {w for w in vocabulary if w.endswith("*") or not inflected(w)}
+
+
+def _drop_strong_shadowed_by_weak(aliases: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """A text listed as weak for an actor is weak, even when it is also the canonical name.
+
+    The canonical name is always added as a strong alias of every language (the database loader
+    does the same); "the West" is the group's name, but its bare mention ("the West was not
+    interested in peace") counts only after an explicit strong alias (Western allies ...).
+    """
+    weak = {(fold(text), language) for text, language, strength in aliases if strength == "weak"}
+    if not weak:
+        return list(aliases)
+    weak_any = {text for text, _ in weak}
+    kept = []
+    for text, language, strength in aliases:
+        if strength != "weak":
+            key = fold(text)
+            if (key, language) in weak or (language == "" and key in weak_any):
+                continue
+        kept.append((text, language, strength))
+    return kept
 
 
 @dataclass(frozen=True)
@@ -300,10 +371,11 @@ class Resources:
             )
             alias_lists.setdefault(record.name, []).extend(record.aliases)
             alias_lists[record.name].append((record.name, "", "strong"))
+        alias_lists = {name: _drop_strong_shadowed_by_weak(aliases) for name, aliases in alias_lists.items()}
         states = {info.country.upper(): name for name, info in infos.items() if info.kind == "state" and info.country}
 
         ar_vocab: set[str] = set()
-        for name, aliases in alias_lists.items():
+        for aliases in alias_lists.values():
             for text, language, _ in aliases:
                 if language in ("ar", ""):
                     ar_vocab.update(citation_key(t.surface) for t in tokenize(text) if t.kind == "word")
@@ -314,6 +386,7 @@ class Resources:
                 if record.text.strip().endswith("*") and words:
                     ar_vocab.add(citation_key(words[-1]) + "*")
 
+        ar_vocab = _without_clitic_forms(ar_vocab)
         packs = {}
         alias_count = 0
         for language in SUPPORTED_LANGUAGES:
@@ -326,6 +399,8 @@ class Resources:
                     continue
                 if record.category == "venue":
                     venues.add(" ".join(_word_keys(analyzer, record.text, "actor")))
+                if record.category == "not_actor":
+                    continue  # compiled into the actor matcher below
                 if record.category == "filler":
                     keys = _word_keys(analyzer, record.text, "actor")
                     if len(keys) == 1:  # single words only: compared with the token's name key
@@ -342,8 +417,12 @@ class Resources:
                         continue
                     keys = _word_keys(analyzer, text, "actor")
                     venue = " ".join(keys) in venues
-                    matcher.add(keys, (name, strength or "strong", text, venue))
+                    matcher.add(keys, (name, strength or "strong", text, venue, case_shape(text)))
                     alias_count += 1
+            for record in lexicon:
+                if record.language == language and record.category == "not_actor" and record.weight > 0:
+                    # Longest match wins, so "Latin America" hides the alias "America" inside it.
+                    matcher.add(_word_keys(analyzer, record.text, "actor"), (None, NOT_ACTOR, record.text, False, None))
             matcher.finalize()
             packs[language] = LanguagePack(language, analyzer, matcher, lex, frozenset(fillers),
                                            hasattr(analyzer, "split"))
@@ -352,7 +431,8 @@ class Resources:
         for name, aliases in alias_lists.items():
             for text, alias_language, strength in aliases:
                 if alias_language == "" or len(text) >= 4:
-                    neutral.add(_word_keys(neutral_analyzer, text, "actor"), (name, strength or "strong", text, False))
+                    neutral.add(_word_keys(neutral_analyzer, text, "actor"),
+                                (name, strength or "strong", text, False, case_shape(text)))
         neutral.finalize()
         return cls(
             actors=infos,

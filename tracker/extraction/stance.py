@@ -13,6 +13,7 @@ Lexicalised negations ("did not rule out", "nicht ausgeschlossen", "не
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from tracker.extraction.normalize.document import Document
@@ -26,6 +27,7 @@ NEGATION_WINDOW = 5
 MODALITY_WINDOW = 4
 FLIP = {"support": "oppose", "oppose": "support", "considering": "oppose"}
 SPECIFIC_OVER_GENERAL = "security_guarantee"
+ANAPHOR_SENTENCES = 3  # how far back an anaphor's antecedent may be
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ def _forward_stop(doc: Document, cue: Hit) -> int:
 
 def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -> list[CuePairing]:
     pairings = []
+    proposals = sorted(proposals, key=lambda p: p.start)
+    starts = [p.start for p in proposals]
     proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
     by_sentence: dict[int, list[ProposalSpan]] = {}
     for p in proposals:
@@ -125,9 +129,11 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         if h.payload[0] == "anaphor" and h.payload[3] > 0:
             anaphors.setdefault(doc.sentence_of[h.start], []).append(h)
     for cue in stance_cues(doc):
+        sentence = doc.sentence_of[cue.start]
+        if sentence not in by_sentence and (topic is None or sentence not in anaphors):
+            continue  # nothing to pair with in this sentence
         if any(k in proposal_tokens for k in range(cue.start, cue.end)):
             continue  # "support" inside "air support" is the proposal, not a cue
-        sentence = doc.sentence_of[cue.start]
         stop = _forward_stop(doc, cue)
         quote = doc.quote_of[cue.start]
         chosen = []
@@ -148,7 +154,11 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
             for h in anaphors.get(sentence, ()):
                 if 0 <= h.start - cue.end <= FORWARD \
                         or h.start == cue.start or (h.end == cue.end):
-                    chosen = [ProposalSpan(h.start, h.end, topic, 0.6, f"anaphor:{doc.language}:{h.payload[2]}")]
+                    antecedent = _antecedent(doc, proposals, starts, h, topic)
+                    if antecedent is None:
+                        continue
+                    chosen = [ProposalSpan(h.start, h.end, antecedent.kind, 0.6,
+                                           f"anaphor:{doc.language}:{h.payload[2]}")]
                     via_anaphor = True
                     break
         if not chosen:
@@ -169,6 +179,30 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         past = _past_marker(doc, cue)
         pairings.append(CuePairing(cue, tuple(chosen), stance, cue.payload[3], negation, modality, past, via_anaphor))
     return pairings
+
+
+def _antecedent(doc: Document, proposals: list[ProposalSpan], starts: list[int], anaphor: Hit,
+                topic: str) -> ProposalSpan | None:
+    """The proposal an anaphor ("the plan", "this force", "y") refers to.
+
+    Only proposals mentioned before it and at most ANAPHOR_SENTENCES sentences back are candidates;
+    among them the article's topic (its most discussed proposal) wins while it is still in view,
+    otherwise the closest mention does. Far from any mention, the anaphor is left unresolved.
+    """
+    rank = doc.sentence_rank
+    here = rank[doc.sentence_of[anaphor.start]]
+    i = bisect.bisect_left(starts, anaphor.start) - 1
+    closest = None
+    while i >= 0:
+        p = proposals[i]
+        if here - rank[doc.sentence_of[p.start]] > ANAPHOR_SENTENCES:
+            break
+        if p.kind == topic:
+            return p
+        if closest is None:
+            closest = p
+        i -= 1
+    return closest
 
 
 def _inline_quote(doc: Document, p: ProposalSpan) -> bool:

@@ -16,8 +16,10 @@ few changed words move it further than a banded lookup can reach.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import struct
 import unicodedata
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -50,10 +52,8 @@ def canonical_url(url: str | None) -> str | None:
     if scheme not in {"http", "https"} or not parts.hostname:
         return url
     host = parts.hostname.rstrip(".").lower()
-    try:
+    with contextlib.suppress(UnicodeError):
         host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
     host = host.removeprefix("www.")
     if ":" in host:
         host = f"[{host}]"
@@ -76,7 +76,8 @@ ROWS = 3
 BANDS_COUNT = BINS // ROWS
 SAME_STORY = 0.5  # estimated Jaccard similarity of word 3-shingles from which two texts are one story
 MIN_TOKENS = 40  # below this a signature says little; short texts form their own story
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 20  # articles compared exactly per new article
+PER_KEY_CANDIDATES = 25  # newest articles looked at per band key
 _EMPTY = (1 << 64) - 1
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -102,12 +103,12 @@ def minhash(text: str) -> list[int] | None:
 
 
 def pack(signature: list[int]) -> bytes:
-    return b"".join(value.to_bytes(8, "little") for value in signature)
+    return struct.pack(f"<{len(signature)}Q", *signature)
 
 
 def unpack(data: bytes | memoryview) -> list[int]:
     data = bytes(data)
-    return [int.from_bytes(data[i : i + 8], "little") for i in range(0, len(data), 8)]
+    return list(struct.unpack(f"<{len(data) // 8}Q", data))
 
 
 def band_keys(signature: list[int]) -> list[int]:

@@ -323,9 +323,9 @@ def decode_body(body: bytes, declared: str | None = None) -> str:
     guessed = best.encoding if best is not None else None
     # A single-byte label (latin-1, cp1252) decodes anything, so it is trusted only when the
     # detector agrees that the text is Latin; a Cyrillic page labelled latin-1 is mislabelled.
-    if declared and declared not in {"utf-8", "utf8"} and _codec(declared):
-        if guessed is None or _same_family(declared, guessed):
-            return body.decode(declared, errors="replace")
+    if (declared and declared not in {"utf-8", "utf8"} and _codec(declared)
+            and (guessed is None or _same_family(declared, guessed))):
+        return body.decode(declared, errors="replace")
     if guessed:
         return body.decode(guessed, errors="replace")
     return body.decode("utf-8", errors="replace")

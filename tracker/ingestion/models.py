@@ -133,6 +133,7 @@ class PendingItem(models.Model):
     payload = models.JSONField()
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.UUIDField(null=True, blank=True, db_index=True, help_text="Set by the worker that holds the item.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -252,7 +253,11 @@ class MinHashBand(models.Model):
     """One LSH band of an article's MinHash: articles sharing a band key are near-duplicate candidates."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
-    key = models.BigIntegerField(db_index=True)
+    key = models.BigIntegerField()
+
+    class Meta:
+        # Shaped for the lookup: the newest articles holding one key.
+        indexes = [models.Index(fields=["key", "-article"], name="minhashband_key_article")]
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.key}"

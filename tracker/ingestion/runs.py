@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -29,7 +30,14 @@ from django.utils import timezone
 
 from tracker.ingestion import dedup
 from tracker.ingestion.feeds import FeedError, parse_feed
-from tracker.ingestion.fetch import FetchError, Limits, RefusedURL, TransientFetchError, decode_body, fetch
+from tracker.ingestion.fetch import (
+    FetchError,
+    Limits,
+    RefusedURL,
+    TransientFetchError,
+    decode_body,
+    fetch,
+)
 from tracker.ingestion.html import extract_page
 from tracker.ingestion.ingest import IngestError, store_article
 from tracker.ingestion.models import LANGUAGE_CHOICES, Article, IngestRun, PendingItem, Source
@@ -209,6 +217,10 @@ def poll_source(source: Source, *, run: IngestRun | None = None, limits: Limits 
         else:
             items.append(PendingItem(run=run, kind=PendingItem.Kind.URL, position=number,
                                      payload={**payload, "fallback_text": entry.text}))
+    if warning and not items and not duplicates:
+        # Malformed and nothing usable in it: the poll failed, and counts towards flagging the feed.
+        feed_failed(source, run, warning)
+        return run
     if warning:
         errors.insert(0, {"item": "feed", "error": warning})
     with transaction.atomic():
@@ -259,74 +271,95 @@ class Outcome:
 
 
 def claim_items(run_id: int, item_ids: list[int]) -> list[PendingItem]:
-    """Claim the items nobody holds (or whose holder died); others are skipped."""
+    """Claim the items nobody holds (or whose holder died) with one conditional update; a
+    concurrent claimer waits for the row and then finds it taken, so no item is lost or doubled."""
     now = timezone.now()
     stale = now - dt.timedelta(seconds=CLAIM_STALE_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            PendingItem.objects.select_for_update(skip_locked=True)
-            .filter(run_id=run_id, id__in=item_ids)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-            .values_list("id", flat=True)
-        )
-        PendingItem.objects.filter(id__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
+    token = uuid.uuid4()
+    PendingItem.objects.filter(run_id=run_id, id__in=item_ids).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
+    ).update(claimed_at=now, claim=token, attempts=F("attempts") + 1)
     IngestRun.objects.filter(id=run_id, status=IngestRun.Status.QUEUED).update(status=IngestRun.Status.RUNNING)
-    return list(PendingItem.objects.filter(id__in=ids).select_related("run", "run__source").order_by("id"))
+    return list(PendingItem.objects.filter(claim=token).select_related("run", "run__source").order_by("id"))
 
 
 def process_items(run_id: int, item_ids: list[int], *, limits: Limits | None = None) -> Outcome:
-    """Ingest the claimable items among ``item_ids``; raises RetryLater for a transient URL error."""
+    """Ingest the claimable items among ``item_ids``; raises RetryLater for a transient URL error.
+
+    Items that need no network (bulk lines, pasted text, uploaded pages) are stored in one
+    transaction per batch, together with the run's counts: one commit instead of one per
+    article, and a batch that fails on the database leaves nothing behind and is tried again.
+    """
     items = claim_items(run_id, item_ids)
-    outcome = Outcome()
+    if not items:
+        return Outcome()
+    if any(item.kind == PendingItem.Kind.URL for item in items):
+        outcome = Outcome()
+        try:
+            retry = _ingest_each(items, outcome, limits)
+        finally:
+            record_outcome(run_id, outcome)
+        if retry is not None:
+            raise retry
+        return outcome
+    try:
+        with transaction.atomic():
+            outcome = Outcome()
+            _ingest_each(items, outcome, limits)
+            record_outcome(run_id, outcome, close=False)
+    except BaseException:
+        # Rolled back: give the items back at once so the retry can claim them.
+        PendingItem.objects.filter(id__in=[item.id for item in items]).update(claimed_at=None, claim=None)
+        raise
+    close_run_if_done(run_id)
+    return outcome
+
+
+def _ingest_each(items: list[PendingItem], outcome: Outcome, limits: Limits | None) -> RetryLater | None:
     sources: dict[str, Source] = {}
     retry: RetryLater | None = None
-    try:
-        for item in items:
-            label = _label(item)
-            if item.attempts > MAX_ITEM_ATTEMPTS:
-                outcome.failed += 1
-                outcome.errors.append({"item": label, "error": f"given up after {MAX_ITEM_ATTEMPTS} attempts "
-                                       "(it stopped or timed out the worker each time)"})
-                outcome.done_ids.append(item.id)
-                continue
-            try:
-                stored = ingest_item(item, sources=sources, limits=limits)
-            except TransientFetchError as exc:
-                if item.attempts >= settings.FETCH_MAX_ATTEMPTS:
-                    outcome.failed += 1
-                    outcome.errors.append({"item": label, "error": f"{exc} (gave up after {item.attempts} attempts)"})
-                    outcome.done_ids.append(item.id)
-                    continue
-                from tracker.ingestion.fetch import backoff_seconds
-
-                PendingItem.objects.filter(id=item.id).update(claimed_at=None)
-                retry = RetryLater(backoff_seconds(item.attempts, exc.retry_after), str(exc))
-                continue
-            except (IngestError, FetchError, FeedError) as exc:
-                outcome.failed += 1
-                outcome.errors.append({"item": label, "error": str(exc)})
-                outcome.done_ids.append(item.id)
-                continue
-            except (OperationalError, InterfaceError, SoftTimeLimitExceeded):
-                raise  # the database or the clock, not the item: the batch is tried again
-            except Exception as exc:
-                # A bug or a pathological input must cost one item, never the whole batch.
-                logger.exception("Ingesting %s of run %s failed", label, run_id)
-                outcome.failed += 1
-                outcome.errors.append({"item": label, "error": f"unexpected error: {type(exc).__name__}: {exc}"})
-                outcome.done_ids.append(item.id)
-                continue
-            if stored.created:
-                outcome.new += 1
-            else:
-                outcome.duplicate += 1
-            outcome.article_ids.append(stored.article.id)
+    for item in items:
+        label = _label(item)
+        if item.attempts > MAX_ITEM_ATTEMPTS:
+            outcome.failed += 1
+            outcome.errors.append({"item": label, "error": f"given up after {MAX_ITEM_ATTEMPTS} attempts "
+                                   "(it stopped or timed out the worker each time)"})
             outcome.done_ids.append(item.id)
-    finally:
-        record_outcome(run_id, outcome)
-    if retry is not None:
-        raise retry
-    return outcome
+            continue
+        try:
+            stored = ingest_item(item, sources=sources, limits=limits)
+        except TransientFetchError as exc:
+            if item.attempts >= settings.FETCH_MAX_ATTEMPTS:
+                outcome.failed += 1
+                outcome.errors.append({"item": label, "error": f"{exc} (gave up after {item.attempts} attempts)"})
+                outcome.done_ids.append(item.id)
+                continue
+            from tracker.ingestion.fetch import backoff_seconds
+
+            PendingItem.objects.filter(id=item.id).update(claimed_at=None, claim=None)
+            retry = RetryLater(backoff_seconds(item.attempts, exc.retry_after), str(exc))
+            continue
+        except (IngestError, FetchError, FeedError) as exc:
+            outcome.failed += 1
+            outcome.errors.append({"item": label, "error": str(exc)})
+            outcome.done_ids.append(item.id)
+            continue
+        except (OperationalError, InterfaceError, SoftTimeLimitExceeded):
+            raise  # the database or the clock, not the item: the batch is tried again
+        except Exception as exc:
+            # A bug or a pathological input must cost one item, never the whole batch.
+            logger.exception("Ingesting %s of run %s failed", label, items[0].run_id)
+            outcome.failed += 1
+            outcome.errors.append({"item": label, "error": f"unexpected error: {type(exc).__name__}: {exc}"})
+            outcome.done_ids.append(item.id)
+            continue
+        if stored.created:
+            outcome.new += 1
+        else:
+            outcome.duplicate += 1
+        outcome.article_ids.append(stored.article.id)
+        outcome.done_ids.append(item.id)
+    return retry
 
 
 def ingest_item(item: PendingItem, *, sources: dict[str, Source] | None = None, limits: Limits | None = None):
@@ -375,7 +408,7 @@ def ingest_item(item: PendingItem, *, sources: dict[str, Source] | None = None, 
                          author=author, source=source, run=run)
 
 
-def record_outcome(run_id: int, outcome: Outcome) -> None:
+def record_outcome(run_id: int, outcome: Outcome, *, close: bool = True) -> None:
     """Add a batch's counts and errors to its run (locked, so batches on other workers add up)."""
     if not (outcome.done_ids or outcome.errors):
         return
@@ -392,7 +425,8 @@ def record_outcome(run_id: int, outcome: Outcome) -> None:
             run.article_ids = run.article_ids + [i for i in outcome.article_ids if i not in run.article_ids][:shown]
         run.save(update_fields=["items_new", "items_duplicate", "items_failed", "errors", "article_ids"])
         PendingItem.objects.filter(id__in=outcome.done_ids).delete()
-    close_run_if_done(run_id)
+    if close:
+        close_run_if_done(run_id)
 
 
 def close_run_if_done(run_id: int) -> bool:

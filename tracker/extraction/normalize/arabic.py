@@ -23,7 +23,7 @@ _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ل", "ك", "س")
 PROCLITICS = sorted({c + p for c in _CONJ for p in _PREP} - {""}, key=len, reverse=True)
 PREPOSITIONAL = ("ب", "ل", "ك")
-PRONOUN_SUFFIXES = sorted("ه ها هم هن هما كم كن كما نا ني ي ك".split(), key=len, reverse=True)
+PRONOUN_SUFFIXES = sorted(["ه", "ها", "هم", "هن", "هما", "كم", "كن", "كما", "نا", "ني", "ي", "ك"], key=len, reverse=True)
 _MIN_STEM = 2
 
 

@@ -10,12 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tracker.extraction.normalize import QUOTE_OPEN, SENTENCE_END, TOKEN_RE, Token
-from tracker.extraction.resources import GROUP_PROPOSAL, Hit, LanguagePack, Resources, Stream, resolve_overlaps
+from tracker.extraction.resources import (
+    GROUP_PROPOSAL,
+    Hit,
+    LanguagePack,
+    Resources,
+    Stream,
+    resolve_overlaps,
+)
 
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "no", "vs", "etc", "jr",
                   "m", "mme", "hr", "fr", "nr", "bzw", "z", "b", "vgl", "т", "г", "им", "гг", "тыс", "млн", "млрд",
                   "ст", "р", "ін", "тис"}
 _CLOSERS = {"»", "\u201d", "\u201c", '"', ")", "]", "\u2019", "\u203a"}
+_TRAILERS = frozenset(_CLOSERS | SENTENCE_END)
+_CLAUSE_MARKS = frozenset(",;:\u060c\u061b\u2014\u2013")
+MAX_SENTENCE_TOKENS = 150  # news sentences stay well below (the development set's longest: 56 tokens)
 
 
 _STREAM_KINDS = frozenset(("word", "punct"))
@@ -46,6 +56,7 @@ class Document:
     sentence_of: list[int] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # token ranges [a, b)
     paragraph_of_sentence: list[int] = field(default_factory=list)
+    sentence_rank: list[int] = field(default_factory=list)  # ordinal among sentences that have words
     quote_of: list[int] = field(default_factory=list)  # quote id or -1
     quotes: list[tuple[int, int]] = field(default_factory=list)  # token ranges of quote contents
     cues: list[Hit] = field(default_factory=list)  # stance cues and markers, overlaps resolved
@@ -98,43 +109,66 @@ class Document:
 
     # Segmentation ------------------------------------------------------
     def _segment(self) -> None:
+        """Sentences end at . ! ? … (not after abbreviations), line and paragraph breaks.
+
+        A run longer than MAX_SENTENCE_TOKENS (lists, tables, text without punctuation) is not a
+        sentence: it is cut after its last clause mark (comma, semicolon, dash) or, lacking one,
+        where the limit is reached, so that per-sentence work stays bounded on any input.
+        """
         tokens = self.tokens
         n = len(tokens)
-        sentence_of = [0] * n
         sentences = []
         paragraph = 0
         paragraphs = []
         start = 0
+        last_clause = -1
         i = 0
         while i < n:
             token = tokens[i]
+            kind = token.kind
             end_here = False
-            if token.kind in ("para", "nl"):
+            if kind == "para" or kind == "nl":
                 end_here = True
-            elif token.kind == "punct" and token.surface in SENTENCE_END:
-                end_here = not self._is_abbreviation(i)
-                if end_here:
-                    while i + 1 < n and tokens[i + 1].kind == "punct" and tokens[i + 1].surface in _CLOSERS | SENTENCE_END:
-                        i += 1
-                        sentence_of[i] = len(sentences)
-            sentence_of[i] = len(sentences)
+            elif kind == "punct":
+                surface = token.surface
+                if surface in SENTENCE_END:
+                    end_here = not self._is_abbreviation(i)
+                    if end_here:
+                        while i + 1 < n and tokens[i + 1].kind == "punct" and tokens[i + 1].surface in _TRAILERS:
+                            i += 1
+                elif surface in _CLAUSE_MARKS:
+                    last_clause = i
             if end_here:
                 if i + 1 > start:
                     sentences.append((start, i + 1))
                     paragraphs.append(paragraph)
-                if token.kind == "para":
+                if kind == "para":
                     paragraph += 1
                 start = i + 1
+                last_clause = -1
+            elif i + 1 - start >= MAX_SENTENCE_TOKENS:
+                cut = last_clause if last_clause - start >= MAX_SENTENCE_TOKENS // 3 else i
+                sentences.append((start, cut + 1))
+                paragraphs.append(paragraph)
+                start = cut + 1
+                last_clause = -1
             i += 1
         if start < n:
             sentences.append((start, n))
             paragraphs.append(paragraph)
+        sentence_of = [0] * n
         for k, (a, b) in enumerate(sentences):
-            for j in range(a, b):
-                sentence_of[j] = k
+            sentence_of[a:b] = [k] * (b - a)
         self.sentence_of = sentence_of
         self.sentences = sentences
         self.paragraph_of_sentence = paragraphs
+        # Ordinal of each sentence among those with words (line and paragraph breaks make empty ones).
+        rank, ranks = -1, []
+        for a, b in sentences:
+            if any(tokens[k].kind == "word" for k in range(a, b)):
+                rank += 1
+            ranks.append(max(rank, 0))
+        self.sentence_rank = ranks
 
     def _is_abbreviation(self, i: int) -> bool:
         tokens = self.tokens
@@ -148,9 +182,7 @@ class Document:
         if prev.surface.casefold() in _ABBREVIATIONS:
             return True
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if nxt is not None and nxt.kind == "word" and nxt.surface[:1].islower() and self.language != "ar":
-            return True
-        return False
+        return nxt is not None and nxt.kind == "word" and nxt.surface[:1].islower() and self.language != "ar"
 
     def _find_quotes(self) -> None:
         quote_of = [-1] * len(self.tokens)

@@ -56,9 +56,12 @@ class Migration(migrations.Migration):
             name='MinHashBand',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.BigIntegerField(db_index=True)),
+                ('key', models.BigIntegerField()),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bands', to='ingestion.article')),
             ],
+            options={
+                'indexes': [models.Index(fields=['key', '-article'], name='minhashband_key_article')],
+            },
         ),
         migrations.CreateModel(
             name='PendingItem',
@@ -69,6 +72,7 @@ class Migration(migrations.Migration):
                 ('payload', models.JSONField()),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('claimed_at', models.DateTimeField(blank=True, null=True)),
+                ('claim', models.UUIDField(blank=True, db_index=True, help_text='Set by the worker that holds the item.', null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pending', to='ingestion.ingestrun')),
             ],

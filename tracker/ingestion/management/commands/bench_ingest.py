@@ -46,6 +46,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from tracker.ingestion.models import Source
 
+        # A plain `kill` still stops the workers and removes the rows (the finally below).
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         if options["articles"] < 1:
             raise CommandError("--articles must be at least 1")
         if settings.CELERY_BROKER_URL.startswith("memory"):
@@ -86,8 +88,10 @@ class Command(BaseCommand):
             command = [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--loglevel", "WARNING",
                        "--concurrency", str(concurrency), "--hostname", name,
                        "--without-gossip", "--without-mingle", "--without-heartbeat"]
-            workers.append(subprocess.Popen(command, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True))
+            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                command, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+            workers.append(worker)
         # Readiness is asked by a short-lived `celery inspect ping`, so this process never holds a
         # consumer on the broker that could take task messages.
         deadline = time.monotonic() + 90
@@ -95,7 +99,7 @@ class Command(BaseCommand):
         while pending and time.monotonic() < deadline:
             if any(w.poll() is not None for w in workers):
                 break
-            probe = subprocess.run(
+            probe = subprocess.run(  # noqa: S603 - our own interpreter and arguments
                 [sys.executable, "-m", "celery", "-A", "tracker", "inspect", "ping", "-d", pending[0], "-t", "2"],
                 cwd=settings.BASE_DIR, capture_output=True, check=False,
             )
@@ -109,7 +113,7 @@ class Command(BaseCommand):
         return workers
 
     def run(self, source, data: Path, timeout: int) -> tuple[float, int]:
-        from tracker.ingestion.models import Article, IngestRun
+        from tracker.ingestion.models import Article
         from tracker.ingestion.runs import start_bulk_run
         from tracker.ingestion.tasks import dispatch_run
 
@@ -165,17 +169,27 @@ class Command(BaseCommand):
         workers.clear()
 
     def cleanup(self) -> None:
-        """Remove everything the benchmark stored (also what a crashed earlier run left)."""
+        """Remove everything the benchmark stored (also what a crashed earlier run left): its
+        articles with their positions, extraction runs and position history, stories, runs, source."""
+        from django.db import transaction
+
+        from tracker.extraction.models import Position
         from tracker.ingestion.models import Article, IngestRun, Source, Story
 
         source = Source.objects.filter(name=BENCH_SOURCE).first()
         if source is None:
             return
-        story_ids = set(Article.objects.filter(source=source).values_list("story_id", flat=True))
-        Article.objects.filter(source=source).delete()
-        Story.objects.filter(id__in=story_ids, articles__isnull=True).delete()
+        ids = list(Article.objects.filter(source=source).values_list("id", flat=True))
+        if ids:
+            self.stdout.write(f"Removing the {len(ids)} benchmark articles…")
+        for start in range(0, len(ids), 1000):
+            batch = ids[start : start + 1000]
+            with transaction.atomic():
+                story_ids = set(Article.objects.filter(id__in=batch).values_list("story_id", flat=True))
+                Article.objects.filter(id__in=batch).delete()
+                Position.history.filter(article_id__in=batch).delete()
+                Story.objects.filter(id__in=story_ids, articles__isnull=True).delete()
         IngestRun.objects.filter(source=source).delete()
-        source.history.all().delete()
         source.delete()
         Source.history.filter(name=BENCH_SOURCE).delete()
 
@@ -202,7 +216,7 @@ def write_articles(path: Path, count: int, seed: int) -> int:
             paragraphs.insert(0, f"KYIV, dispatch {number}.")
             text = "\n\n".join(paragraphs)
             record = {
-                "url": f"https://bench.example.org/{language}/{number}",
+                "url": f"https://bench.example.org/{seed}/{language}/{number}",
                 "title": f"{rng.choice(titles[language])} ({number})",
                 "text": text,
                 "language": language,
