@@ -13,6 +13,7 @@ urlpatterns = [
     path("matrix/", views.matrix, name="matrix"),
     path("matrix/<int:actor_id>/<slug:kind>/", views.matrix_cell, name="matrix-cell"),
     path("shifts/", views.shifts, name="shifts"),
+    path("shifts/new/", views.shifts_new, name="shifts-new"),
     path("articles/<int:article_id>/", views.article_detail, name="article"),
     path("search/", views.search, name="search"),
     path("feeds/positions/", views.position_feed, name="feed-positions"),
