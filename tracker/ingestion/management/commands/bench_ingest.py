@@ -42,12 +42,18 @@ class Command(BaseCommand):
                             help="pool processes per worker")
         parser.add_argument("--timeout", type=int, default=1800, help="give up after this many seconds")
         parser.add_argument("--seed", type=int, default=4)
+        parser.add_argument("--cleanup-only", action="store_true",
+                            help="only remove what an interrupted earlier run left behind")
 
     def handle(self, *args, **options):
         from tracker.ingestion.models import Source
 
         # A plain `kill` still stops the workers and removes the rows (the finally below).
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        if options["cleanup_only"]:
+            self.cleanup()
+            self.stdout.write("Benchmark rows removed.")
+            return
         if options["articles"] < 1:
             raise CommandError("--articles must be at least 1")
         if settings.CELERY_BROKER_URL.startswith("memory"):
@@ -179,8 +185,14 @@ class Command(BaseCommand):
 
     def cleanup(self) -> None:
         """Remove everything the benchmark stored (also what a crashed earlier run left): its
-        articles with their positions, extraction runs and position history, stories, runs, source."""
+        articles with their positions, extraction runs and position history, stories, runs, source.
+
+        The dashboard's per-position delete hook would rebuild a stance pair for each of tens of
+        thousands of positions; it is paused in this process and the derived tables are rebuilt
+        once at the end instead.
+        """
         from django.db import transaction
+        from django.db.models.signals import post_delete
 
         from tracker.extraction.models import Position
         from tracker.ingestion.models import Article, IngestRun, Source, Story
@@ -191,16 +203,34 @@ class Command(BaseCommand):
         ids = list(Article.objects.filter(source=source).values_list("id", flat=True))
         if ids:
             self.stdout.write(f"Removing the {len(ids)} benchmark articles…")
-        for start in range(0, len(ids), 1000):
-            batch = ids[start : start + 1000]
-            with transaction.atomic():
-                story_ids = set(Article.objects.filter(id__in=batch).values_list("story_id", flat=True))
-                Article.objects.filter(id__in=batch).delete()
-                Position.history.filter(article_id__in=batch).delete()
-                Story.objects.filter(id__in=story_ids, articles__isnull=True).delete()
+        stances = _dashboard_stances()
+        paused = stances is not None and post_delete.disconnect(sender=Position, dispatch_uid=STANCE_HOOK)
+        try:
+            for start in range(0, len(ids), 1000):
+                batch = ids[start : start + 1000]
+                with transaction.atomic():
+                    story_ids = set(Article.objects.filter(id__in=batch).values_list("story_id", flat=True))
+                    Article.objects.filter(id__in=batch).delete()
+                    Position.history.filter(article_id__in=batch).delete()
+                    Story.objects.filter(id__in=story_ids, articles__isnull=True).delete()
+        finally:
+            if paused:
+                post_delete.connect(stances.on_position_deleted, sender=Position, dispatch_uid=STANCE_HOOK)
+                stances.rebuild_all()
         IngestRun.objects.filter(source=source).delete()
         source.delete()
         Source.history.filter(name=BENCH_SOURCE).delete()
+
+
+STANCE_HOOK = "dashboard-stance-delete"
+
+
+def _dashboard_stances():
+    try:
+        from tracker.dashboard import stances
+    except ImportError:
+        return None
+    return stances if hasattr(stances, "rebuild_all") else None
 
 
 def write_articles(path: Path, count: int, seed: int) -> int:
