@@ -53,5 +53,5 @@ def test_one_megabyte_without_sentence_punctuation_is_bounded():
     text = (" ".join(words.split()) + " ") * 10_000
     started = time.perf_counter()
     result = extract(text[:1_000_000], language="en", published=None, resources=default_resources())
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 60  # linear: about 1.5 s idle; the quadratic version took 190 s
     assert result.positions

@@ -80,6 +80,12 @@ def recount() -> int:
     return len(counts)
 
 
+def precisions_for(rules) -> dict[str, float]:
+    """The precision of each of these rules that curators have judged (one query; none if no rules)."""
+    ids = rule_ids(rules)
+    return RuleStat.objects.precisions(ids) if ids else {}
+
+
 def confidence_factor(rules, precisions: dict[str, float] | None = None) -> float:
     """The precision of the weakest rule that curators have judged; 1.0 when none has been."""
     ids = rule_ids(rules)

@@ -92,6 +92,9 @@ class PositionFilterForm(DateRangeMixin, OutputForm):
     )
     after = CursorField(required=False)
     limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT)
+    # Exports and the feed list every position; collapse=1 keeps one per (story, actor, proposal, stance)
+    # as the timeline page does. The page itself always collapses.
+    collapse = forms.BooleanField(required=False)
 
     # Filters that narrow the list (not the paging and output parameters).
     FILTERS = ("proposal", "actor", "stance", "language", "source", "review", "date_from", "date_to")

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from tracker.dashboard.forms import Cursor
 from tracker.dashboard.models import ActorStance, StanceShift
@@ -90,8 +91,8 @@ TIMELINE_FIELDS = [
 # What a timeline entry shows (templates/dashboard/_position.html): no article text, no rules.
 TIMELINE_VALUES = [
     "id", "stance", "evidence", "stated_on", "is_past", "timeline_date", "review_status",
-    "article_id", "actor_id", "actor__name", "proposal__kind", "proposal__title",
-    "article__title", "article__language",
+    "article_id", "actor_id", "proposal_id", "actor__name", "proposal__kind", "proposal__title",
+    "article__title", "article__language", "article__story_id", "article__source_id",
 ]
 
 # Up to this many actors (an actor and its children) the timeline merges one
@@ -102,8 +103,6 @@ UNION_MAX_ACTORS = 50
 def _filters(data: dict, by_proposal_id: bool = False) -> QuerySet:
     """Positions matching every filter but the actor, unordered."""
     qs = Position.objects.all()
-    review = data.get("review")
-    qs = qs.filter(review_status=review) if review else qs.visible()
     if data.get("proposal"):
         if by_proposal_id:
             # An InitPlan ($0) the planner can put into an index condition of
@@ -114,6 +113,13 @@ def _filters(data: dict, by_proposal_id: bool = False) -> QuerySet:
             qs = qs.filter(proposal__kind=data["proposal"])
     if data.get("stance"):
         qs = qs.filter(stance=data["stance"])
+    return _other_filters(qs, data)
+
+
+def _other_filters(qs: QuerySet, data: dict) -> QuerySet:
+    """The filters that are not about the (actor, proposal, stance) triple: review, language, source, dates."""
+    review = data.get("review")
+    qs = qs.filter(review_status=review) if review else qs.visible()
     if data.get("language"):
         qs = qs.filter(article__language=data["language"])
     if data.get("source"):
@@ -125,18 +131,102 @@ def _filters(data: dict, by_proposal_id: bool = False) -> QuerySet:
     return qs
 
 
+# --- Stories: one timeline item per (story, actor, proposal, stance) ------------------------
+
+# Articles without a publication date come after dated ones within a story.
+UNDATED = dt.date(9999, 12, 31)
+
+
+def _story_order(ref) -> Coalesce:
+    return Coalesce(ref, Value(UNDATED), output_field=DateField())
+
+
+def reported_earlier(data: dict) -> Exists:
+    """True for a position whose story already carries the same triple in an earlier article.
+
+    "Earlier" is (published, article id): the earliest-published article of the
+    story that makes the statement represents it, the lead article on a tie.
+    The earlier position must match the same non-triple filters (review status,
+    language, source, dates), so under any filter each (story, actor, proposal,
+    stance) still shows exactly once: its earliest matching article. Articles
+    without a story never match (``story_id = NULL`` is never true), and two
+    positions of one article are never duplicates of each other.
+
+    A correlated NOT EXISTS, evaluated only for the rows a page reads: an index
+    probe on ``ingestion_article (story_id)`` then on ``extraction_position
+    (article_id)`` per row, so a page costs the same at a million positions and
+    nothing has to be maintained when articles, stories or reviews change.
+    """
+    outer = _story_order(OuterRef("article__published"))
+    earlier = (
+        _other_filters(Position.objects.all(), data)
+        .filter(article__story_id=OuterRef("article__story_id"), actor_id=OuterRef("actor_id"),
+                proposal_id=OuterRef("proposal_id"), stance=OuterRef("stance"))
+        .alias(story_order=_story_order(F("article__published")))
+        .filter(Q(story_order__lt=outer) | Q(story_order=outer, article_id__lt=OuterRef("article_id")))
+    )
+    return Exists(earlier)
+
+
+def collapse_stories(qs: QuerySet, data: dict) -> QuerySet:
+    """Only the first position of each (story, actor, proposal, stance) among those matching ``data``."""
+    return qs.filter(~reported_earlier(data))
+
+
+def other_sources(rows: list[dict]) -> dict[int, int]:
+    """{position id: how many other sources carry the same triple in the same story} for timeline rows.
+
+    One query for the whole page. "Other sources" are the distinct sources of the
+    story's other articles with a visible position of the same actor, proposal and
+    stance, not counting the row's own source (an article without a source counts
+    once, as in ``Story.source_count``). This is what the sentence next to a
+    position claims; ``Story.other_sources`` would also count outlets whose copy
+    does not carry this statement (edited out, or not extracted).
+    """
+    stories = {row["article__story_id"] for row in rows if row["article__story_id"]}
+    if not stories:
+        return {}
+    carriers: dict[tuple, set] = {}
+    found = (
+        Position.objects.visible()
+        .filter(article__story_id__in=stories, actor_id__in={row["actor_id"] for row in rows},
+                proposal_id__in={row["proposal_id"] for row in rows})
+        .values_list("article__story_id", "actor_id", "proposal_id", "stance", "article_id", "article__source_id")
+        .distinct()
+    )
+    for story, actor, proposal, stance, article, source in found:
+        carriers.setdefault((story, actor, proposal, stance), set()).add((article, source))
+    counts = {}
+    for row in rows:
+        key = (row["article__story_id"], row["actor_id"], row["proposal_id"], row["stance"])
+        own = row["article__source_id"]
+        sources = {
+            source if source is not None else ("article", article)
+            for article, source in carriers.get(key, ())
+            if article != row["article_id"] and (source is None or source != own)
+        }
+        counts[row["id"]] = len(sources)
+    return counts
+
+
 def _actor_ids(data: dict, tree: ActorTree | None) -> list[int]:
     if not data.get("actor"):
         return []
     return tree.with_descendants(data["actor"]) if tree else [data["actor"]]
 
 
-def filter_positions(data: dict, tree: ActorTree | None = None) -> QuerySet:
-    """Positions matching cleaned PositionFilterForm data, newest first (no paging)."""
+def filter_positions(data: dict, tree: ActorTree | None = None, collapse: bool | None = None) -> QuerySet:
+    """Positions matching cleaned PositionFilterForm data, newest first (no paging).
+
+    ``collapse`` (default: the ``collapse`` parameter) keeps one position per
+    (story, actor, proposal, stance); see ``reported_earlier``.
+    """
     qs = _filters(data)
     ids = _actor_ids(data, tree)
     if ids:
         qs = qs.filter(actor_id__in=ids) if len(ids) > 1 else qs.filter(actor_id=ids[0])
+    if collapse if collapse is not None else data.get("collapse"):
+        qs = collapse_stories(qs, data)
     return qs.order_by("-timeline_date", "-id")
 
 
@@ -164,8 +254,8 @@ def _merged_page_ids(data: dict, ids: list[int], n: int) -> RawSQL:
     # One branch is compiled (with a marker for the actor) and repeated: compiling
     # forty querysets would cost more than the query.
     marker = -7_391_028_465
-    branch = (after_cursor(_filters(data, by_proposal_id=True), data.get("after")).filter(actor_id=marker)
-              .order_by("-timeline_date", "-id").values_list("id", "timeline_date"))
+    branch = collapse_stories(after_cursor(_filters(data, by_proposal_id=True), data.get("after")), data)
+    branch = branch.filter(actor_id=marker).order_by("-timeline_date", "-id").values_list("id", "timeline_date")
     sql, branch_params = branch[:n].query.sql_with_params()
     slot = list(branch_params).index(marker)
     params = []
@@ -177,12 +267,15 @@ def _merged_page_ids(data: dict, ids: list[int], n: int) -> RawSQL:
 
 
 def timeline_qs(data: dict, tree: ActorTree, n: int) -> QuerySet:
-    """The first ``n`` matching positions after the cursor, newest first, as dicts of TIMELINE_VALUES."""
+    """The first ``n`` matching positions after the cursor, newest first, as dicts of TIMELINE_VALUES.
+
+    One position per (story, actor, proposal, stance): see ``reported_earlier``.
+    """
     ids = _actor_ids(data, tree)
     if is_postgres() and 1 < len(ids) <= UNION_MAX_ACTORS:
         qs = Position.objects.filter(id__in=_merged_page_ids(data, ids, n)).order_by("-timeline_date", "-id")
     else:
-        qs = after_cursor(filter_positions(data, tree), data.get("after"))
+        qs = after_cursor(filter_positions(data, tree, collapse=True), data.get("after"))
     return qs.values(*TIMELINE_VALUES)[:n]
 
 
@@ -196,8 +289,8 @@ def timeline_page(data: dict, tree: ActorTree) -> tuple[list[dict], Cursor | Non
 
 
 def count_newer(data: dict, tree: ActorTree, since_id: int, cap: int = 99) -> int:
-    """How many matching positions were saved after position ``since_id`` (capped)."""
-    qs = filter_positions(data, tree).filter(id__gt=since_id).order_by()
+    """How many timeline items (one per story and triple) were saved after position ``since_id`` (capped)."""
+    qs = filter_positions(data, tree, collapse=True).filter(id__gt=since_id).order_by()
     return qs[: cap + 1].count()
 
 

@@ -20,9 +20,31 @@ Pair = tuple[int, int]
 
 def refresh_pairs(pairs: Iterable[Pair]) -> None:
     """Recompute the latest stance and the shifts of each (actor_id, proposal_id) pair."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return
     with transaction.atomic():
-        for actor_id, proposal_id in sorted(set(pairs)):
-            _refresh_pair(actor_id, proposal_id)
+        if connection.vendor == "postgresql":
+            _refresh_pairs_sql(pairs)
+        else:
+            for actor_id, proposal_id in pairs:
+                _refresh_pair(actor_id, proposal_id)
+
+
+def _refresh_pairs_sql(pairs: list[Pair]) -> None:
+    """All the pairs in two statements: a lock per pair (in a fixed order, so no deadlock), then one
+    statement that rewrites only the derived rows that changed.
+
+    The transaction-scoped advisory lock serialises refreshes of the same pair: a second worker
+    waits for the first to commit, and its refresh statement (a new snapshot under READ
+    COMMITTED) then sees the first worker's positions, so neither overwrites the other with a
+    view that misses positions.
+    """
+    actors = [actor_id for actor_id, _ in pairs]
+    proposals = [proposal_id for _, proposal_id in pairs]
+    with connection.cursor() as cursor:
+        cursor.execute(LOCK_PAIRS, [actors, proposals])
+        cursor.execute(REFRESH_PAIRS, [actors, proposals])
 
 
 def _refresh_pair(actor_id: int, proposal_id: int) -> None:
@@ -106,6 +128,65 @@ SELECT actor_id, proposal_id, prev_id, id, prev_stance, stance, timeline_date FR
   FROM extraction_position WHERE {VISIBLE}
   WINDOW w AS (PARTITION BY actor_id, proposal_id ORDER BY timeline_date, id)
 ) seq WHERE prev_stance IS NOT NULL AND prev_stance <> stance
+"""  # noqa: S608 - constant SQL, no input
+
+
+_PAIRS = "SELECT DISTINCT a, p FROM unnest(%s::bigint[], %s::bigint[]) AS t(a, p)"
+
+LOCK_PAIRS = f"""
+SELECT pg_advisory_xact_lock(a::integer, p::integer) FROM ({_PAIRS} ORDER BY a, p) AS pairs
+"""  # noqa: S608 - constant SQL, no input
+
+# The same result as ``_refresh_pair`` for every pair at once. Rows that are already right are left
+# alone (no dead tuples, shift ids kept); the data-modifying CTEs all see the same snapshot.
+REFRESH_PAIRS = f"""
+WITH pairs AS ({_PAIRS}),
+seq AS (
+  SELECT pos.id, pos.actor_id, pos.proposal_id, pos.stance, pos.timeline_date,
+         LAG(pos.id) OVER w AS prev_id, LAG(pos.stance) OVER w AS prev_stance,
+         ROW_NUMBER() OVER w AS rn, COUNT(*) OVER (PARTITION BY pos.actor_id, pos.proposal_id) AS n
+  FROM extraction_position pos JOIN pairs ON pos.actor_id = pairs.a AND pos.proposal_id = pairs.p
+  WHERE pos.{VISIBLE}
+  WINDOW w AS (PARTITION BY pos.actor_id, pos.proposal_id ORDER BY pos.timeline_date, pos.id)
+),
+wanted AS (
+  SELECT actor_id, proposal_id, prev_id, id, prev_stance, stance, timeline_date FROM seq
+  WHERE prev_stance IS NOT NULL AND prev_stance <> stance
+),
+latest AS (SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM seq WHERE rn = n),
+shifts_gone AS (
+  DELETE FROM dashboard_stanceshift s USING pairs
+  WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p AND NOT EXISTS (
+    SELECT 1 FROM wanted w
+    WHERE w.actor_id = s.actor_id AND w.proposal_id = s.proposal_id AND w.prev_id = s.before_id
+      AND w.id = s.after_id AND w.prev_stance = s.from_stance AND w.stance = s.to_stance
+      AND w.timeline_date = s.timeline_date
+  )
+),
+shifts_new AS (
+  INSERT INTO dashboard_stanceshift (actor_id, proposal_id, before_id, after_id, from_stance, to_stance,
+                                     timeline_date)
+  SELECT w.actor_id, w.proposal_id, w.prev_id, w.id, w.prev_stance, w.stance, w.timeline_date FROM wanted w
+  WHERE NOT EXISTS (
+    SELECT 1 FROM dashboard_stanceshift s
+    WHERE s.after_id = w.id AND s.before_id = w.prev_id AND s.actor_id = w.actor_id
+      AND s.proposal_id = w.proposal_id AND s.from_stance = w.prev_stance AND s.to_stance = w.stance
+      AND s.timeline_date = w.timeline_date
+  )
+),
+stances_gone AS (
+  DELETE FROM dashboard_actorstance s USING pairs
+  WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p
+    AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.actor_id = s.actor_id AND l.proposal_id = s.proposal_id)
+)
+INSERT INTO dashboard_actorstance (actor_id, proposal_id, position_id, stance, timeline_date, positions_count)
+SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM latest
+ON CONFLICT (actor_id, proposal_id) DO UPDATE SET
+  position_id = EXCLUDED.position_id, stance = EXCLUDED.stance, timeline_date = EXCLUDED.timeline_date,
+  positions_count = EXCLUDED.positions_count
+WHERE (dashboard_actorstance.position_id, dashboard_actorstance.stance, dashboard_actorstance.timeline_date,
+       dashboard_actorstance.positions_count)
+  IS DISTINCT FROM (EXCLUDED.position_id, EXCLUDED.stance, EXCLUDED.timeline_date, EXCLUDED.positions_count)
 """  # noqa: S608 - constant SQL, no input
 
 

@@ -99,8 +99,10 @@ def _url_pattern(name: str, *placeholders) -> str:
     return url
 
 
-def _timeline_entries(rows: list[dict]) -> list[dict]:
+def _timeline_entries(rows: list[dict], others: dict[int, int]) -> list[dict]:
     """Timeline rows with links, labels and dates made here, so the template only prints strings.
+
+    ``others``: {position id: other sources of its story carrying the same statement}.
 
     Fifty entries with four {% url %} tags, filters and a simple tag each cost
     more than the query; these are plain string operations.
@@ -120,6 +122,8 @@ def _timeline_entries(rows: list[dict]) -> list[dict]:
         row["date_iso"] = date.isoformat()
         row["date_text"] = _position_date(date, stated, row["is_past"])
         row["direction"] = "rtl" if row["article__language"] == "ar" else "ltr"
+        n = others.get(row["id"], 0)
+        row["also_reported"] = f"also reported by {n} other source{'' if n == 1 else 's'}" if n else ""
     return rows
 
 
@@ -148,7 +152,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     query = query_string(data, form.FILTERS)
     cursor = data.get("after")
     context.update(
-        days=_days(_timeline_entries(positions), cursor.date if cursor else None),
+        days=_days(_timeline_entries(positions, queries.other_sources(positions)), cursor.date if cursor else None),
         next_query=query_string(data, form.FILTERS, after=next_cursor,
                                 limit=data["limit"] if data["limit"] != DEFAULT_LIMIT else None)
         if next_cursor else None,

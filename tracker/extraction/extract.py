@@ -157,6 +157,7 @@ def save_positions(article: Article, result) -> dict[str, int]:
         best = wanted.get(key)
         if best is None or found.confidence > best.confidence:
             wanted[key] = found
+    precisions = _curated_precisions(wanted.values())
     existing = {p.extraction_key: p for p in article.positions.exclude(extraction_key=None)}
     # Unreviewed machine positions are the machine's to replace; everything else stays.
     replaceable = {
@@ -167,7 +168,7 @@ def save_positions(article: Article, result) -> dict[str, int]:
     Position.objects.filter(id__in=stale).delete()
     fresh = []
     for key, found in wanted.items():
-        fields = _position_fields(article, found, actor_ids[found.actor], proposal_ids[found.proposal])
+        fields = _position_fields(article, found, actor_ids[found.actor], proposal_ids[found.proposal], precisions)
         if key in replaceable:
             position = replaceable[key]
             for name, value in fields.items():
@@ -179,7 +180,8 @@ def save_positions(article: Article, result) -> dict[str, int]:
     return {"new": len(fresh), "removed": len(stale)}
 
 
-def _position_fields(article: Article, found, actor_id: int, proposal_id: int) -> dict:
+def _position_fields(article: Article, found, actor_id: int, proposal_id: int,
+                     precisions: dict[str, float] | None = None) -> dict:
     return {
         "actor_id": actor_id,
         "proposal_id": proposal_id,
@@ -192,13 +194,20 @@ def _position_fields(article: Article, found, actor_id: int, proposal_id: int) -
         "is_past": found.is_past,
         "timeline_date": found.stated_on or article.reference_date,
         # Curators' decisions teach: a rule they keep rejecting lowers the confidence of what it finds.
-        "confidence": round(float(found.confidence) * _curated_precision(found.rules), 3),
+        "confidence": round(float(found.confidence) * _curated_precision(found.rules, precisions), 3),
         "rules": list(found.rules),
         "extractor_version": pipeline.EXTRACTOR_VERSION,
     }
 
 
-def _curated_precision(rules) -> float:
+def _curated_precision(rules, precisions: dict[str, float] | None = None) -> float:
     from tracker.curation.learning import confidence_factor
 
-    return confidence_factor(rules)
+    return confidence_factor(rules, precisions)
+
+
+def _curated_precisions(found_positions) -> dict[str, float]:
+    """The curated precision of every rule behind these positions, in one query for the article."""
+    from tracker.curation.learning import precisions_for
+
+    return precisions_for(rule for found in found_positions for rule in found.rules)
