@@ -81,9 +81,23 @@ def refresh_article(article_id: int) -> None:
     """Refresh every pair an article's positions touch (called by extraction after saving positions).
 
     Pairs whose positions were deleted are refreshed by the post_delete receiver.
+
+    On PostgreSQL only the neighbourhood of the article's positions is recomputed (see
+    ``REFRESH_ARTICLE``), so the cost does not grow with the number of positions in a pair.
     """
-    pairs = Position.objects.filter(article_id=article_id).values_list("actor_id", "proposal_id").distinct()
-    refresh_pairs(list(pairs))
+    if connection.vendor != "postgresql":
+        pairs = Position.objects.filter(article_id=article_id).values_list("actor_id", "proposal_id").distinct()
+        refresh_pairs(list(pairs))
+        return
+    import psycopg  # PostgreSQL only
+
+    with transaction.atomic():
+        connection.ensure_connection()
+        # A server-side prepared statement: planning this statement costs as much as running it.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(LOCK_ARTICLE_PAIRS, [article_id], prepare=True)
+            if cursor.rowcount:
+                cursor.execute(REFRESH_ARTICLE, {"article": article_id}, prepare=True)
 
 
 def pairs_touching(position: Position) -> set[Pair]:
@@ -177,6 +191,95 @@ shifts_new AS (
 stances_gone AS (
   DELETE FROM dashboard_actorstance s USING pairs
   WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p
+    AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.actor_id = s.actor_id AND l.proposal_id = s.proposal_id)
+)
+INSERT INTO dashboard_actorstance (actor_id, proposal_id, position_id, stance, timeline_date, positions_count)
+SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM latest
+ON CONFLICT (actor_id, proposal_id) DO UPDATE SET
+  position_id = EXCLUDED.position_id, stance = EXCLUDED.stance, timeline_date = EXCLUDED.timeline_date,
+  positions_count = EXCLUDED.positions_count
+WHERE (dashboard_actorstance.position_id, dashboard_actorstance.stance, dashboard_actorstance.timeline_date,
+       dashboard_actorstance.positions_count)
+  IS DISTINCT FROM (EXCLUDED.position_id, EXCLUDED.stance, EXCLUDED.timeline_date, EXCLUDED.positions_count)
+"""  # noqa: S608 - constant SQL, no input
+
+
+LOCK_ARTICLE_PAIRS = """
+SELECT pg_advisory_xact_lock(actor_id::integer, proposal_id::integer) FROM (
+  SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = %s ORDER BY 1, 2
+) AS pairs
+"""
+
+# What ``refresh_pairs`` would produce for the article's pairs, computed locally.
+#
+# Every other change to a position goes through save() or delete() and the receivers above, so
+# the derived tables are right for every position except the ones extraction has just
+# bulk-created for this article. Adding positions to a pair's sequence (ordered by timeline_date,
+# id) can only change the shift that ends at each of them and the shift that ends at the
+# position right after each of them; every other shift joins two positions that are still
+# consecutive. So those "targets" are recomputed from their predecessor (one index probe each on
+# position_pair_latest), and the pair's latest position and count are read from the same index.
+# Rows that are already right are left alone; all CTEs see one snapshot, taken after the pair
+# locks (LOCK_ARTICLE_PAIRS), so a concurrent refresh of the same pair has committed by then.
+_PAIR_SEQ = f"q.actor_id = {{t}}.actor_id AND q.proposal_id = {{t}}.proposal_id AND q.{VISIBLE}"
+REFRESH_ARTICLE = f"""
+WITH mine AS (
+  SELECT id, actor_id, proposal_id, stance, timeline_date FROM extraction_position
+  WHERE article_id = %(article)s AND {VISIBLE}
+),
+targets AS (
+  SELECT id, actor_id, proposal_id, stance, timeline_date FROM mine
+  UNION
+  SELECT nxt.id, nxt.actor_id, nxt.proposal_id, nxt.stance, nxt.timeline_date FROM mine CROSS JOIN LATERAL (
+    SELECT q.id, q.actor_id, q.proposal_id, q.stance, q.timeline_date FROM extraction_position q
+    WHERE {_PAIR_SEQ.format(t="mine")} AND (q.timeline_date, q.id) > (mine.timeline_date, mine.id)
+    ORDER BY q.timeline_date, q.id LIMIT 1
+  ) AS nxt
+),
+wanted AS (
+  SELECT t.actor_id, t.proposal_id, prev.id AS prev_id, t.id, prev.stance AS prev_stance, t.stance,
+         t.timeline_date
+  FROM targets t CROSS JOIN LATERAL (
+    SELECT q.id, q.stance FROM extraction_position q
+    WHERE {_PAIR_SEQ.format(t="t")} AND (q.timeline_date, q.id) < (t.timeline_date, t.id)
+    ORDER BY q.timeline_date DESC, q.id DESC LIMIT 1
+  ) AS prev
+  WHERE prev.stance <> t.stance
+),
+shifts_gone AS (
+  DELETE FROM dashboard_stanceshift s
+  WHERE s.after_id = ANY(ARRAY(SELECT id FROM targets)) AND NOT EXISTS (
+    SELECT 1 FROM wanted w
+    WHERE w.actor_id = s.actor_id AND w.proposal_id = s.proposal_id AND w.prev_id = s.before_id
+      AND w.id = s.after_id AND w.prev_stance = s.from_stance AND w.stance = s.to_stance
+      AND w.timeline_date = s.timeline_date
+  )
+),
+shifts_new AS (
+  INSERT INTO dashboard_stanceshift (actor_id, proposal_id, before_id, after_id, from_stance, to_stance,
+                                     timeline_date)
+  SELECT w.actor_id, w.proposal_id, w.prev_id, w.id, w.prev_stance, w.stance, w.timeline_date FROM wanted w
+  WHERE NOT EXISTS (
+    SELECT 1 FROM dashboard_stanceshift s
+    WHERE s.after_id = w.id AND s.before_id = w.prev_id AND s.actor_id = w.actor_id
+      AND s.proposal_id = w.proposal_id AND s.from_stance = w.prev_stance AND s.to_stance = w.stance
+      AND s.timeline_date = w.timeline_date
+  )
+),
+pairs AS (SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = %(article)s),
+latest AS (
+  SELECT pairs.actor_id, pairs.proposal_id, last.id, last.stance, last.timeline_date, counted.n
+  FROM pairs CROSS JOIN LATERAL (
+    SELECT q.id, q.stance, q.timeline_date FROM extraction_position q WHERE {_PAIR_SEQ.format(t="pairs")}
+    ORDER BY q.timeline_date DESC, q.id DESC LIMIT 1
+  ) AS last CROSS JOIN LATERAL (
+    SELECT COUNT(*) AS n FROM extraction_position q WHERE {_PAIR_SEQ.format(t="pairs")}
+  ) AS counted
+),
+stances_gone AS (
+  DELETE FROM dashboard_actorstance s
+  WHERE s.actor_id = ANY(ARRAY(SELECT actor_id FROM pairs))
+    AND EXISTS (SELECT 1 FROM pairs WHERE pairs.actor_id = s.actor_id AND pairs.proposal_id = s.proposal_id)
     AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.actor_id = s.actor_id AND l.proposal_id = s.proposal_id)
 )
 INSERT INTO dashboard_actorstance (actor_id, proposal_id, position_id, stance, timeline_date, positions_count)

@@ -11,6 +11,7 @@ import threading
 import traceback
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tracker.extraction import pipeline
@@ -71,13 +72,15 @@ def resources_from_db():
     return Resources.from_records(actors, lexicon)
 
 
-def claim(article_id: int) -> bool:
-    """Move the article from ingested to extracting; False if another worker has it or it is done."""
-    return bool(
-        Article.objects.filter(id=article_id, state=Article.State.INGESTED).update(
-            state=Article.State.EXTRACTING, state_changed_at=timezone.now()
-        )
-    )
+def claim(article_id: int, *, count_attempt: bool = False) -> bool:
+    """Move the article from ingested to extracting; False if another worker has it or it is done.
+
+    With ``count_attempt`` the same statement counts the extraction attempt.
+    """
+    changes = {"state": Article.State.EXTRACTING, "state_changed_at": timezone.now()}
+    if count_attempt:
+        changes["attempts"] = F("attempts") + 1
+    return bool(Article.objects.filter(id=article_id, state=Article.State.INGESTED).update(**changes))
 
 
 def release(article_id: int) -> None:
@@ -89,11 +92,12 @@ def release(article_id: int) -> None:
 
 def extract_article(article_id: int) -> ExtractionRun | None:
     """Extract positions from one article. Idempotent; returns None when there was nothing to do."""
-    if not claim(article_id):
-        return None
-    article = Article.objects.get(id=article_id)
-    run = ExtractionRun.objects.create(article=article, extractor_version=pipeline.EXTRACTOR_VERSION)
-    Article.objects.filter(id=article_id).update(attempts=article.attempts + 1)
+    # Claimed and recorded in one transaction: one commit instead of three.
+    with transaction.atomic():
+        if not claim(article_id, count_attempt=True):
+            return None
+        article = Article.objects.get(id=article_id)
+        run = ExtractionRun.objects.create(article=article, extractor_version=pipeline.EXTRACTOR_VERSION)
     try:
         result = pipeline.extract(
             article.text,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from functools import partial
@@ -30,6 +32,8 @@ from tracker.ingestion.models import (
     content_hash,
 )
 from tracker.ingestion.text import prepare_text
+
+logger = logging.getLogger(__name__)
 
 
 class IngestError(ValueError):
@@ -74,8 +78,20 @@ def store_article(
         return Stored(existing, created=False)
     language = _language_for(text, language)
     signature = dedup.minhash(text)
+    keys = dedup.band_keys(signature) if signature else []
     try:
         with transaction.atomic():
+            # The story is found before the article is written, so the article is inserted with
+            # its story_id (an UPDATE of the article row would rewrite its search vector and
+            # every index entry). A new story gets its lead article once the article exists.
+            story_id = _nearest_story(signature, keys)
+            new_story = story_id is None
+            if new_story:
+                story_id = Story.objects.create().id
+            else:
+                new_source = source is None or not (
+                    Article.objects.filter(story_id=story_id, source_id=source.id).exists()
+                )
             article = Article.objects.create(
                 title=title,
                 text=text,
@@ -89,8 +105,14 @@ def store_article(
                 state=Article.State.INGESTED,
                 state_changed_at=timezone.now(),
                 minhash=dedup.pack(signature) if signature else None,
+                story_id=story_id,
             )
-            file_under_story(article, signature)
+            if new_story:
+                Story.objects.filter(id=story_id).update(lead_article=article)
+            else:
+                transaction.on_commit(partial(_count_in_story, story_id, new_source), robust=True)
+            if keys:
+                MinHashBand.objects.bulk_create([MinHashBand(article=article, key=key) for key in set(keys)])
     except IntegrityError:
         # Another worker stored the same URL or text a moment ago: theirs wins.
         existing = _find_existing(url, digest)
@@ -110,26 +132,10 @@ def file_under_story(article: Article, signature: list[int] | None) -> int:
     in the same transaction as the article.
     """
     keys = dedup.band_keys(signature) if signature else []
-    best: tuple[float, int] | None = None
-    if keys:
-        # The newest few articles per band key (an index range each, so the cost does not grow
-        # with the table or with a key that many articles share), ranked by how many bands they
-        # share; only the best few are compared exactly.
-        shared = Counter(
-            article_id for article_id in _newest_articles_per_band(keys) if article_id != article.id
-        )
-        best_ids = [article_id for article_id, _ in shared.most_common(dedup.MAX_CANDIDATES)]
-        candidates = Article.objects.filter(id__in=best_ids, story__isnull=False)
-        for story_id, packed in candidates.values_list("story_id", "minhash"):
-            if not packed:
-                continue
-            score = dedup.similarity(signature, dedup.unpack(packed))
-            if score >= dedup.SAME_STORY and (best is None or score > best[0]):
-                best = (score, story_id)
-    if best is None:
+    story_id = _nearest_story(signature, keys, exclude=article.id)
+    if story_id is None:
         story_id = Story.objects.create(lead_article=article).id
     else:
-        story_id = best[1]
         # Counted after commit, in a statement of its own: a popular story's row is then locked
         # for an instant, never for a whole batch (two batches would queue or deadlock on it).
         new_source = article.source_id is None or not (
@@ -143,7 +149,72 @@ def file_under_story(article: Article, signature: list[int] | None) -> int:
     return story_id
 
 
+def _nearest_story(signature: list[int] | None, keys: list[int], exclude: int | None = None) -> int | None:
+    """The story of the nearest earlier near-duplicate, or None.
+
+    Candidates come from the LSH band index: the newest few articles per band key (an index
+    range each, so the cost does not grow with the table or with a key that many articles
+    share), ranked by how many bands they share; only the best few are compared exactly.
+    """
+    if not keys:
+        return None
+    best: tuple[float, int] | None = None
+    shared = Counter(article_id for article_id in _newest_articles_per_band(keys) if article_id != exclude)
+    best_ids = [article_id for article_id, _ in shared.most_common(dedup.MAX_CANDIDATES)]
+    if not best_ids:
+        return None
+    candidates = Article.objects.filter(id__in=best_ids, story__isnull=False)
+    for story_id, packed in candidates.values_list("story_id", "minhash"):
+        if not packed:
+            continue
+        score = dedup.similarity(signature, dedup.unpack(packed))
+        if score >= dedup.SAME_STORY and (best is None or score > best[0]):
+            best = (score, story_id)
+    return None if best is None else best[1]
+
+
+_batch = threading.local()
+
+
+@contextlib.contextmanager
+def story_counts_together():
+    """Collect the story counts that commit hooks inside this block would apply one statement (and
+    one commit) each, and apply them at the end in one short transaction, a statement per story in
+    id order (rows locked for an instant, always in the same order, so batches never deadlock)."""
+    if getattr(_batch, "pending", None) is not None:  # nested: the outer block applies them
+        yield
+        return
+    pending: dict[int, list[int]] = {}
+    _batch.pending = pending
+    try:
+        yield
+    finally:
+        _batch.pending = None
+        if pending:
+            _apply_story_counts(pending)
+
+
+def _apply_story_counts(pending: dict[int, list[int]]) -> None:
+    try:
+        with transaction.atomic():
+            for story_id in sorted(pending):
+                articles, sources = pending[story_id]
+                Story.objects.filter(id=story_id).update(
+                    article_count=F("article_count") + articles,
+                    source_count=F("source_count") + sources,
+                    updated_at=timezone.now(),
+                )
+    except Exception:  # like a robust commit hook: the articles are stored; only the counts are lost
+        logger.exception("Updating the counts of %d stories failed", len(pending))
+
+
 def _count_in_story(story_id: int, new_source: bool) -> None:
+    pending = getattr(_batch, "pending", None)
+    if pending is not None:
+        counts = pending.setdefault(story_id, [0, 0])
+        counts[0] += 1
+        counts[1] += 1 if new_source else 0
+        return
     Story.objects.filter(id=story_id).update(
         article_count=F("article_count") + 1,
         source_count=F("source_count") + (1 if new_source else 0),

@@ -39,7 +39,7 @@ from tracker.ingestion.fetch import (
     fetch,
 )
 from tracker.ingestion.html import extract_page
-from tracker.ingestion.ingest import IngestError, store_article
+from tracker.ingestion.ingest import IngestError, store_article, story_counts_together
 from tracker.ingestion.models import LANGUAGE_CHOICES, Article, IngestRun, PendingItem, Source
 
 logger = logging.getLogger(__name__)
@@ -303,7 +303,7 @@ def process_items(run_id: int, item_ids: list[int], *, limits: Limits | None = N
             raise retry
         return outcome
     try:
-        with transaction.atomic():
+        with story_counts_together(), transaction.atomic():
             outcome = Outcome()
             _ingest_each(items, outcome, limits)
             record_outcome(run_id, outcome, close=False)
