@@ -25,7 +25,9 @@ def grant(user, *codenames: str):
 
     for name in codenames:
         app_label, codename = name.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
     return user
 
 
@@ -44,7 +46,9 @@ def nobody(db):
 
 @pytest.fixture
 def admin_user(db):
-    return get_user_model().objects.create_superuser("root", "root@example.org", "correct horse battery")
+    return get_user_model().objects.create_superuser(
+        "root", "root@example.org", "correct horse battery"
+    )
 
 
 @pytest.fixture
@@ -71,7 +75,9 @@ def make_article(**fields) -> Article:
     return Article.objects.create(**defaults)
 
 
-def make_position(article: Article, actor: str, proposal: str, stance: str, evidence: str, **fields) -> Position:
+def make_position(
+    article: Article, actor: str, proposal: str, stance: str, evidence: str, **fields
+) -> Position:
     start = article.text.find(evidence)
     actor_obj = Actor.objects.get(name=actor)
     defaults = {
@@ -102,7 +108,9 @@ def celery_worker(transactional_db, celery_worker_app):
     from celery.contrib.testing.worker import start_worker
 
     celery_worker_app.control.purge()
-    with start_worker(celery_worker_app, pool="solo", perform_ping_check=False, loglevel="WARNING") as worker:
+    with start_worker(
+        celery_worker_app, pool="solo", perform_ping_check=False, loglevel="WARNING"
+    ) as worker:
         yield worker
 
 
@@ -112,7 +120,9 @@ def celery_worker(transactional_db, celery_worker_app):
 def role_user(username: str, group: str, *, staff: bool = False):
     from django.contrib.auth.models import Group
 
-    user = get_user_model().objects.create_user(username, password="correct horse battery", is_staff=staff)
+    user = get_user_model().objects.create_user(
+        username, password="correct horse battery", is_staff=staff
+    )
     user.groups.add(Group.objects.get(name=group))
     return user
 

@@ -41,7 +41,9 @@ TIME_ZONE = envstr("TIME_ZONE") or "UTC"
 try:
     zoneinfo.ZoneInfo(TIME_ZONE)
 except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-    raise ConfigError(f"TIME_ZONE must be an IANA time zone such as Europe/Kyiv, not {TIME_ZONE!r}") from None
+    raise ConfigError(
+        f"TIME_ZONE must be an IANA time zone such as Europe/Kyiv, not {TIME_ZONE!r}"
+    ) from None
 USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "en"
@@ -219,8 +221,14 @@ FETCH_USER_AGENT = envstr("FETCH_USER_AGENT") or (
 FETCH_ALLOWED_CONTENT_TYPES = envlist(
     "FETCH_ALLOWED_CONTENT_TYPES",
     [
-        "text/html", "application/xhtml+xml", "text/plain", "application/rss+xml",
-        "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
+        "text/html",
+        "application/xhtml+xml",
+        "text/plain",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
     ],
 )
 # A feed that fails this many polls in a row is flagged in admin.
@@ -250,7 +258,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "curation/locked_out.html"
 # Behind a TLS proxy REMOTE_ADDR is the proxy; the proxy's X-Forwarded-For names the client.
 AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 1 if HTTPS else 0, minimum=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if HTTPS else ["REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if HTTPS else ["REMOTE_ADDR"]
+)
 
 # Sessions end after a working day; the CSRF token travels in the page (hx-headers), so
 # scripts never need the cookie. Behind HTTPS, the __Host- prefix pins both cookies to this host.

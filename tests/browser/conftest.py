@@ -16,7 +16,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # SCREENSHOT_DIR moves them (pytest-playwright empties test-results/ when a session starts,
 # so two sessions running side by side would delete each other's pictures).
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / "test-results" / "screenshots")
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOT_DIR")
+    or Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -57,8 +60,10 @@ def logged_in_page(page, live_server, transactional_db, django_user_model):
     """A page logged in through the real login form as an analyst."""
     from tests.conftest import ANALYST_PERMISSIONS, grant
 
-    grant(django_user_model.objects.create_user("analyst", password="a long browser passphrase"),
-          *ANALYST_PERMISSIONS)
+    grant(
+        django_user_model.objects.create_user("analyst", password="a long browser passphrase"),
+        *ANALYST_PERMISSIONS,
+    )
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "analyst")
     page.fill("#id_password", "a long browser passphrase")

@@ -20,18 +20,34 @@ LAPTOP = {"width": 1366, "height": 900}
 
 @pytest.fixture
 def small_world(transactional_db):
-    for name, kind in [("Kremlin", "government_body"), ("Donald Trump", "person"),
-                       ("Russian Foreign Ministry", "government_body")]:
+    for name, kind in [
+        ("Kremlin", "government_body"),
+        ("Donald Trump", "person"),
+        ("Russian Foreign Ministry", "government_body"),
+    ]:
         Actor.objects.get_or_create(name=name, defaults={"kind": kind})
-    early = make_article(title="Kremlin rejects air support", published=dt.date(2025, 8, 1),
-                         text="The Kremlin rejected any Western air support for Ukraine.")
-    late = make_article(title="Kremlin open to air support talks", published=dt.date(2025, 8, 19),
-                        text="The Kremlin said it was considering air support arrangements.")
-    patriots = make_article(title="Patriots", published=dt.date(2025, 9, 1),
-                            text="Trump said the United States would send Patriot air defense systems.")
+    early = make_article(
+        title="Kremlin rejects air support",
+        published=dt.date(2025, 8, 1),
+        text="The Kremlin rejected any Western air support for Ukraine.",
+    )
+    late = make_article(
+        title="Kremlin open to air support talks",
+        published=dt.date(2025, 8, 19),
+        text="The Kremlin said it was considering air support arrangements.",
+    )
+    patriots = make_article(
+        title="Patriots",
+        published=dt.date(2025, 9, 1),
+        text="Trump said the United States would send Patriot air defense systems.",
+    )
     make_position(early, "Kremlin", "air_support", "oppose", "rejected any Western air support")
-    make_position(late, "Kremlin", "air_support", "considering", "considering air support arrangements")
-    make_position(patriots, "Donald Trump", "air_defense", "support", "would send Patriot air defense systems")
+    make_position(
+        late, "Kremlin", "air_support", "considering", "considering air support arrangements"
+    )
+    make_position(
+        patriots, "Donald Trump", "air_defense", "support", "would send Patriot air defense systems"
+    )
 
 
 @pytest.fixture
@@ -61,11 +77,15 @@ def test_the_seed_positions_are_on_the_timeline(logged_in_page, live_server, see
     screenshot("timeline-seed")
     page.set_viewport_size(PHONE)
     screenshot("timeline-seed-phone")
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 1
+    )
 
 
-def test_a_filter_updates_the_list_and_the_url_without_a_reload(logged_in_page, live_server, small_world,
-                                                                screenshot):
+def test_a_filter_updates_the_list_and_the_url_without_a_reload(
+    logged_in_page, live_server, small_world, screenshot
+):
     page = logged_in_page
     page.set_viewport_size(LAPTOP)
     page.goto(f"{live_server.url}/")
@@ -81,8 +101,9 @@ def test_a_filter_updates_the_list_and_the_url_without_a_reload(logged_in_page, 
     expect(page.locator("#entries")).to_contain_text("Patriot")
 
 
-def test_the_arabic_article_reads_right_to_left_with_spans_highlighted(logged_in_page, live_server, seeded,
-                                                                       screenshot):
+def test_the_arabic_article_reads_right_to_left_with_spans_highlighted(
+    logged_in_page, live_server, seeded, screenshot
+):
     page = logged_in_page
     page.set_viewport_size(LAPTOP)
     page.goto(f"{live_server.url}/articles/{seeded.id}/")
@@ -100,7 +121,9 @@ def test_the_arabic_article_reads_right_to_left_with_spans_highlighted(logged_in
     screenshot("article-arabic-phone")
 
 
-def test_clicking_a_matrix_cell_shows_its_evidence(logged_in_page, live_server, small_world, screenshot):
+def test_clicking_a_matrix_cell_shows_its_evidence(
+    logged_in_page, live_server, small_world, screenshot
+):
     page = logged_in_page
     page.set_viewport_size(LAPTOP)
     page.goto(f"{live_server.url}/matrix/")
@@ -114,10 +137,15 @@ def test_clicking_a_matrix_cell_shows_its_evidence(logged_in_page, live_server, 
     screenshot("matrix-evidence")
     page.set_viewport_size(PHONE)
     screenshot("matrix-phone")
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 1
+    )
 
 
-def test_export_csv_downloads_a_file_with_the_header(logged_in_page, live_server, small_world, tmp_path):
+def test_export_csv_downloads_a_file_with_the_header(
+    logged_in_page, live_server, small_world, tmp_path
+):
     page = logged_in_page
     page.goto(f"{live_server.url}/?proposal=air_support")
     with page.expect_download() as download_info:
@@ -128,20 +156,36 @@ def test_export_csv_downloads_a_file_with_the_header(logged_in_page, live_server
     download.save_as(path)
     with path.open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][:8] == ["id", "timeline_date", "stated_on", "is_past", "actor_id", "actor", "proposal", "stance"]
+    assert rows[0][:8] == [
+        "id",
+        "timeline_date",
+        "stated_on",
+        "is_past",
+        "actor_id",
+        "actor",
+        "proposal",
+        "stance",
+    ]
     assert {row[5] for row in rows[1:]} == {"Kremlin"}
 
 
 def test_other_pages_render_at_both_widths(logged_in_page, live_server, small_world, screenshot):
     page = logged_in_page
     kremlin = Actor.objects.get(name="Kremlin")
-    for name, url in [("actor", f"/actors/{kremlin.id}/"), ("proposal", "/proposals/air_support/"),
-                      ("shifts", "/shifts/"), ("search", "/search/?q=Kremlin"), ("actors", "/actors/")]:
+    for name, url in [
+        ("actor", f"/actors/{kremlin.id}/"),
+        ("proposal", "/proposals/air_support/"),
+        ("shifts", "/shifts/"),
+        ("search", "/search/?q=Kremlin"),
+        ("actors", "/actors/"),
+    ]:
         page.set_viewport_size(LAPTOP)
         page.goto(f"{live_server.url}{url}")
         expect(page.locator("main h1")).to_be_visible()
         screenshot(name)
         page.set_viewport_size(PHONE)
         screenshot(f"{name}-phone")
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 1, f"{url} scrolls sideways on a phone"

@@ -18,14 +18,32 @@ def test_a_curator_confirms_with_a_click_and_the_position_appears_confirmed_on_t
     for name in ("France", "Russia"):
         Actor.objects.get_or_create(name=name, defaults={"kind": "state"})
     article = make_article(title="Troops for Ukraine", text=TEXT)
-    france = make_position(article, "France", "ground_troops", "support", "ready to send troops",
-                           sentence=TEXT.split(". ")[0] + ".", confidence=0.4)
-    russia = make_position(article, "Russia", "ground_troops", "oppose", "rejected any deployment of NATO troops",
-                           sentence=TEXT.split(". ")[1], confidence=0.6)
+    france = make_position(
+        article,
+        "France",
+        "ground_troops",
+        "support",
+        "ready to send troops",
+        sentence=TEXT.split(". ")[0] + ".",
+        confidence=0.4,
+    )
+    russia = make_position(
+        article,
+        "Russia",
+        "ground_troops",
+        "oppose",
+        "rejected any deployment of NATO troops",
+        sentence=TEXT.split(". ")[1],
+        confidence=0.6,
+    )
     role_user("cora", "Curator", staff=True)
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "cora")
@@ -56,7 +74,9 @@ def test_a_curator_confirms_with_a_click_and_the_position_appears_confirmed_on_t
     page.goto(f"{live_server.url}/")
     entry = page.locator("article", has_text="ready to send troops").first
     expect(entry.locator(".badge")).to_have_text(re.compile("confirmed", re.IGNORECASE))
-    expect(page.locator("article", has_text="rejected any deployment of NATO troops")).to_have_count(0)
+    expect(
+        page.locator("article", has_text="rejected any deployment of NATO troops")
+    ).to_have_count(0)
     screenshot("timeline-confirmed")
     assert Position.objects.get(pk=france.pk).review_status == "confirmed"
     assert violations == []

@@ -20,7 +20,9 @@ CHANGELISTS = [
 @pytest.mark.parametrize("path", CHANGELISTS)
 def test_changelist_with_search_loads(admin_client, path):
     article = make_article(text="Peskov said foreign troops were unacceptable.")
-    make_position(article, "Dmitry Peskov", "ground_troops", "oppose", "foreign troops were unacceptable")
+    make_position(
+        article, "Dmitry Peskov", "ground_troops", "oppose", "foreign troops were unacceptable"
+    )
     response = admin_client.get(f"/admin/{path}/", {"q": "Peskov"})
     assert response.status_code == 200
 
@@ -37,8 +39,13 @@ def test_the_seven_proposal_kinds_exist_after_migrate(db):
     from tracker.extraction.models import Proposal
 
     assert set(Proposal.objects.values_list("kind", flat=True)) == {
-        "ground_troops", "air_support", "no_fly_zone", "air_defense", "military_aid",
-        "security_guarantee", "nato_membership",
+        "ground_troops",
+        "air_support",
+        "no_fly_zone",
+        "air_defense",
+        "military_aid",
+        "security_guarantee",
+        "nato_membership",
     }
 
 

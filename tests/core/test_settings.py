@@ -12,11 +12,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_check(tmp_path, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}
+    }
     environment.update({"TRACKER_VAR_DIR": str(tmp_path)})
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -24,7 +31,10 @@ def run_check(tmp_path, **env):
     ("env", "named"),
     [
         ({"DEBUG": "maybe"}, "DEBUG"),
-        ({"DATABASE_URL": "mysql://root@localhost/tracker", "SECRET_KEY": "x" * 40}, "DATABASE_URL"),
+        (
+            {"DATABASE_URL": "mysql://root@localhost/tracker", "SECRET_KEY": "x" * 40},
+            "DATABASE_URL",
+        ),
         ({"DATABASE_URL": "not a url at all", "SECRET_KEY": "x" * 40}, "DATABASE_URL"),
         ({"CELERY_BROKER_URL": "ftp://example.org"}, "CELERY_BROKER_URL"),
         ({"TIME_ZONE": "Mars/Olympus_Mons"}, "TIME_ZONE"),
@@ -51,7 +61,9 @@ def test_embedded_mode_generates_a_secret_key_once(tmp_path):
 
 
 def test_the_suite_runs_on_postgresql():
-    assert connection.vendor == "postgresql", "Run the tests with `make test` (PostgreSQL and Redis)"
+    assert connection.vendor == "postgresql", (
+        "Run the tests with `make test` (PostgreSQL and Redis)"
+    )
 
 
 def test_the_suite_uses_redis_as_broker(settings):

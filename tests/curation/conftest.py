@@ -32,16 +32,34 @@ def positions(article):
     sentences = [s + "." for s in TEXT.split(". ")]
     return {
         "france": make_position(
-            article, "France", "ground_troops", "support", "ready to send troops",
-            sentence=sentences[0], confidence=0.9, rules=["stance:support:ready to", "actor:alias"],
+            article,
+            "France",
+            "ground_troops",
+            "support",
+            "ready to send troops",
+            sentence=sentences[0],
+            confidence=0.9,
+            rules=["stance:support:ready to", "actor:alias"],
         ),
         "russia": make_position(
-            article, "Russia", "ground_troops", "oppose", "rejected any deployment of NATO troops <script>alert(1)</script>",
-            sentence=sentences[1].rstrip(".") + ".", confidence=0.3, rules=["stance:oppose:rejected", "actor:alias"],
+            article,
+            "Russia",
+            "ground_troops",
+            "oppose",
+            "rejected any deployment of NATO troops <script>alert(1)</script>",
+            sentence=sentences[1].rstrip(".") + ".",
+            confidence=0.3,
+            rules=["stance:oppose:rejected", "actor:alias"],
         ),
         "germany": make_position(
-            article, "Germany", "air_defense", "considering", "considering more air defence",
-            sentence=sentences[2], confidence=0.6, rules=["stance:considering:considering", "actor:alias"],
+            article,
+            "Germany",
+            "air_defense",
+            "considering",
+            "considering more air defence",
+            sentence=sentences[2],
+            confidence=0.6,
+            rules=["stance:considering:considering", "actor:alias"],
         ),
     }
 

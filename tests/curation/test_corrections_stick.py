@@ -35,20 +35,31 @@ def test_confirmed_rejected_and_edited_positions_survive_a_lexicon_change_and_an
     review.reject(rejected.pk, version=rejected.version, user=curator)
     other_stance = "considering" if edited.stance != "considering" else "support"
     review.edit(
-        edited.pk, version=edited.version, user=curator, actor=edited.actor,
-        proposal=edited.proposal, stance=other_stance, stated_on=None,
+        edited.pk,
+        version=edited.version,
+        user=curator,
+        actor=edited.actor,
+        proposal=edited.proposal,
+        stance=other_stance,
+        stated_on=None,
     )
-    before = {p.pk: (p.review_status, p.stance, p.evidence, p.extraction_key, p.version)
-              for p in Position.objects.filter(pk__in=[confirmed.pk, rejected.pk, edited.pk])}
+    before = {
+        p.pk: (p.review_status, p.stance, p.evidence, p.extraction_key, p.version)
+        for p in Position.objects.filter(pk__in=[confirmed.pk, rejected.pk, edited.pk])
+    }
 
     # A lexicon change made by a curator, then an extractor upgrade.
-    LexiconEntry.objects.create(language="en", category="support", text="curator test cue: stands behind", weight=1.0)
+    LexiconEntry.objects.create(
+        language="en", category="support", text="curator test cue: stands behind", weight=1.0
+    )
     rerun(seed)
     monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", "2099.1")
     rerun(seed)
 
-    after = {p.pk: (p.review_status, p.stance, p.evidence, p.extraction_key, p.version)
-             for p in Position.objects.filter(pk__in=[confirmed.pk, rejected.pk, edited.pk])}
+    after = {
+        p.pk: (p.review_status, p.stance, p.evidence, p.extraction_key, p.version)
+        for p in Position.objects.filter(pk__in=[confirmed.pk, rejected.pk, edited.pk])
+    }
     assert after == before
     keys = list(seed.positions.values_list("extraction_key", flat=True))
     assert len(keys) == len(set(keys)), "no position was duplicated"
@@ -61,7 +72,10 @@ def test_confirmed_rejected_and_edited_positions_survive_a_lexicon_change_and_an
     ).exists()
     # The edit's stance is not brought back by the machine under the original key.
     assert not seed.positions.filter(
-        actor=edited.actor, proposal=edited.proposal, stance=edited.stance, review_status="unreviewed"
+        actor=edited.actor,
+        proposal=edited.proposal,
+        stance=edited.stance,
+        review_status="unreviewed",
     ).exists()
     assert Position.objects.get(pk=edited.pk).original["stance"] == edited.stance
 
@@ -69,7 +83,11 @@ def test_confirmed_rejected_and_edited_positions_survive_a_lexicon_change_and_an
 def test_unreviewed_machine_positions_are_still_refreshed_by_an_upgrade(seed, monkeypatch):
     monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", "2099.1")
     rerun(seed)
-    versions = set(seed.positions.filter(review_status="unreviewed").values_list("extractor_version", flat=True))
+    versions = set(
+        seed.positions.filter(review_status="unreviewed").values_list(
+            "extractor_version", flat=True
+        )
+    )
     assert versions == {"2099.1"}
 
 

@@ -19,7 +19,10 @@ def stat(rule: str) -> RuleStat:
 def test_rejections_lower_a_rules_precision_and_confirmations_raise_it(positions, curator):
     for key in ("russia", "france"):
         review.reject(positions[key].pk, version=1, user=curator)
-    assert (stat("stance:oppose:rejected").confirmed, stat("stance:oppose:rejected").rejected) == (0, 1)
+    assert (stat("stance:oppose:rejected").confirmed, stat("stance:oppose:rejected").rejected) == (
+        0,
+        1,
+    )
     assert stat("actor:alias").rejected == 2
     assert stat("stance:oppose:rejected").precision < 1.0
     review.confirm(positions["germany"].pk, version=1, user=curator)
@@ -30,13 +33,23 @@ def test_rejections_lower_a_rules_precision_and_confirmations_raise_it(positions
 def test_changing_a_decision_moves_the_count_instead_of_adding_one(positions, curator):
     russia = review.reject(positions["russia"].pk, version=1, user=curator)
     review.confirm(russia.pk, version=russia.version, user=curator)
-    assert (stat("stance:oppose:rejected").confirmed, stat("stance:oppose:rejected").rejected) == (1, 0)
+    assert (stat("stance:oppose:rejected").confirmed, stat("stance:oppose:rejected").rejected) == (
+        1,
+        0,
+    )
 
 
 def test_an_edit_that_changes_the_stance_counts_against_the_rules(positions, curator):
     russia = positions["russia"]
-    review.edit(russia.pk, version=1, user=curator, actor=russia.actor, proposal=russia.proposal,
-                stance="considering", stated_on=None)
+    review.edit(
+        russia.pk,
+        version=1,
+        user=curator,
+        actor=russia.actor,
+        proposal=russia.proposal,
+        stance="considering",
+        stated_on=None,
+    )
     assert stat("stance:oppose:rejected").rejected == 1
 
 
@@ -51,9 +64,18 @@ def test_recount_rebuilds_the_same_figures(positions, curator):
 def test_save_positions_multiplies_a_new_positions_confidence_by_its_rules_precision(article):
     RuleStat.objects.create(rule="stance:oppose:rejected", confirmed=0, rejected=6)  # precision 2/8
     found = SimpleNamespace(
-        actor="Russia", proposal="ground_troops", stance="oppose", evidence="rejected any deployment",
-        start=74, end=97, sentence_start=66, sentence_end=150, stated_on=None, is_past=False,
-        confidence=0.8, rules=["stance:oppose:rejected", "actor:alias"],
+        actor="Russia",
+        proposal="ground_troops",
+        stance="oppose",
+        evidence="rejected any deployment",
+        start=74,
+        end=97,
+        sentence_start=66,
+        sentence_end=150,
+        stated_on=None,
+        is_past=False,
+        confidence=0.8,
+        rules=["stance:oppose:rejected", "actor:alias"],
     )
     extract.save_positions(article, SimpleNamespace(positions=[found]))
     assert article.positions.get().confidence == pytest.approx(0.2)
@@ -61,27 +83,46 @@ def test_save_positions_multiplies_a_new_positions_confidence_by_its_rules_preci
 
 def test_rules_nobody_judged_leave_confidence_unchanged(article):
     found = SimpleNamespace(
-        actor="France", proposal="ground_troops", stance="support", evidence="ready to send troops",
-        start=0, end=10, sentence_start=0, sentence_end=60, stated_on=None, is_past=False,
-        confidence=0.7, rules=["never:judged"],
+        actor="France",
+        proposal="ground_troops",
+        stance="support",
+        evidence="ready to send troops",
+        start=0,
+        end=10,
+        sentence_start=0,
+        sentence_end=60,
+        stated_on=None,
+        is_past=False,
+        confidence=0.7,
+        rules=["never:judged"],
     )
     extract.save_positions(article, SimpleNamespace(positions=[found]))
     assert article.positions.get().confidence == pytest.approx(0.7)
 
 
-def test_an_alias_from_a_span_joins_matching_and_tells_workers_to_rebuild(curator_client, curator, db):
+def test_an_alias_from_a_span_joins_matching_and_tells_workers_to_rebuild(
+    curator_client, curator, db
+):
     russia, _ = Actor.objects.get_or_create(name="Russia", defaults={"kind": "state"})
     text = "The Zorbland Council said it rejected any deployment of foreign troops in Ukraine."
     article = make_article(title="Zorbland", text=text)
 
     def actors_found() -> list[str]:
-        return pipeline.extract(text, language="en", published=None, resources=extract.current_resources()).actors
+        return pipeline.extract(
+            text, language="en", published=None, resources=extract.current_resources()
+        ).actors
 
     assert "Russia" not in actors_found()
     version = CatalogueState.current().version
     response = curator_client.post(
         reverse("curation:alias"),
-        {"article": article.pk, "text": "Zorbland Council", "actor": russia.pk, "language": "en", "strength": "strong"},
+        {
+            "article": article.pk,
+            "text": "Zorbland Council",
+            "actor": russia.pk,
+            "language": "en",
+            "strength": "strong",
+        },
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -97,7 +138,13 @@ def test_an_alias_that_is_not_in_the_article_is_refused(curator_client, article)
     russia = Actor.objects.get(name="Russia")
     response = curator_client.post(
         reverse("curation:alias"),
-        {"article": article.pk, "text": "Kremlin", "actor": russia.pk, "language": "en", "strength": "strong"},
+        {
+            "article": article.pk,
+            "text": "Kremlin",
+            "actor": russia.pk,
+            "language": "en",
+            "strength": "strong",
+        },
     )
     assert response.status_code == 422
     assert "does not occur in the article" in response.content.decode()

@@ -15,10 +15,14 @@ def twins(db):
     france, _ = Actor.objects.get_or_create(name="France", defaults={"kind": "state"})
     duplicate = Actor.objects.create(name="Duplicate France", kind="government_body")
     ActorAlias.objects.create(actor=duplicate, text="the Élysée", language="en")
-    ministry = Actor.objects.create(name="French Armed Forces Ministry", kind="government_body", parent=duplicate)
+    ministry = Actor.objects.create(
+        name="French Armed Forces Ministry", kind="government_body", parent=duplicate
+    )
     ActorRole.objects.create(actor=duplicate, office="Government of the Republic")
     article = make_article(text="The Élysée said it was ready to send troops.")
-    position = make_position(article, "Duplicate France", "ground_troops", "support", "ready to send troops")
+    position = make_position(
+        article, "Duplicate France", "ground_troops", "support", "ready to send troops"
+    )
     return {"france": france, "duplicate": duplicate, "ministry": ministry, "position": position}
 
 
@@ -27,7 +31,9 @@ def test_a_merge_moves_aliases_positions_children_and_roles_to_the_survivor(twin
     record = merge_actors(absorbed=duplicate, survivor=france, user=curator)
     assert not Actor.objects.filter(pk=duplicate.pk).exists()
     assert france.aliases.filter(text="the Élysée").exists()
-    assert france.aliases.filter(text="Duplicate France").exists(), "the absorbed name keeps matching"
+    assert france.aliases.filter(text="Duplicate France").exists(), (
+        "the absorbed name keeps matching"
+    )
     position = Position.objects.get(pk=twins["position"].pk)
     assert position.actor == france
     assert position.extraction_key == Position.key_for(france.pk, "ground_troops", "support")
@@ -76,7 +82,9 @@ def test_the_merge_page_refuses_a_self_merge_with_a_form_error(curator_client, t
 
 def test_the_merge_page_merges_and_its_undo_button_restores(curator_client, twins):
     france, duplicate = twins["france"], twins["duplicate"]
-    response = curator_client.post("/review/merge/", {"absorbed": duplicate.pk, "survivor": france.pk}, follow=True)
+    response = curator_client.post(
+        "/review/merge/", {"absorbed": duplicate.pk, "survivor": france.pk}, follow=True
+    )
     assert "Merged Duplicate France into France." in response.content.decode()
     record = MergeRecord.objects.get()
     assert "Undo merge" in response.content.decode()
@@ -90,8 +98,17 @@ def test_admin_refuses_a_parent_that_would_make_a_cycle(client, admin_role, twin
     duplicate, ministry = twins["duplicate"], twins["ministry"]
     response = client.post(
         f"/admin/extraction/actor/{duplicate.pk}/change/",
-        {"name": duplicate.name, "kind": duplicate.kind, "parent": ministry.pk, "country": "", "origin": "curator",
-         "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0", "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0"},
+        {
+            "name": duplicate.name,
+            "kind": duplicate.kind,
+            "parent": ministry.pk,
+            "country": "",
+            "origin": "curator",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+            "roles-TOTAL_FORMS": "0",
+            "roles-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 200
     assert "cycle of parents" in response.content.decode()
@@ -102,6 +119,8 @@ def test_admin_refuses_a_parent_that_would_make_a_cycle(client, admin_role, twin
 def test_the_admin_merge_action_sends_two_actors_to_the_merge_page(client, curator, twins):
     client.force_login(curator)
     ids = [twins["duplicate"].pk, twins["france"].pk]
-    response = client.post("/admin/extraction/actor/", {"action": "merge_selected_actors", "_selected_action": ids})
+    response = client.post(
+        "/admin/extraction/actor/", {"action": "merge_selected_actors", "_selected_action": ids}
+    )
     assert response.status_code == 302
     assert response.url.startswith("/review/merge/?actors=")

@@ -13,7 +13,9 @@ from tracker.ingestion.seeds import load_seeds
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_job_for_everything_runs_on_the_celery_worker_and_counts_its_progress(celery_worker, client):
+def test_a_job_for_everything_runs_on_the_celery_worker_and_counts_its_progress(
+    celery_worker, client
+):
     from tests.conftest import role_user
 
     load_seeds()
@@ -31,7 +33,9 @@ def test_a_job_for_everything_runs_on_the_celery_worker_and_counts_its_progress(
         job.refresh_from_db()
     assert (job.status, job.done, job.failed) == ("done", total, 0)
     assert ExtractionRun.objects.filter(status="done").count() >= total
-    page = client.get(reverse("curation:job", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    page = client.get(
+        reverse("curation:job", args=[job.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
     assert f"<strong>{total}</strong> of {total} articles done" in page
     assert "hx-trigger" not in page, "a finished job stops polling"
 
@@ -49,7 +53,8 @@ def test_a_running_job_page_polls_for_progress(curator_client, article):
 def test_the_admin_action_starts_a_job_for_the_selected_articles(client, curator, article):
     client.force_login(curator)
     response = client.post(
-        "/admin/ingestion/article/", {"action": "reextract_articles", "_selected_action": [article.pk]}
+        "/admin/ingestion/article/",
+        {"action": "reextract_articles", "_selected_action": [article.pk]},
     )
     job = ReextractionJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("curation:job", args=[job.pk])

@@ -14,14 +14,19 @@ def test_the_queue_lists_unreviewed_positions_lowest_confidence_first(curator_cl
     response = curator_client.get("/review/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.index(f'id="position-{positions["russia"].pk}"') < html.index(f'id="position-{positions["france"].pk}"')
+    assert html.index(f'id="position-{positions["russia"].pk}"') < html.index(
+        f'id="position-{positions["france"].pk}"'
+    )
     assert f'id="position-{positions["germany"].pk}"' not in html
     assert response.context["counters"]["remaining"] == 2
 
 
 def test_the_evidence_is_highlighted_in_its_sentence_and_escaped(curator_client, positions):
     html = curator_client.get("/review/").content.decode()
-    assert "Moscow <mark>rejected any deployment of NATO troops &lt;script&gt;alert(1)&lt;/script&gt;</mark> in Ukraine." in html
+    assert (
+        "Moscow <mark>rejected any deployment of NATO troops &lt;script&gt;alert(1)&lt;/script&gt;</mark> in Ukraine."
+        in html
+    )
     assert "<script>alert(1)</script>" not in html
 
 
@@ -32,7 +37,9 @@ def test_an_htmx_request_gets_only_the_queue_fragment(curator_client, positions)
     assert "<html" not in html
 
 
-def test_confirming_with_htmx_returns_the_decided_row_and_fresh_counters(curator_client, curator, positions):
+def test_confirming_with_htmx_returns_the_decided_row_and_fresh_counters(
+    curator_client, curator, positions
+):
     russia = positions["russia"]
     response = curator_client.post(
         reverse("curation:confirm", args=[russia.pk]), {"version": russia.version}, headers=HTMX
@@ -50,7 +57,9 @@ def test_confirming_with_htmx_returns_the_decided_row_and_fresh_counters(curator
 
 def test_rejecting_without_htmx_redirects_back_to_the_queue(curator_client, positions):
     france = positions["france"]
-    response = curator_client.post(reverse("curation:reject", args=[france.pk]), {"version": france.version})
+    response = curator_client.post(
+        reverse("curation:reject", args=[france.pk]), {"version": france.version}
+    )
     assert response.status_code == 302 and response.url == "/review/"
     france.refresh_from_db()
     assert france.review_status == Position.Review.REJECTED
@@ -63,14 +72,22 @@ def test_an_edit_keeps_the_original_extraction_beside_the_correction(curator_cli
     germany = Actor.objects.get(name="Germany")
     response = curator_client.post(
         reverse("curation:edit", args=[russia.pk]),
-        {f"p{russia.pk}-version": russia.version, f"p{russia.pk}-actor": germany.pk,
-         f"p{russia.pk}-proposal": "air_defense", f"p{russia.pk}-stance": "support",
-         f"p{russia.pk}-stated_on": "2025-08-18"},
+        {
+            f"p{russia.pk}-version": russia.version,
+            f"p{russia.pk}-actor": germany.pk,
+            f"p{russia.pk}-proposal": "air_defense",
+            f"p{russia.pk}-stance": "support",
+            f"p{russia.pk}-stated_on": "2025-08-18",
+        },
         headers=HTMX,
     )
     assert response.status_code == 200
     russia.refresh_from_db()
-    assert (russia.actor, russia.proposal.kind, russia.stance) == (germany, "air_defense", "support")
+    assert (russia.actor, russia.proposal.kind, russia.stance) == (
+        germany,
+        "air_defense",
+        "support",
+    )
     assert str(russia.stated_on) == "2025-08-18" and str(russia.timeline_date) == "2025-08-18"
     assert russia.origin == Position.Origin.CURATED
     assert russia.review_status == Position.Review.CONFIRMED
@@ -96,16 +113,26 @@ def test_the_edit_form_comes_back_as_a_fragment(curator_client, positions):
         ("stated_on", "yesterday-ish", "Enter a valid date"),
     ],
 )
-def test_an_edit_to_an_invalid_value_gives_a_form_error(curator_client, positions, field, value, message):
+def test_an_edit_to_an_invalid_value_gives_a_form_error(
+    curator_client, positions, field, value, message
+):
     france = positions["france"]
-    data = {f"p{france.pk}-version": france.version, f"p{france.pk}-actor": france.actor_id,
-            f"p{france.pk}-proposal": "ground_troops", f"p{france.pk}-stance": "support"}
+    data = {
+        f"p{france.pk}-version": france.version,
+        f"p{france.pk}-actor": france.actor_id,
+        f"p{france.pk}-proposal": "ground_troops",
+        f"p{france.pk}-stance": "support",
+    }
     data[f"p{france.pk}-{field}"] = value
     response = curator_client.post(reverse("curation:edit", args=[france.pk]), data)
     assert response.status_code == 422
     assert message in response.content.decode()
     france.refresh_from_db()
-    assert (france.stance, france.proposal.kind, france.review_status) == ("support", "ground_troops", "unreviewed")
+    assert (france.stance, france.proposal.kind, france.review_status) == (
+        "support",
+        "ground_troops",
+        "unreviewed",
+    )
 
 
 def test_a_second_curator_editing_the_same_version_gets_a_conflict_not_a_silent_overwrite(
@@ -114,12 +141,19 @@ def test_a_second_curator_editing_the_same_version_gets_a_conflict_not_a_silent_
     france = positions["france"]
     seen = france.version
     client.force_login(curator)
-    assert client.post(reverse("curation:reject", args=[france.pk]), {"version": seen}).status_code == 302
+    assert (
+        client.post(reverse("curation:reject", args=[france.pk]), {"version": seen}).status_code
+        == 302
+    )
     client.force_login(second_curator)
     response = client.post(
         reverse("curation:edit", args=[france.pk]),
-        {f"p{france.pk}-version": seen, f"p{france.pk}-actor": france.actor_id,
-         f"p{france.pk}-proposal": "air_support", f"p{france.pk}-stance": "support"},
+        {
+            f"p{france.pk}-version": seen,
+            f"p{france.pk}-actor": france.actor_id,
+            f"p{france.pk}-proposal": "air_support",
+            f"p{france.pk}-stance": "support",
+        },
         headers=HTMX,
     )
     assert response.status_code == 409
@@ -133,7 +167,12 @@ def test_a_second_curator_editing_the_same_version_gets_a_conflict_not_a_silent_
 
 def test_a_stale_confirm_is_refused_with_a_conflict(curator_client, positions):
     germany = positions["germany"]
-    assert curator_client.post(reverse("curation:confirm", args=[germany.pk]), {"version": 1}).status_code == 302
+    assert (
+        curator_client.post(
+            reverse("curation:confirm", args=[germany.pk]), {"version": 1}
+        ).status_code
+        == 302
+    )
     response = curator_client.post(reverse("curation:reject", args=[germany.pk]), {"version": 1})
     assert response.status_code == 409
     assert "Your change was not saved" in response.content.decode()
@@ -141,12 +180,20 @@ def test_a_stale_confirm_is_refused_with_a_conflict(curator_client, positions):
     assert germany.review_status == Position.Review.CONFIRMED
 
 
-def test_bulk_confirm_applies_to_each_selected_position_and_reports_conflicts(curator_client, positions):
+def test_bulk_confirm_applies_to_each_selected_position_and_reports_conflicts(
+    curator_client, positions
+):
     france, russia, germany = positions["france"], positions["russia"], positions["germany"]
     response = curator_client.post(
         "/review/bulk/",
-        {"decision": "confirm", "selected": [f"{france.pk}:{france.version}", f"{russia.pk}:{russia.version}",
-                                              f"{germany.pk}:{germany.version + 5}"]},
+        {
+            "decision": "confirm",
+            "selected": [
+                f"{france.pk}:{france.version}",
+                f"{russia.pk}:{russia.version}",
+                f"{germany.pk}:{germany.version + 5}",
+            ],
+        },
         follow=True,
     )
     shown = [str(m) for m in response.context["messages"]]
@@ -160,7 +207,9 @@ def test_bulk_confirm_applies_to_each_selected_position_and_reports_conflicts(cu
 def test_bulk_reject_with_htmx_asks_the_page_to_refresh(curator_client, positions):
     france = positions["france"]
     response = curator_client.post(
-        "/review/bulk/", {"decision": "reject", "selected": [f"{france.pk}:{france.version}"]}, headers=HTMX
+        "/review/bulk/",
+        {"decision": "reject", "selected": [f"{france.pk}:{france.version}"]},
+        headers=HTMX,
     )
     assert response.status_code == 204 and response["HX-Refresh"] == "true"
     france.refresh_from_db()
@@ -173,13 +222,17 @@ def test_decisions_need_a_csrf_token(curator, positions):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(curator)
     france = positions["france"]
-    response = strict.post(reverse("curation:confirm", args=[france.pk]), {"version": france.version})
+    response = strict.post(
+        reverse("curation:confirm", args=[france.pk]), {"version": france.version}
+    )
     assert response.status_code == 403
     france.refresh_from_db()
     assert france.review_status == Position.Review.UNREVIEWED
 
 
-def test_the_page_carries_the_csrf_token_for_htmx_and_the_keyboard_script(curator_client, positions):
+def test_the_page_carries_the_csrf_token_for_htmx_and_the_keyboard_script(
+    curator_client, positions
+):
     html = curator_client.get("/review/").content.decode()
     assert 'hx-headers=\'{"x-csrftoken": "' in html
     assert "/static/curation/review.js" in html

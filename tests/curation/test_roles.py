@@ -21,7 +21,10 @@ def test_the_migration_creates_the_three_groups():
 
 def test_analysts_may_submit_articles_but_not_change_positions():
     analyst = Group.objects.get(name="Analyst")
-    names = {f"{p.content_type.app_label}.{p.codename}" for p in analyst.permissions.select_related("content_type")}
+    names = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in analyst.permissions.select_related("content_type")
+    }
     assert {"extraction.view_position", "ingestion.add_article"} <= names
     assert "extraction.change_position" not in names
 
@@ -31,14 +34,21 @@ def test_the_admin_group_holds_every_permission_including_users_and_sources():
 
     admin = Group.objects.get(name="Admin")
     assert admin.permissions.count() == Permission.objects.count()
-    assert admin.permissions.filter(codename__in=["change_user", "change_source", "delete_source"]).count() == 3
+    assert (
+        admin.permissions.filter(
+            codename__in=["change_user", "change_source", "delete_source"]
+        ).count()
+        == 3
+    )
 
 
 @pytest.fixture
 def as_role(client, db):
     def login(role: str):
         if role == "nobody":
-            client.force_login(get_user_model().objects.create_user("nemo", password="correct horse battery"))
+            client.force_login(
+                get_user_model().objects.create_user("nemo", password="correct horse battery")
+            )
         elif role != "anonymous":
             client.force_login(role_user(role.lower(), role, staff=role != "Analyst"))
         return client
@@ -60,11 +70,15 @@ def review_queue(c, p):
 
 
 def confirm(c, p):
-    return c.post(reverse("curation:confirm", args=[_position(p).pk]), {"version": _position(p).version})
+    return c.post(
+        reverse("curation:confirm", args=[_position(p).pk]), {"version": _position(p).version}
+    )
 
 
 def reject(c, p):
-    return c.post(reverse("curation:reject", args=[_position(p).pk]), {"version": _position(p).version})
+    return c.post(
+        reverse("curation:reject", args=[_position(p).pk]), {"version": _position(p).version}
+    )
 
 
 def edit(c, p):
@@ -77,8 +91,16 @@ def bulk(c, p):
 
 def add_alias(c, p):
     position = _position(p)
-    return c.post("/review/aliases/", {"article": position.article_id, "text": "Paris said", "actor": position.actor_id,
-                                       "language": "en", "strength": "strong"})
+    return c.post(
+        "/review/aliases/",
+        {
+            "article": position.article_id,
+            "text": "Paris said",
+            "actor": position.actor_id,
+            "language": "en",
+            "strength": "strong",
+        },
+    )
 
 
 def merge_page(c, p):
@@ -86,7 +108,9 @@ def merge_page(c, p):
 
 
 def merge(c, p):
-    return c.post("/review/merge/", {"absorbed": p["germany"].actor_id, "survivor": p["france"].actor_id})
+    return c.post(
+        "/review/merge/", {"absorbed": p["germany"].actor_id, "survivor": p["france"].actor_id}
+    )
 
 
 def job_list(c, p):
@@ -102,17 +126,31 @@ def admin_positions(c, p):
 
 
 def admin_confirm_action(c, p):
-    return c.post("/admin/extraction/position/", {"action": "confirm_positions", "_selected_action": [_position(p).pk]})
+    return c.post(
+        "/admin/extraction/position/",
+        {"action": "confirm_positions", "_selected_action": [_position(p).pk]},
+    )
 
 
 def admin_lexicon_add(c, p):
-    return c.post("/admin/extraction/lexiconentry/add/", {"language": "en", "category": "support", "text": "keen to",
-                                                          "weight": "1.0", "active": "on", "origin": "curator"})
+    return c.post(
+        "/admin/extraction/lexiconentry/add/",
+        {
+            "language": "en",
+            "category": "support",
+            "text": "keen to",
+            "weight": "1.0",
+            "active": "on",
+            "origin": "curator",
+        },
+    )
 
 
 def admin_sources(c, p):
-    return c.post("/admin/ingestion/source/add/", {"name": "Wire", "kind": "manual", "poll_interval": "60",
-                                                   "active": "on"})
+    return c.post(
+        "/admin/ingestion/source/add/",
+        {"name": "Wire", "kind": "manual", "poll_interval": "60", "active": "on"},
+    )
 
 
 def admin_users(c, p):

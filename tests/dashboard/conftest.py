@@ -35,29 +35,55 @@ def catalogue(db):
 def world(catalogue):
     """Three articles: the Kremlin opposes, then considers, air support; Trump supports air defence."""
     early = make_article(
-        title="Kremlin rejects air support", published=dt.date(2025, 8, 1),
+        title="Kremlin rejects air support",
+        published=dt.date(2025, 8, 1),
         text="The Kremlin rejected any Western air support for Ukraine.",
     )
     late = make_article(
-        title="Kremlin open to air support talks", published=dt.date(2025, 8, 19),
+        title="Kremlin open to air support talks",
+        published=dt.date(2025, 8, 19),
         text="The Kremlin said it was considering air support arrangements.",
     )
     arabic = make_article(
-        title="الناتو", language="ar", published=dt.date(2025, 8, 20),
+        title="الناتو",
+        language="ar",
+        published=dt.date(2025, 8, 20),
         text="أكدت وزارة الخارجية الروسية رفضها القاطع لأي انتشار لقوات من دول أعضاء في الناتو.",
     )
     english = make_article(
-        title="Patriots", published=dt.date(2025, 9, 1),
+        title="Patriots",
+        published=dt.date(2025, 9, 1),
         text="Trump said the United States would send Patriot air defense systems.",
     )
     positions = {
-        "opposed": make_position(early, "Kremlin", "air_support", "oppose", "rejected any Western air support",
-                                 rules=["stance:oppose:rejected"]),
-        "considering": make_position(late, "Kremlin", "air_support", "considering",
-                                     "considering air support arrangements"),
-        "mfa": make_position(arabic, "Russian Foreign Ministry", "ground_troops", "oppose",
-                             "رفضها القاطع لأي انتشار لقوات"),
-        "trump": make_position(english, "Donald Trump", "air_defense", "support",
-                               "would send Patriot air defense systems", rules=["stance:support:would send"]),
+        "opposed": make_position(
+            early,
+            "Kremlin",
+            "air_support",
+            "oppose",
+            "rejected any Western air support",
+            rules=["stance:oppose:rejected"],
+        ),
+        "considering": make_position(
+            late, "Kremlin", "air_support", "considering", "considering air support arrangements"
+        ),
+        "mfa": make_position(
+            arabic,
+            "Russian Foreign Ministry",
+            "ground_troops",
+            "oppose",
+            "رفضها القاطع لأي انتشار لقوات",
+        ),
+        "trump": make_position(
+            english,
+            "Donald Trump",
+            "air_defense",
+            "support",
+            "would send Patriot air defense systems",
+            rules=["stance:support:would send"],
+        ),
     }
-    return {"articles": {"early": early, "late": late, "arabic": arabic, "english": english}, **positions}
+    return {
+        "articles": {"early": early, "late": late, "arabic": arabic, "english": english},
+        **positions,
+    }

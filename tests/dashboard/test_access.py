@@ -2,9 +2,22 @@
 
 import pytest
 
-URLS = ["/", "/timeline/new/?since=0", "/actors/", "/actors/{actor}/", "/proposals/air_support/", "/matrix/",
-        "/matrix/{actor}/air_support/", "/shifts/", "/articles/{article}/", "/search/?q=Kremlin",
-        "/feeds/positions/", "/feeds/shifts/", "/?format=csv", "/matrix/?format=json"]
+URLS = [
+    "/",
+    "/timeline/new/?since=0",
+    "/actors/",
+    "/actors/{actor}/",
+    "/proposals/air_support/",
+    "/matrix/",
+    "/matrix/{actor}/air_support/",
+    "/shifts/",
+    "/articles/{article}/",
+    "/search/?q=Kremlin",
+    "/feeds/positions/",
+    "/feeds/shifts/",
+    "/?format=csv",
+    "/matrix/?format=json",
+]
 
 
 def fill(url, world):

@@ -9,7 +9,10 @@ def test_actor_page_shows_current_stance_history_and_the_shift(analyst_client, w
     assert html.count('<svg class="sparkline"') == 1
     shift = html.split('<article class="shift">')[1]
     assert "opposes" in shift and "→" in shift and "considering" in shift and "19 Aug 2025" in shift
-    assert "rejected any Western air support" in shift and "considering air support arrangements" in shift
+    assert (
+        "rejected any Western air support" in shift
+        and "considering air support arrangements" in shift
+    )
 
 
 def test_actor_page_links_parent_and_children(analyst_client, world, catalogue):

@@ -19,9 +19,12 @@ def test_evidence_and_actor_spans_are_highlighted_with_why(analyst_client, world
 
 
 def test_lexicon_entries_inside_the_evidence_are_marked(analyst_client, world):
-    LexiconEntry.objects.get_or_create(language="en", category="oppose", proposal_kind="", text="rejected")
-    LexiconEntry.objects.get_or_create(language="en", category="proposal", proposal_kind="air_support",
-                                       text="air support")
+    LexiconEntry.objects.get_or_create(
+        language="en", category="oppose", proposal_kind="", text="rejected"
+    )
+    LexiconEntry.objects.get_or_create(
+        language="en", category="proposal", proposal_kind="air_support", text="air support"
+    )
     html = analyst_client.get(f"/articles/{world['articles']['early'].id}/").content.decode()
     assert "hl-stance" in html and "Stance cue: oppose (lexicon “rejected”)" in html
     assert "hl-proposal" in html and "Proposal: Air support (lexicon “air support”)" in html
@@ -43,20 +46,34 @@ def test_article_text_with_html_and_scripts_is_shown_as_text(analyst_client, cat
         text=f"Trump said {evil} the US would send air defence. ",
         published=dt.date(2025, 9, 1),
     )
-    make_position(article, "Donald Trump", "air_defense", "support", f"{evil} the US would send air defence",
-                  rules=['<svg onload="alert(1)">'])
+    make_position(
+        article,
+        "Donald Trump",
+        "air_defense",
+        "support",
+        f"{evil} the US would send air defence",
+        rules=['<svg onload="alert(1)">'],
+    )
     html = analyst_client.get(f"/articles/{article.id}/").content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html and "<svg onload" not in html
     assert "<b onmouseover" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "&lt;svg onload=&quot;alert(1)&quot;&gt;" in html
-    for url in ("/", "/matrix/", f"/actors/{catalogue['Donald Trump'].id}/", "/search/?q=Trump",
-                "/proposals/air_defense/"):
+    for url in (
+        "/",
+        "/matrix/",
+        f"/actors/{catalogue['Donald Trump'].id}/",
+        "/search/?q=Trump",
+        "/proposals/air_defense/",
+    ):
         assert "<script>alert" not in analyst_client.get(url).content.decode()
 
 
 def test_overlapping_spans_are_cut_into_escaped_segments():
-    spans = [highlight.Span(0, 9, "evidence", "why <1>", 1, "support"), highlight.Span(4, 12, "actor", "a&b", 2)]
+    spans = [
+        highlight.Span(0, 9, "evidence", "why <1>", 1, "support"),
+        highlight.Span(4, 12, "actor", "a&b", 2),
+    ]
     html = str(highlight.render("a<b>c d&e fgh", spans))
     assert html == (
         '<p><mark class="hl hl-evidence stance-support" tabindex="0" data-why="why &lt;1&gt;" '

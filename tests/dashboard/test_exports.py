@@ -17,10 +17,29 @@ def test_positions_csv_has_the_header_and_the_filtered_rows(analyst_client, worl
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="positions.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(body(response))))
-    assert list(rows[0]) == ["id", "timeline_date", "stated_on", "is_past", "actor_id", "actor", "proposal", "stance",
-                             "review_status", "confidence", "evidence", "rules", "article_id", "article_title",
-                             "article_url", "language", "source"]
-    assert [(r["actor"], r["stance"]) for r in rows] == [("Kremlin", "considering"), ("Kremlin", "oppose")]
+    assert list(rows[0]) == [
+        "id",
+        "timeline_date",
+        "stated_on",
+        "is_past",
+        "actor_id",
+        "actor",
+        "proposal",
+        "stance",
+        "review_status",
+        "confidence",
+        "evidence",
+        "rules",
+        "article_id",
+        "article_title",
+        "article_url",
+        "language",
+        "source",
+    ]
+    assert [(r["actor"], r["stance"]) for r in rows] == [
+        ("Kremlin", "considering"),
+        ("Kremlin", "oppose"),
+    ]
 
 
 def test_positions_json_keeps_arabic_and_ignores_the_page_size(analyst_client, world):
@@ -31,7 +50,9 @@ def test_positions_json_keeps_arabic_and_ignores_the_page_size(analyst_client, w
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(analyst_client, world):
-    article = make_article(title="=HYPERLINK(\"http://evil\")", text="Trump said =cmd| support air support.")
+    article = make_article(
+        title='=HYPERLINK("http://evil")', text="Trump said =cmd| support air support."
+    )
     make_position(article, "Donald Trump", "air_support", "support", "=cmd| support air support")
     text = body(analyst_client.get("/?format=csv&proposal=air_support&stance=support"))
     assert "'=cmd| support" in text and "'=HYPERLINK" in text
@@ -48,7 +69,9 @@ def test_matrix_csv_and_json(analyst_client, world):
 
 def test_shifts_export(analyst_client, world):
     data = json.loads(body(analyst_client.get("/shifts/?format=json")))
-    assert [(s["actor"], s["from_stance"], s["to_stance"]) for s in data] == [("Kremlin", "oppose", "considering")]
+    assert [(s["actor"], s["from_stance"], s["to_stance"]) for s in data] == [
+        ("Kremlin", "oppose", "considering")
+    ]
 
 
 def test_export_links_carry_the_current_filters(analyst_client, world):

@@ -27,16 +27,24 @@ def test_actor_kind_filter(analyst_client, world):
     assert ">Donald Trump<" in html and ">Kremlin<" not in html
 
 
-def test_cell_links_load_the_evidence_into_the_panel_with_a_plain_link_fallback(analyst_client, world):
+def test_cell_links_load_the_evidence_into_the_panel_with_a_plain_link_fallback(
+    analyst_client, world
+):
     kremlin = world["opposed"].actor_id
     html = analyst_client.get("/matrix/").content.decode()
     assert f'href="/matrix/{kremlin}/air_support/"' in html
     assert f'hx-get="/matrix/{kremlin}/air_support/" hx-target="#evidence-panel"' in html
-    fragment = analyst_client.get(f"/matrix/{kremlin}/air_support/", headers={"HX-Request": "true"}).content.decode()
+    fragment = analyst_client.get(
+        f"/matrix/{kremlin}/air_support/", headers={"HX-Request": "true"}
+    ).content.decode()
     assert "<html" not in fragment
-    assert fragment.index("considering air support arrangements") < fragment.index("rejected any Western air support")
+    assert fragment.index("considering air support arrangements") < fragment.index(
+        "rejected any Western air support"
+    )
     page = analyst_client.get(f"/matrix/{kremlin}/air_support/?as_of=2025-08-10").content.decode()
-    assert "<html" in page and "rejected any Western" in page and "considering air support" not in page
+    assert (
+        "<html" in page and "rejected any Western" in page and "considering air support" not in page
+    )
 
 
 def test_matrix_pages_through_actors(analyst_client, world, monkeypatch):
@@ -45,7 +53,11 @@ def test_matrix_pages_through_actors(analyst_client, world, monkeypatch):
     monkeypatch.setattr(queries, "MATRIX_PAGE", 2)
     first = analyst_client.get("/matrix/").content.decode()
     second = analyst_client.get("/matrix/?page=2").content.decode()
-    assert "Next actors" in first and ">Donald Trump<" in first and ">Russian Foreign Ministry<" in second
+    assert (
+        "Next actors" in first
+        and ">Donald Trump<" in first
+        and ">Russian Foreign Ministry<" in second
+    )
 
 
 def test_matrix_rejects_bad_input(analyst_client, world):
@@ -58,12 +70,24 @@ def test_matrix_rejects_bad_input(analyst_client, world):
 def test_matrix_follows_a_review(analyst_client, world):
     world["considering"].review_status = "rejected"
     world["considering"].save()
-    row = analyst_client.get("/matrix/").content.decode().split(">Kremlin</a></th>")[1].split("</tr>")[0]
+    row = (
+        analyst_client.get("/matrix/")
+        .content.decode()
+        .split(">Kremlin</a></th>")[1]
+        .split("</tr>")[0]
+    )
     assert 'class="cell stance-oppose"' in row
 
 
 def test_a_newer_position_updates_the_cell(analyst_client, world):
-    article = make_article(title="Support", text="The Kremlin backs air support now.", published=dt.date(2025, 9, 5))
+    article = make_article(
+        title="Support", text="The Kremlin backs air support now.", published=dt.date(2025, 9, 5)
+    )
     make_position(article, "Kremlin", "air_support", "support", "backs air support")
-    row = analyst_client.get("/matrix/").content.decode().split(">Kremlin</a></th>")[1].split("</tr>")[0]
+    row = (
+        analyst_client.get("/matrix/")
+        .content.decode()
+        .split(">Kremlin</a></th>")[1]
+        .split("</tr>")[0]
+    )
     assert 'class="cell stance-support"' in row

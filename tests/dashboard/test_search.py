@@ -6,14 +6,30 @@ from tests.conftest import make_article
 
 
 def articles():
-    make_article(title="Перемирие", language="ru", published=dt.date(2025, 8, 2),
-                 text="Кремль отверг размещение миротворцев после перемирия.")
-    make_article(title="Guarantees", language="en", published=dt.date(2025, 8, 3),
-                 text="Leaders discussed guaranteeing Ukraine's security with troops.")
-    make_article(title="Гарантії", language="uk", published=dt.date(2025, 8, 4),
-                 text="Київ наполягає на гарантіях безпеки.")
-    make_article(title="الضمانات", language="ar", published=dt.date(2025, 8, 5),
-                 text="ناقش القادة الضمانات الأمنية لأوكرانيا.")
+    make_article(
+        title="Перемирие",
+        language="ru",
+        published=dt.date(2025, 8, 2),
+        text="Кремль отверг размещение миротворцев после перемирия.",
+    )
+    make_article(
+        title="Guarantees",
+        language="en",
+        published=dt.date(2025, 8, 3),
+        text="Leaders discussed guaranteeing Ukraine's security with troops.",
+    )
+    make_article(
+        title="Гарантії",
+        language="uk",
+        published=dt.date(2025, 8, 4),
+        text="Київ наполягає на гарантіях безпеки.",
+    )
+    make_article(
+        title="الضمانات",
+        language="ar",
+        published=dt.date(2025, 8, 5),
+        text="ناقش القادة الضمانات الأمنية لأوكرانيا.",
+    )
 
 
 def test_english_search_is_stemmed(analyst_client, db):
@@ -49,7 +65,9 @@ def test_actor_names_match_approximately(analyst_client, world):
 
 def test_htmx_search_returns_the_results_fragment(analyst_client, db):
     articles()
-    html = analyst_client.get("/search/?q=guarantee", headers={"HX-Request": "true"}).content.decode()
+    html = analyst_client.get(
+        "/search/?q=guarantee", headers={"HX-Request": "true"}
+    ).content.decode()
     assert html.lstrip().startswith('<section id="results"') and "<mark>" in html
 
 
@@ -70,4 +88,5 @@ def test_search_sqlite_fallback_uses_icontains(db, monkeypatch):
     monkeypatch.setattr(queries, "is_postgres", lambda: False)
     assert [a.title for a in queries.search_articles("миротворц", None, 0, 10)] == ["Перемирие"]
     assert [a.name for a in queries.search_actors("emli")] == ["Kremlin"] or "Kremlin" in [
-        a.name for a in queries.search_actors("emli")]
+        a.name for a in queries.search_actors("emli")
+    ]

@@ -8,9 +8,14 @@ from tracker.dashboard.models import ActorStance, StanceShift
 
 
 def test_a_change_of_stance_is_a_shift_and_a_repeat_is_not(world):
-    assert list(StanceShift.objects.values_list("from_stance", "to_stance")) == [("oppose", "considering")]
-    article = make_article(title="Again", text="The Kremlin is still considering air support.",
-                           published=dt.date(2025, 8, 25))
+    assert list(StanceShift.objects.values_list("from_stance", "to_stance")) == [
+        ("oppose", "considering")
+    ]
+    article = make_article(
+        title="Again",
+        text="The Kremlin is still considering air support.",
+        published=dt.date(2025, 8, 25),
+    )
     make_position(article, "Kremlin", "air_support", "considering", "still considering air support")
     assert StanceShift.objects.count() == 1
 
@@ -19,27 +24,51 @@ def test_deleting_or_rejecting_a_position_removes_its_shift(world):
     world["considering"].review_status = "rejected"
     world["considering"].save()
     assert not StanceShift.objects.exists()
-    assert ActorStance.objects.get(actor=world["opposed"].actor, proposal=world["opposed"].proposal).stance == "oppose"
+    assert (
+        ActorStance.objects.get(
+            actor=world["opposed"].actor, proposal=world["opposed"].proposal
+        ).stance
+        == "oppose"
+    )
     world["opposed"].delete()
     assert not ActorStance.objects.filter(actor=world["opposed"].actor).exists()
 
 
 def test_rebuild_all_matches_the_incremental_tables(world):
-    before = set(ActorStance.objects.values_list("actor_id", "proposal_id", "position_id", "stance"))
+    before = set(
+        ActorStance.objects.values_list("actor_id", "proposal_id", "position_id", "stance")
+    )
     shifts = set(StanceShift.objects.values_list("before_id", "after_id"))
     stances.rebuild_all()
-    assert set(ActorStance.objects.values_list("actor_id", "proposal_id", "position_id", "stance")) == before
+    assert (
+        set(ActorStance.objects.values_list("actor_id", "proposal_id", "position_id", "stance"))
+        == before
+    )
     assert set(StanceShift.objects.values_list("before_id", "after_id")) == shifts
 
 
 def test_bulk_created_positions_are_picked_up_when_the_extraction_run_finishes(world):
     from tracker.extraction.models import ExtractionRun, Position
 
-    article = make_article(title="Bulk", text="Trump opposes ground troops.", published=dt.date(2025, 9, 3))
+    article = make_article(
+        title="Bulk", text="Trump opposes ground troops.", published=dt.date(2025, 9, 3)
+    )
     trump = world["trump"].actor
-    Position.objects.bulk_create([Position(
-        article=article, actor=trump, proposal=world["mfa"].proposal, stance="oppose", evidence="opposes ground troops",
-        start=6, end=27, timeline_date=article.published, extraction_key="x")])
+    Position.objects.bulk_create(
+        [
+            Position(
+                article=article,
+                actor=trump,
+                proposal=world["mfa"].proposal,
+                stance="oppose",
+                evidence="opposes ground troops",
+                start=6,
+                end=27,
+                timeline_date=article.published,
+                extraction_key="x",
+            )
+        ]
+    )
     assert not ActorStance.objects.filter(actor=trump, proposal=world["mfa"].proposal).exists()
     ExtractionRun.objects.create(article=article, status="done")
     assert ActorStance.objects.get(actor=trump, proposal=world["mfa"].proposal).stance == "oppose"
@@ -48,7 +77,9 @@ def test_bulk_created_positions_are_picked_up_when_the_extraction_run_finishes(w
 def test_shifts_page_and_feed(analyst_client, world):
     html = analyst_client.get("/shifts/").content.decode()
     assert "<title>Shifts · Tracker</title>" in html and "Kremlin" in html and "→" in html
-    assert "No shifts match" in analyst_client.get("/shifts/?proposal=ground_troops").content.decode()
+    assert (
+        "No shifts match" in analyst_client.get("/shifts/?proposal=ground_troops").content.decode()
+    )
     feed = analyst_client.get("/feeds/shifts/")
     assert feed["Content-Type"].startswith("application/atom+xml")
     text = feed.content.decode()

@@ -1,8 +1,20 @@
 import pytest
 
 
-@pytest.mark.parametrize("url", ["/", "/actors/", "/matrix/", "/shifts/", "/search/?q=Kremlin", "/feeds/positions/",
-                                 "/feeds/shifts/", "/proposals/air_support/", "/matrix/?as_of=2025-08-10"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/actors/",
+        "/matrix/",
+        "/shifts/",
+        "/search/?q=Kremlin",
+        "/feeds/positions/",
+        "/feeds/shifts/",
+        "/proposals/air_support/",
+        "/matrix/?as_of=2025-08-10",
+    ],
+)
 def test_pages_render(analyst_client, world, url):
     assert analyst_client.get(url).status_code == 200
 

@@ -18,8 +18,11 @@ def source(name):
 
 
 def story_of(*articles):
-    story = Story.objects.create(lead_article=articles[0], article_count=len(articles),
-                                 source_count=len({a.source_id for a in articles}))
+    story = Story.objects.create(
+        lead_article=articles[0],
+        article_count=len(articles),
+        source_count=len({a.source_id for a in articles}),
+    )
     for article in articles:
         article.story = story
         article.save(update_fields=["story"])
@@ -27,7 +30,9 @@ def story_of(*articles):
 
 
 def copy(title, published, outlet, **fields):
-    return make_article(title=title, text=f"{TEXT} ({title})", published=published, source=outlet, **fields)
+    return make_article(
+        title=title, text=f"{TEXT} ({title})", published=published, source=outlet, **fields
+    )
 
 
 def items(html):
@@ -49,11 +54,15 @@ def test_the_same_statement_in_two_articles_of_a_story_shows_once(analyst_client
     html = analyst_client.get("/").content.decode()
     assert items(html) == [str(syndicated["first"].id)]  # the earliest-published article's position
     assert "also reported by 1 other source<" in html
-    assert f'/articles/{syndicated["original"].id}/#story' in html  # the article page lists the story
+    assert (
+        f"/articles/{syndicated['original'].id}/#story" in html
+    )  # the article page lists the story
 
 
 def test_different_statements_in_one_story_both_show(analyst_client, syndicated):
-    other = make_position(syndicated["later"], "Kremlin", "air_support", "considering", "air support")
+    other = make_position(
+        syndicated["later"], "Kremlin", "air_support", "considering", "air support"
+    )
     trump = make_position(syndicated["later"], "Donald Trump", "air_support", "oppose", EVIDENCE)
     html = analyst_client.get("/").content.decode()
     assert set(items(html)) == {str(syndicated["first"].id), str(other.id), str(trump.id)}
@@ -72,7 +81,9 @@ def test_articles_without_a_story_are_unaffected(analyst_client, catalogue):
 def test_other_sources_counts_distinct_outlets_carrying_the_statement(analyst_client, syndicated):
     reuters = syndicated["original"].source
     again = copy("Reuters again", dt.date(2025, 8, 3), reuters)  # same outlet: not another source
-    silent = copy("Edited copy", dt.date(2025, 8, 3), source("DPA"))  # the story, without the statement
+    silent = copy(
+        "Edited copy", dt.date(2025, 8, 3), source("DPA")
+    )  # the story, without the statement
     unsourced = copy("Pasted", dt.date(2025, 8, 4), None)
     story = syndicated["original"].story
     for article in (again, silent, unsourced):
@@ -82,7 +93,9 @@ def test_other_sources_counts_distinct_outlets_carrying_the_statement(analyst_cl
         make_position(article, "Kremlin", "air_support", "oppose", EVIDENCE)
     html = analyst_client.get("/").content.decode()
     assert items(html) == [str(syndicated["first"].id)]
-    assert "also reported by 2 other sources<" in html  # AFP and the pasted article; not Reuters, not DPA
+    assert (
+        "also reported by 2 other sources<" in html
+    )  # AFP and the pasted article; not Reuters, not DPA
 
 
 def test_a_rejected_lead_leaves_the_next_article_in_its_place(analyst_client, syndicated):
@@ -120,18 +133,24 @@ def test_keyset_pages_neither_skip_nor_repeat(analyst_client, catalogue):
     outlets = [source(f"Outlet {i}") for i in range(3)]
     expected = []
     for day in range(12):
-        published = dt.date(2025, 7, 1) + dt.timedelta(days=day // 2)  # two stories a day: ties on the date
+        published = dt.date(2025, 7, 1) + dt.timedelta(
+            days=day // 2
+        )  # two stories a day: ties on the date
         articles = [copy(f"S{day} copy {k}", published, outlets[k]) for k in range(3)]
         story_of(*articles)
         for article in articles:
             first = make_position(article, "Kremlin", "air_support", "oppose", EVIDENCE)
             if article is articles[0]:
                 expected.append(first.id)
-        make_position(articles[2], "Donald Trump", "air_defense", "support", EVIDENCE)  # only in one copy
+        make_position(
+            articles[2], "Donald Trump", "air_defense", "support", EVIDENCE
+        )  # only in one copy
         expected.append(articles[2].positions.get(actor__name="Donald Trump").id)
     seen, url = [], "/?limit=5"
     while url:
-        html = analyst_client.get(url, headers={"HX-Request": "true"} if seen else {}).content.decode()
+        html = analyst_client.get(
+            url, headers={"HX-Request": "true"} if seen else {}
+        ).content.decode()
         seen.extend(int(i) for i in items(html))
         more = re.search(r'class="load-more" href="\?([^"]+)"', html)
         url = "/?" + more.group(1).replace("&amp;", "&") if more else None
@@ -146,11 +165,15 @@ def test_exports_keep_every_position_unless_collapse(analyst_client, syndicated)
     assert [r["id"] for r in rows] == [syndicated["first"].id]
 
 
-def test_query_count_does_not_grow_with_stories(analyst_client, syndicated, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_stories(
+    analyst_client, syndicated, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(12) as small:
         assert analyst_client.get("/").status_code == 200
     for i in range(10):
-        articles = [copy(f"More {i} {k}", dt.date(2025, 9, 1), source(f"More {i} {k}")) for k in range(3)]
+        articles = [
+            copy(f"More {i} {k}", dt.date(2025, 9, 1), source(f"More {i} {k}")) for k in range(3)
+        ]
         story_of(*articles)
         for article in articles:
             make_position(article, "Kremlin", "air_support", ["oppose", "support"][i % 2], EVIDENCE)

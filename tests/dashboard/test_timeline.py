@@ -17,8 +17,16 @@ def seed_positions():
         published=dt.date(2025, 9, 1),
         text="Trump said the United States would send Patriot air defense systems. <script>alert(1)</script>",
     )
-    make_position(ar, "Russian Foreign Ministry", "ground_troops", "oppose", "رفضها القاطع لأي انتشار لقوات")
-    make_position(en, "Donald Trump", "air_defense", "support", "would send Patriot air defense systems. <script>alert(1)</script>")
+    make_position(
+        ar, "Russian Foreign Ministry", "ground_troops", "oppose", "رفضها القاطع لأي انتشار لقوات"
+    )
+    make_position(
+        en,
+        "Donald Trump",
+        "air_defense",
+        "support",
+        "would send Patriot air defense systems. <script>alert(1)</script>",
+    )
     return ar, en
 
 

@@ -12,4 +12,6 @@ def triples(text, language, published=date(2025, 8, 20)):
 
 
 def positions(text, language, published=date(2025, 8, 20)):
-    return extract(text, language=language, published=published, resources=default_resources()).positions
+    return extract(
+        text, language=language, published=published, resources=default_resources()
+    ).positions

@@ -11,11 +11,15 @@ def test_reported_third_party_holds_the_position():
 
 def test_speaker_reporting_own_state_holds_the_position():
     assert ("Donald Tusk", "ground_troops", "oppose") in triples(
-        "Polish Prime Minister Donald Tusk said Poland would not deploy soldiers.", "en")
+        "Polish Prime Minister Donald Tusk said Poland would not deploy soldiers.", "en"
+    )
 
 
 def test_quote_goes_to_its_speaker_via_pronoun():
-    found = triples('Pete Hegseth spoke in Brussels. "There will not be U.S. troops deployed to Ukraine," he said.', "en")
+    found = triples(
+        'Pete Hegseth spoke in Brussels. "There will not be U.S. troops deployed to Ukraine," he said.',
+        "en",
+    )
     assert ("Pete Hegseth", "ground_troops", "oppose") in found
 
 
@@ -23,12 +27,19 @@ def test_venue_after_locative_is_not_an_actor_and_not_a_holder():
     from tracker.extraction.pipeline import extract
     from tracker.extraction.resources import default_resources
 
-    result = extract("Leaders met in Paris on Monday.", language="en", published=None, resources=default_resources())
+    result = extract(
+        "Leaders met in Paris on Monday.",
+        language="en",
+        published=None,
+        resources=default_resources(),
+    )
     assert "France" not in result.actors
 
 
 def test_arabic_verb_first_subject():
-    assert ("NATO", "no_fly_zone", "oppose") in triples("رفض حلف شمال الأطلسي فرض منطقة حظر طيران فوق أوكرانيا.", "ar")
+    assert ("NATO", "no_fly_zone", "oppose") in triples(
+        "رفض حلف شمال الأطلسي فرض منطقة حظر طيران فوق أوكرانيا.", "ar"
+    )
 
 
 def test_arabic_his_country_and_quote_we():
@@ -37,20 +48,28 @@ def test_arabic_his_country_and_quote_we():
 
 
 def test_french_coordinated_subjects_both_hold():
-    found = triples("La France et le Royaume-Uni veulent constituer une force de réassurance.", "fr")
-    assert {("France", "ground_troops", "support"), ("United Kingdom", "ground_troops", "support")} <= found
+    found = triples(
+        "La France et le Royaume-Uni veulent constituer une force de réassurance.", "fr"
+    )
+    assert {
+        ("France", "ground_troops", "support"),
+        ("United Kingdom", "ground_troops", "support"),
+    } <= found
 
 
 def test_german_postposed_reporting_verb():
     assert ("Friedrich Merz", "security_guarantee", "support") in triples(
-        "Deutschland werde sich an Sicherheitsgarantien beteiligen, sagte Merz.", "de")
+        "Deutschland werde sich an Sicherheitsgarantien beteiligen, sagte Merz.", "de"
+    )
 
 
 def test_russian_postposed_speaker():
     assert ("Maria Zakharova", "ground_troops", "oppose") in triples(
-        "Россия отвергает размещение войск НАТО на Украине, заявила Мария Захарова.", "ru")
+        "Россия отвергает размещение войск НАТО на Украине, заявила Мария Захарова.", "ru"
+    )
 
 
 def test_ukrainian_reported_membership_goal():
     assert ("Andrii Sybiha", "nato_membership", "support") in triples(
-        "Андрій Сибіга нагадав, що вступ до НАТО залишається стратегічною метою України.", "uk")
+        "Андрій Сибіга нагадав, що вступ до НАТО залишається стратегічною метою України.", "uk"
+    )

@@ -10,10 +10,28 @@ from tracker.extraction.catalogue import DATA_DIR, sync_data_files
 from tracker.extraction.models import Actor, ActorAlias, LexiconEntry, Origin
 
 REQUIRED = [
-    "Donald Trump", "Vladimir Putin", "Volodymyr Zelensky", "United States", "Russia", "Ukraine", "NATO",
-    "European Union", "United Kingdom", "France", "Germany", "White House", "Kremlin", "Pentagon",
-    "Russian Foreign Ministry", "European countries", "Coalition of the Willing", "G7", "the West",
-    "European Commission", "European Council", "United Nations",
+    "Donald Trump",
+    "Vladimir Putin",
+    "Volodymyr Zelensky",
+    "United States",
+    "Russia",
+    "Ukraine",
+    "NATO",
+    "European Union",
+    "United Kingdom",
+    "France",
+    "Germany",
+    "White House",
+    "Kremlin",
+    "Pentagon",
+    "Russian Foreign Ministry",
+    "European countries",
+    "Coalition of the Willing",
+    "G7",
+    "the West",
+    "European Commission",
+    "European Council",
+    "United Nations",
 ]
 
 
@@ -44,14 +62,22 @@ def test_every_actor_named_in_the_gold_files_is_known(db):
     gold = Path(__file__).resolve().parents[1] / "fixtures" / "dev.jsonl"
     for line in gold.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        names = record["actors"] + record.get("actors_optional", []) + [p["actor"] for p in record["positions"]]
+        names = (
+            record["actors"]
+            + record.get("actors_optional", [])
+            + [p["actor"] for p in record["positions"]]
+        )
         assert {n.casefold() for n in names} <= known
 
 
 def test_reloading_unchanged_files_changes_nothing(db):
     assert sync_data_files() == {}
     counts = sync_data_files(force=True)
-    assert counts["actors_created"] == 0 and counts["aliases_created"] == 0 and counts["lexicon_created"] == 0
+    assert (
+        counts["actors_created"] == 0
+        and counts["aliases_created"] == 0
+        and counts["lexicon_created"] == 0
+    )
 
 
 def test_curator_edits_survive_a_reload(db, data_copy):
@@ -59,8 +85,12 @@ def test_curator_edits_survive_a_reload(db, data_copy):
     kremlin.kind = Actor.Kind.STATE
     kremlin.origin = Origin.CURATOR
     kremlin.save()
-    ActorAlias.objects.create(actor=kremlin, text="Staraya Ploshchad", language="en", origin=Origin.CURATOR)
-    entry = LexiconEntry.objects.filter(origin=Origin.DATA, language="en", category="oppose").first()
+    ActorAlias.objects.create(
+        actor=kremlin, text="Staraya Ploshchad", language="en", origin=Origin.CURATOR
+    )
+    entry = LexiconEntry.objects.filter(
+        origin=Origin.DATA, language="en", category="oppose"
+    ).first()
     entry.weight = 0.1
     entry.origin = Origin.CURATOR
     entry.save()

@@ -29,7 +29,11 @@ def test_explicit_dates():
 
 
 def test_past_position_is_not_dated_to_the_article():
-    found = positions("Donald Trump had previously said that he would not send troops to Ukraine.", "en", PUBLISHED)
+    found = positions(
+        "Donald Trump had previously said that he would not send troops to Ukraine.",
+        "en",
+        PUBLISHED,
+    )
     assert found and all(p.is_past and p.stated_on is None for p in found)
 
 

@@ -21,7 +21,11 @@ def test_it_prints_the_summary_as_its_last_line(db, capsys, tmp_path):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[-1].startswith("positions_strict_f1=")
     assert set(dict(pair.split("=") for pair in lines[-1].split())) == {
-        "positions_strict_f1", "positions_lenient_f1", "actors_f1", "proposals_f1", "articles"
+        "positions_strict_f1",
+        "positions_lenient_f1",
+        "actors_f1",
+        "proposals_f1",
+        "articles",
     }
     assert "articles=11" in lines[-1]
     assert not any(line.startswith("missed:") for line in lines)
@@ -29,14 +33,28 @@ def test_it_prints_the_summary_as_its_last_line(db, capsys, tmp_path):
     assert len(predictions) == 11
     first = predictions[0]
     assert set(first) >= {"id", "actors", "proposals", "positions"}
-    assert set(first["positions"][0]) == {"actor", "proposal", "stance", "start", "end", "stated_on", "confidence"}
+    assert set(first["positions"][0]) == {
+        "actor",
+        "proposal",
+        "stance",
+        "start",
+        "end",
+        "stated_on",
+        "confidence",
+    }
 
 
 def test_verbose_lists_missed_and_spurious_triples(db, capsys, tmp_path):
     gold = tmp_path / "gold.jsonl"
-    record = {"id": "t1", "language": "en", "published": "2025-01-01", "text": "Nothing happened today.",
-              "actors": [], "proposals": ["no_fly_zone"],
-              "positions": [{"actor": "NATO", "proposal": "no_fly_zone", "stance": "oppose"}]}
+    record = {
+        "id": "t1",
+        "language": "en",
+        "published": "2025-01-01",
+        "text": "Nothing happened today.",
+        "actors": [],
+        "proposals": ["no_fly_zone"],
+        "positions": [{"actor": "NATO", "proposal": "no_fly_zone", "stance": "oppose"}],
+    }
     gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
     call_command("evaluate", str(gold), "--verbose")
     assert "missed: t1 NATO / no_fly_zone / oppose" in capsys.readouterr().out

@@ -69,8 +69,12 @@ def test_curated_positions_survive_re_extraction(seed_article):
 def test_an_extraction_that_raises_marks_the_article_failed_and_the_next_one_still_works(
     seed_article, monkeypatch
 ):
-    other = Article.objects.create(title="Other", text="Peskov said the deployment of NATO troops was unacceptable.",
-                                   language="en", content_hash="x" * 64)
+    other = Article.objects.create(
+        title="Other",
+        text="Peskov said the deployment of NATO troops was unacceptable.",
+        language="en",
+        content_hash="x" * 64,
+    )
     real_extract = pipeline.extract
 
     def broken(text, **kwargs):

@@ -32,13 +32,19 @@ def test_a_worker_extracts_an_ingested_article(celery_worker):
     stored = store_article(title="Peskov", text=TEXT, language="en", published=dt.date(2025, 9, 4))
     assert stored.created
     article = wait_for_state(stored.article.id, Article.State.EXTRACTED)
-    assert article.positions.filter(actor__name="Dmitry Peskov", proposal__kind="ground_troops", stance="oppose").exists()
+    assert article.positions.filter(
+        actor__name="Dmitry Peskov", proposal__kind="ground_troops", stance="oppose"
+    ).exists()
 
 
 @pytest.mark.slow
 def test_the_sweep_requeues_an_article_whose_message_was_lost(celery_worker, settings):
-    article = Article.objects.create(title="Lost", text=TEXT, language="en", published=dt.date(2025, 9, 4))
-    Article.objects.filter(id=article.id).update(state_changed_at=timezone.now() - dt.timedelta(hours=1))
+    article = Article.objects.create(
+        title="Lost", text=TEXT, language="en", published=dt.date(2025, 9, 4)
+    )
+    Article.objects.filter(id=article.id).update(
+        state_changed_at=timezone.now() - dt.timedelta(hours=1)
+    )
     assert sweep_stuck_articles() == 1
     assert wait_for_state(article.id, Article.State.EXTRACTED).positions.exists()
 

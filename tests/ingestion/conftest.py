@@ -79,7 +79,9 @@ class LocalServer(ThreadingHTTPServer):
 @pytest.fixture
 def http_server():
     server = LocalServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield server
     server.shutdown()

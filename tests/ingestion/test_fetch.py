@@ -53,13 +53,22 @@ def test_it_refuses_non_public_addresses(url, kind):
 def test_it_refuses_a_host_name_that_resolves_to_a_private_address(http_server):
     http_server.routes["/page"] = html_reply(PAGE)
     url = http_server.url("/page").replace("127.0.0.1", "localhost")
-    with pytest.raises(RefusedURL, match=r"Refused to fetch localhost \(.*\): it is a loopback address"):
+    with pytest.raises(
+        RefusedURL, match=r"Refused to fetch localhost \(.*\): it is a loopback address"
+    ):
         fetch(url)
     assert http_server.requests == []
 
 
-@pytest.mark.parametrize("target", ["http://10.0.0.1/internal", "http://169.254.169.254/latest/meta-data/",
-                                    "http://[::1]/", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://10.0.0.1/internal",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "file:///etc/passwd",
+    ],
+)
 def test_it_refuses_a_redirect_to_a_private_address(http_server, allow_loopback, target):
     http_server.routes["/go"] = Reply(302, b"", {"Location": target})
     with pytest.raises(RefusedURL) as refused:
@@ -69,8 +78,17 @@ def test_it_refuses_a_redirect_to_a_private_address(http_server, allow_loopback,
     assert "only fetches from the public internet" in message or "Only http and https" in message
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/file.txt", "gopher://example.org/1",
-                                 "javascript:alert(1)", "data:text/html,<p>x</p>", "example.org/no-scheme"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.org/file.txt",
+        "gopher://example.org/1",
+        "javascript:alert(1)",
+        "data:text/html,<p>x</p>",
+        "example.org/no-scheme",
+    ],
+)
 def test_it_refuses_odd_schemes(url):
     with pytest.raises(RefusedURL, match="Only http and https URLs can be fetched"):
         fetch(url)
@@ -81,7 +99,9 @@ def test_it_refuses_urls_with_credentials():
         fetch("http://user:secret@example.org/")
 
 
-def test_it_connects_to_the_address_it_checked_and_keeps_the_host_name(http_server, allow_loopback, monkeypatch):
+def test_it_connects_to_the_address_it_checked_and_keeps_the_host_name(
+    http_server, allow_loopback, monkeypatch
+):
     """A DNS answer that changes after the check (rebinding) is never asked for: we connect to the IP."""
     http_server.routes["/page"] = html_reply(PAGE)
     answers = iter(["127.0.0.1", "10.255.255.1", "10.255.255.1"])
@@ -109,7 +129,9 @@ def test_it_sends_a_user_agent_naming_the_tracker(http_server, allow_loopback):
     assert "security-guarantee-tracker" in http_server.requests[0]["headers"]["User-Agent"]
 
 
-def test_it_follows_redirects_itself_and_stops_after_the_limit(http_server, allow_loopback, settings):
+def test_it_follows_redirects_itself_and_stops_after_the_limit(
+    http_server, allow_loopback, settings
+):
     settings.FETCH_MAX_REDIRECTS = 2
     http_server.routes["/a"] = Reply(301, b"", {"Location": "/b"})
     http_server.routes["/b"] = Reply(302, b"", {"Location": http_server.url("/page")})
@@ -125,18 +147,25 @@ def test_a_gzip_bomb_stops_at_the_size_limit(http_server, allow_loopback, settin
     settings.FETCH_MAX_BYTES = 1024 * 1024
     bomb = gzip_bomb(200 * 1024 * 1024)
     assert len(bomb) < 300 * 1024
-    http_server.routes["/bomb"] = Reply(200, bomb, {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    http_server.routes["/bomb"] = Reply(
+        200, bomb, {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    )
     with pytest.raises(FetchError, match=r"larger than the limit of 1,048,576 bytes"):
         fetch(http_server.url("/bomb"))
 
 
 def test_gzip_and_deflate_bodies_within_the_limit_are_decoded(http_server, allow_loopback):
-    http_server.routes["/gz"] = Reply(200, zlib.compress(PAGE.encode()), {"Content-Type": "text/html",
-                                                                           "Content-Encoding": "deflate"})
+    http_server.routes["/gz"] = Reply(
+        200,
+        zlib.compress(PAGE.encode()),
+        {"Content-Type": "text/html", "Content-Encoding": "deflate"},
+    )
     assert b"Hello from the local server" in fetch(http_server.url("/gz")).body
 
 
-def test_a_50_mb_response_is_refused_whether_or_not_it_declares_its_length(http_server, allow_loopback):
+def test_a_50_mb_response_is_refused_whether_or_not_it_declares_its_length(
+    http_server, allow_loopback
+):
     fifty_mb = 50 * 1024 * 1024
 
     def streaming(handler):
@@ -151,7 +180,9 @@ def test_a_50_mb_response_is_refused_whether_or_not_it_declares_its_length(http_
             pass
         return None
 
-    http_server.routes["/declared"] = Reply(200, b"", {"Content-Type": "text/html", "Content-Length": str(fifty_mb)})
+    http_server.routes["/declared"] = Reply(
+        200, b"", {"Content-Type": "text/html", "Content-Length": str(fifty_mb)}
+    )
     http_server.routes["/streamed"] = streaming
     with pytest.raises(FetchError, match=r"52,428,800 bytes; the limit is 5,242,880 bytes"):
         fetch(http_server.url("/declared"))
@@ -179,7 +210,9 @@ def test_other_content_types_are_refused(http_server, allow_loopback):
 
 
 def test_5xx_and_429_are_transient_with_retry_after_but_404_is_not(http_server, allow_loopback):
-    http_server.routes["/busy"] = Reply(429, b"slow down", {"Retry-After": "7", "Content-Type": "text/plain"})
+    http_server.routes["/busy"] = Reply(
+        429, b"slow down", {"Retry-After": "7", "Content-Type": "text/plain"}
+    )
     http_server.routes["/down"] = Reply(503, b"down", {"Content-Type": "text/plain"})
     with pytest.raises(TransientFetchError) as busy:
         fetch(http_server.url("/busy"))
@@ -203,7 +236,9 @@ def test_backoff_grows_exponentially_with_jitter_and_respects_retry_after():
 
 def test_utf8_and_declared_charsets_are_decoded():
     assert decode_body("Sécurité".encode()) == "Sécurité"
-    assert decode_body("Sécurité collective".encode("latin-1"), "iso-8859-1") == "Sécurité collective"
+    assert (
+        decode_body("Sécurité collective".encode("latin-1"), "iso-8859-1") == "Sécurité collective"
+    )
 
 
 def test_a_cyrillic_page_mislabelled_as_latin_1_is_decoded_as_cyrillic():

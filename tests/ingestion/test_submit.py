@@ -68,7 +68,14 @@ def test_an_analyst_sees_the_three_submission_forms(analyst_client):
     response = analyst_client.get(SUBMIT)
     html = response.content.decode()
     assert response.status_code == 200
-    for name in ("url-url", "file-file", "paste-text", "paste-title", "paste-language", "paste-published"):
+    for name in (
+        "url-url",
+        "file-file",
+        "paste-text",
+        "paste-title",
+        "paste-language",
+        "paste-published",
+    ):
         assert f'name="{name}"' in html
     assert 'hx-post="/submit/"' in html and 'action="/submit/"' in html
 
@@ -76,11 +83,17 @@ def test_an_analyst_sees_the_three_submission_forms(analyst_client):
 def test_pasted_text_is_recorded_as_a_run_and_queued(analyst_client, alice):
     response = analyst_client.post(SUBMIT, PASTE)
     run = IngestRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("ingestion:run", args=[run.id])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "ingestion:run", args=[run.id]
+    )
     assert (run.kind, run.submitted_by, run.items_seen, run.status) == ("paste", alice, 1, "queued")
     run = process_run_inline(run)
     article = Article.objects.get()
-    assert (article.title, article.language, article.published) == (PASTE["paste-title"], "en", dt.date(2025, 9, 4))
+    assert (article.title, article.language, article.published) == (
+        PASTE["paste-title"],
+        "en",
+        dt.date(2025, 9, 4),
+    )
     assert (run.status, run.items_new, run.article_ids) == ("done", 1, [article.id])
 
 
@@ -98,17 +111,23 @@ def test_the_status_stops_polling_when_the_articles_are_extracted(analyst_client
     analyst_client.post(SUBMIT, PASTE)
     run = process_run_inline(IngestRun.objects.get())
     Article.objects.update(state=Article.State.EXTRACTED)
-    response = analyst_client.get(reverse("ingestion:run", args=[run.id]), headers={"HX-Request": "true"})
+    response = analyst_client.get(
+        reverse("ingestion:run", args=[run.id]), headers={"HX-Request": "true"}
+    )
     html = response.content.decode()
     assert "Peskov rejects foreign troops" in html and "Extracted" in html
     assert "hx-trigger" not in html
 
 
 def test_an_invalid_htmx_submission_swaps_the_forms_back_with_errors(analyst_client):
-    response = analyst_client.post(SUBMIT, {"kind": "url", "url-url": "javascript:alert(1)"},
-                                   headers={"HX-Request": "true"})
+    response = analyst_client.post(
+        SUBMIT, {"kind": "url", "url-url": "javascript:alert(1)"}, headers={"HX-Request": "true"}
+    )
     html = response.content.decode()
-    assert response["HX-Retarget"] == "#submit-forms" and "Enter an http:// or https:// address." in html
+    assert (
+        response["HX-Retarget"] == "#submit-forms"
+        and "Enter an http:// or https:// address." in html
+    )
     assert not IngestRun.objects.exists()
 
 
@@ -122,12 +141,18 @@ def test_csrf_is_enforced_on_submission(alice):
 def test_a_broker_that_is_down_gives_a_clear_message_and_the_sweep_takes_the_run_later(
     analyst_client, broker_down
 ):
-    response = analyst_client.post(SUBMIT, {"kind": "url", "url-url": "https://example.org/news/1"}, follow=True)
+    response = analyst_client.post(
+        SUBMIT, {"kind": "url", "url-url": "https://example.org/news/1"}, follow=True
+    )
     html = response.content.decode()
     assert "The task queue is not reachable right now" in html
     run = IngestRun.objects.get()
     item = PendingItem.objects.get(run=run)
-    assert (run.status, item.payload["url"], item.claimed_at) == ("queued", "https://example.org/news/1", None)
+    assert (run.status, item.payload["url"], item.claimed_at) == (
+        "queued",
+        "https://example.org/news/1",
+        None,
+    )
     assert not Article.objects.exists()
 
 
@@ -144,12 +169,30 @@ def test_the_sweep_redispatches_items_whose_message_was_lost(db, settings, monke
 
 def test_a_jsonl_upload_ingests_good_lines_and_reports_bad_ones_with_line_numbers(analyst_client):
     lines = DEV_FILE.read_bytes().splitlines()
-    broken = b"\n".join([lines[0], b"{not json", lines[1], b'{"title": "no text"}', b"[1, 2]",
-                         b'{"text": "x", "published": "yesterday"}', lines[2]]) + b"\n"
+    broken = (
+        b"\n".join(
+            [
+                lines[0],
+                b"{not json",
+                lines[1],
+                b'{"title": "no text"}',
+                b"[1, 2]",
+                b'{"text": "x", "published": "yesterday"}',
+                lines[2],
+            ]
+        )
+        + b"\n"
+    )
     upload = SimpleUploadedFile("batch.jsonl", broken, content_type="application/jsonl")
     analyst_client.post(SUBMIT, {"kind": "file", "file-file": upload})
     run = process_run_inline(IngestRun.objects.get())
-    assert (run.kind, run.items_seen, run.items_new, run.items_failed, run.status) == ("bulk", 7, 3, 4, "done")
+    assert (run.kind, run.items_seen, run.items_new, run.items_failed, run.status) == (
+        "bulk",
+        7,
+        3,
+        4,
+        "done",
+    )
     errors = {e["item"]: e["error"] for e in run.errors}
     assert errors["line 2"].startswith("not valid JSON")
     assert errors["line 4"] == "no text"
@@ -159,7 +202,9 @@ def test_a_jsonl_upload_ingests_good_lines_and_reports_bad_ones_with_line_number
 
 def test_the_gold_evaluation_file_is_valid_bulk_input(analyst_client):
     data = EVAL_FILE.read_bytes()
-    analyst_client.post(SUBMIT, {"kind": "file", "file-file": SimpleUploadedFile("dev.jsonl", data)})
+    analyst_client.post(
+        SUBMIT, {"kind": "file", "file-file": SimpleUploadedFile("dev.jsonl", data)}
+    )
     run = process_run_inline(IngestRun.objects.get())
     count = len(data.splitlines())
     assert (run.items_seen, run.items_new, run.items_failed) == (count, count, 0)
@@ -169,8 +214,12 @@ def test_the_gold_evaluation_file_is_valid_bulk_input(analyst_client):
 
 
 def test_an_uploaded_html_page_is_stored_as_plain_text_without_its_scripts(analyst_client):
-    page = (Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "hegseth.html").read_bytes()
-    analyst_client.post(SUBMIT, {"kind": "file", "file-file": SimpleUploadedFile("hegseth.html", page)})
+    page = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "hegseth.html"
+    ).read_bytes()
+    analyst_client.post(
+        SUBMIT, {"kind": "file", "file-file": SimpleUploadedFile("hegseth.html", page)}
+    )
     process_run_inline(IngestRun.objects.get())
     article = Article.objects.get()
     assert article.title == "Hegseth rules out NATO membership for Kyiv"
@@ -184,7 +233,10 @@ def test_an_uploaded_html_page_is_stored_as_plain_text_without_its_scripts(analy
 def test_other_file_types_are_refused(analyst_client):
     upload = SimpleUploadedFile("notes.pdf", b"%PDF-1.4")
     response = analyst_client.post(SUBMIT, {"kind": "file", "file-file": upload})
-    assert response.status_code == 400 and "Upload a .html, .txt or .jsonl file." in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "Upload a .html, .txt or .jsonl file." in response.content.decode()
+    )
 
 
 def test_admins_submit_from_admin_too(admin_client):

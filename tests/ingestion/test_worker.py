@@ -36,12 +36,16 @@ def test_a_submitted_url_is_fetched_by_a_worker_and_its_article_appears_extracte
     assert article.source.name == "127.0.0.1" and article.ingest_run_id == run.id
     run.refresh_from_db()
     assert (run.status, run.items_new, run.submitted_by) == ("done", 1, alice)
-    status = client.get(reverse("ingestion:run", args=[run.id]), headers={"HX-Request": "true"}).content.decode()
+    status = client.get(
+        reverse("ingestion:run", args=[run.id]), headers={"HX-Request": "true"}
+    ).content.decode()
     assert "Hegseth rules out NATO membership for Kyiv" in status and "hx-trigger" not in status
 
 
 @pytest.mark.slow
-def test_a_worker_retries_a_503_after_the_servers_retry_after(http_server, allow_loopback, celery_worker):
+def test_a_worker_retries_a_503_after_the_servers_retry_after(
+    http_server, allow_loopback, celery_worker
+):
     answers = iter([Reply(503, b"busy", {"Retry-After": "1", "Content-Type": "text/plain"})])
 
     def flaky(handler):
@@ -83,17 +87,24 @@ def test_a_404_is_recorded_and_not_retried(http_server, allow_loopback, db):
 
 
 def test_429_and_5xx_are_retried_with_backoff_until_they_succeed(http_server, allow_loopback, db):
-    answers = iter([Reply(429, b"", {"Retry-After": "3", "Content-Type": "text/plain"}),
-                    Reply(502, b"", {"Content-Type": "text/plain"})])
-    http_server.routes["/busy"] = lambda handler: next(answers, None) or html_reply(
-        fixture_bytes("pages", "hegseth.html"))
+    answers = iter(
+        [
+            Reply(429, b"", {"Retry-After": "3", "Content-Type": "text/plain"}),
+            Reply(502, b"", {"Content-Type": "text/plain"}),
+        ]
+    )
+    http_server.routes["/busy"] = lambda handler: (
+        next(answers, None) or html_reply(fixture_bytes("pages", "hegseth.html"))
+    )
     sleeps = []
     run = process_run_inline(start_url_run(http_server.url("/busy")), sleep=sleeps.append)
     assert run.items_new == 1 and http_server.hits("/busy") == 3
     assert sleeps[0] >= 3 and len(sleeps) == 2
 
 
-def test_a_url_that_keeps_failing_is_given_up_after_the_attempt_limit(http_server, allow_loopback, db, settings):
+def test_a_url_that_keeps_failing_is_given_up_after_the_attempt_limit(
+    http_server, allow_loopback, db, settings
+):
     settings.FETCH_MAX_ATTEMPTS = 3
     http_server.routes["/down"] = Reply(500, b"", {"Content-Type": "text/plain"})
     sleeps = []
@@ -103,8 +114,11 @@ def test_a_url_that_keeps_failing_is_given_up_after_the_attempt_limit(http_serve
 
 
 def test_a_poison_item_is_given_up_and_does_not_block_the_others(db):
-    run = start_bulk_run("two.jsonl", b'{"title": "A", "text": "First article text."}\n'
-                                      b'{"title": "B", "text": "Second article text."}\n')
+    run = start_bulk_run(
+        "two.jsonl",
+        b'{"title": "A", "text": "First article text."}\n'
+        b'{"title": "B", "text": "Second article text."}\n',
+    )
     poison, healthy = PendingItem.objects.filter(run=run).order_by("id")
     PendingItem.objects.filter(id=poison.id).update(attempts=3)  # it killed the worker three times
     process_items(run.id, [poison.id, healthy.id])
@@ -125,11 +139,17 @@ def test_an_unexpected_error_costs_one_item_only(db, monkeypatch):
         return real(item, **kwargs)
 
     monkeypatch.setattr(runs, "ingest_item", exploding)
-    run = start_bulk_run("two.jsonl", b'{"title": "A", "text": "First article text."}\n'
-                                      b'{"title": "B", "text": "Second article text."}\n')
+    run = start_bulk_run(
+        "two.jsonl",
+        b'{"title": "A", "text": "First article text."}\n'
+        b'{"title": "B", "text": "Second article text."}\n',
+    )
     run = process_run_inline(run)
     assert (run.items_new, run.items_failed) == (1, 1)
-    assert run.errors[0] == {"item": "line 1", "error": "unexpected error: RuntimeError: parser crashed"}
+    assert run.errors[0] == {
+        "item": "line 1",
+        "error": "unexpected error: RuntimeError: parser crashed",
+    }
 
 
 def test_a_non_utf8_page_is_stored_as_proper_text(http_server, allow_loopback, db):
@@ -145,14 +165,20 @@ def test_a_non_utf8_page_is_stored_as_proper_text(http_server, allow_loopback, d
 def test_a_page_with_odd_schemes_in_the_form_never_reaches_the_queue(db):
     from tracker.ingestion.ingest import IngestError
 
-    for url in ("javascript:alert(1)", "file:///etc/passwd", "ftp://example.org/x", "gopher://example.org/"):
+    for url in (
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+        "gopher://example.org/",
+    ):
         with pytest.raises(IngestError, match="Only http:// and https:// URLs"):
             start_url_run(url)
     assert not IngestRun.objects.exists()
 
 
-def test_the_ingest_command_takes_a_url_a_file_or_stdin(http_server, allow_loopback, db, tmp_path, capsys,
-                                                        monkeypatch):
+def test_the_ingest_command_takes_a_url_a_file_or_stdin(
+    http_server, allow_loopback, db, tmp_path, capsys, monkeypatch
+):
     import io
     import sys
 
@@ -161,7 +187,9 @@ def test_the_ingest_command_takes_a_url_a_file_or_stdin(http_server, allow_loopb
     http_server.routes["/page"] = html_reply(fixture_bytes("pages", "hegseth.html"))
     call_command("ingest", http_server.url("/page"))
     note = tmp_path / "note.txt"
-    note.write_text("Merz keeps the door open\n\nFriedrich Merz did not rule out German troops in Ukraine.")
+    note.write_text(
+        "Merz keeps the door open\n\nFriedrich Merz did not rule out German troops in Ukraine."
+    )
     call_command("ingest", str(note))
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(fixture_bytes("dev.jsonl"))))
     call_command("ingest", "-")

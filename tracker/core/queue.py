@@ -16,7 +16,9 @@ class QueueUnavailable(Exception):
 def send(task, *args) -> None:
     """Publish ``task(*args)`` now; raise QueueUnavailable if the broker is down."""
     try:
-        task.apply_async(args=args, retry=True, retry_policy={"max_retries": 1, "interval_start": 0})
+        task.apply_async(
+            args=args, retry=True, retry_policy={"max_retries": 1, "interval_start": 0}
+        )
     except (BrokerOperationalError, ConnectionError, OSError) as exc:
         logger.warning("Broker unavailable for %s%r: %s", task.name, args, exc)
         raise QueueUnavailable(

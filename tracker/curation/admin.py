@@ -60,14 +60,27 @@ class MergeRecordAdmin(admin.ModelAdmin):
 
 @admin.register(ReextractionJob)
 class ReextractionJobAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "scope", "status", "progress", "failed", "created_by", "created_at", "finished_at"]
+    list_display = [
+        "__str__",
+        "scope",
+        "status",
+        "progress",
+        "failed",
+        "created_by",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status", "scope"]
     readonly_fields = [f.name for f in ReextractionJob._meta.fields]
 
     @admin.display(description="Progress")
     def progress(self, obj: ReextractionJob) -> str:
         return format_html(
-            '<a href="{}">{} / {} ({}%)</a>', reverse("curation:job", args=[obj.pk]), obj.done, obj.total, obj.percent
+            '<a href="{}">{} / {} ({}%)</a>',
+            reverse("curation:job", args=[obj.pk]),
+            obj.done,
+            obj.total,
+            obj.percent,
         )
 
     def has_add_permission(self, request):
@@ -82,7 +95,9 @@ class ReextractionJobAdmin(admin.ModelAdmin):
 
 def _reextract(modeladmin, request, article_ids) -> HttpResponseRedirect:
     job = jobs.start_job(article_ids=article_ids, user=request.user)
-    modeladmin.message_user(request, f"Re-extraction of {job.total} article(s) started.", messages.SUCCESS)
+    modeladmin.message_user(
+        request, f"Re-extraction of {job.total} article(s) started.", messages.SUCCESS
+    )
     return HttpResponseRedirect(reverse("curation:job", args=[job.pk]))
 
 
@@ -143,4 +158,3 @@ def offer_reextraction_on_articles() -> None:
     if reextract_articles not in (cls.actions or []):
         cls.actions = [*(cls.actions or []), reextract_articles]
         cls.has_reextract_permission = has_reextract_permission
-

@@ -14,7 +14,9 @@ class PositionEditForm(forms.Form):
     actor = forms.ModelChoiceField(queryset=Actor.objects.order_by("name"))
     proposal = forms.ModelChoiceField(queryset=Proposal.objects.all(), to_field_name="kind")
     stance = forms.ChoiceField(choices=Position.Stance.choices)
-    stated_on = forms.DateField(required=False, label="Stated on", widget=forms.DateInput(attrs={"type": "date"}))
+    stated_on = forms.DateField(
+        required=False, label="Stated on", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     @classmethod
     def for_position(cls, position: Position) -> PositionEditForm:
@@ -38,8 +40,12 @@ class AliasFromSpanForm(forms.Form):
     article = forms.ModelChoiceField(queryset=Article.objects.all(), widget=forms.HiddenInput)
     text = forms.CharField(max_length=200, label="Selected text", strip=True)
     actor = forms.ModelChoiceField(queryset=Actor.objects.order_by("name"))
-    language = forms.ChoiceField(choices=[("", "Every language"), *LANGUAGE_CHOICES[:-1]], required=False)
-    strength = forms.ChoiceField(choices=ActorAlias.Strength.choices, initial=ActorAlias.Strength.STRONG)
+    language = forms.ChoiceField(
+        choices=[("", "Every language"), *LANGUAGE_CHOICES[:-1]], required=False
+    )
+    strength = forms.ChoiceField(
+        choices=ActorAlias.Strength.choices, initial=ActorAlias.Strength.STRONG
+    )
 
     def clean(self):
         data = super().clean()
@@ -49,19 +55,26 @@ class AliasFromSpanForm(forms.Form):
                 self.add_error("text", "Select at least two letters of the article.")
             elif fold(text) not in fold(article.text):
                 self.add_error("text", "This text does not occur in the article.")
-        if actor and text and ActorAlias.objects.filter(
-            actor=actor, text=text, language=data.get("language") or ""
-        ).exists():
+        if (
+            actor
+            and text
+            and ActorAlias.objects.filter(
+                actor=actor, text=text, language=data.get("language") or ""
+            ).exists()
+        ):
             self.add_error("text", f"“{text}” is already an alias of {actor}.")
         return data
 
 
 class MergeForm(forms.Form):
     absorbed = forms.ModelChoiceField(
-        queryset=Actor.objects.order_by("name"), label="Merge this actor",
+        queryset=Actor.objects.order_by("name"),
+        label="Merge this actor",
         help_text="Its aliases, positions and children move; then it is removed.",
     )
-    survivor = forms.ModelChoiceField(queryset=Actor.objects.order_by("name"), label="into this actor")
+    survivor = forms.ModelChoiceField(
+        queryset=Actor.objects.order_by("name"), label="into this actor"
+    )
 
     def clean(self):
         from tracker.curation.merge import MergeRefused, check_merge
@@ -94,8 +107,20 @@ class PositionAdminForm(forms.ModelForm):
     class Meta:
         model = Position
         fields = [
-            "article", "actor", "proposal", "stance", "evidence", "start", "end", "sentence", "stated_on",
-            "is_past", "timeline_date", "confidence", "origin", "review_status",
+            "article",
+            "actor",
+            "proposal",
+            "stance",
+            "evidence",
+            "start",
+            "end",
+            "sentence",
+            "stated_on",
+            "is_past",
+            "timeline_date",
+            "confidence",
+            "origin",
+            "review_status",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -107,7 +132,11 @@ class PositionAdminForm(forms.ModelForm):
         data = super().clean()
         seen = data.get("seen_version")
         if self.instance.pk and seen is not None:
-            current = Position.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            current = (
+                Position.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
             if current != seen:
                 raise forms.ValidationError(
                     "Someone else changed this position while you were editing it. "

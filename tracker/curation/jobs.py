@@ -16,7 +16,11 @@ from tracker.ingestion.models import Article
 
 def start_job(*, article_ids=None, user=None, enqueue: bool = True) -> ReextractionJob:
     """``article_ids=None`` means every article."""
-    articles = Article.objects.all() if article_ids is None else Article.objects.filter(id__in=list(article_ids))
+    articles = (
+        Article.objects.all()
+        if article_ids is None
+        else Article.objects.filter(id__in=list(article_ids))
+    )
     ids = list(articles.order_by("id").values_list("id", flat=True))
     if article_ids is None:
         scope = ReextractionJob.Scope.ALL
@@ -25,7 +29,8 @@ def start_job(*, article_ids=None, user=None, enqueue: bool = True) -> Reextract
     with transaction.atomic():
         job = ReextractionJob.objects.create(scope=scope, total=len(ids), created_by=user)
         ReextractionItem.objects.bulk_create(
-            [ReextractionItem(job=job, article_id=article_id) for article_id in ids], batch_size=1000
+            [ReextractionItem(job=job, article_id=article_id) for article_id in ids],
+            batch_size=1000,
         )
         if not ids:
             job.refresh_progress()
@@ -57,7 +62,9 @@ def run_item(item_id: int) -> str:
             ReextractionItem.objects.filter(id=item_id).update(state=ReextractionItem.State.QUEUED)
             raise
         # A time limit: the article stays as extract left it, the job still finishes.
-        running = extract.ExtractionRun.objects.filter(article_id=item.article_id, status="running").first()
+        running = extract.ExtractionRun.objects.filter(
+            article_id=item.article_id, status="running"
+        ).first()
         if running:
             extract.mark_failed(item.article_id, running, exc)
         run = None

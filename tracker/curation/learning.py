@@ -68,14 +68,17 @@ def record(rules, before: str | None, after: str | None) -> None:
 def recount() -> int:
     """Rebuild every RuleStat from the positions curators reviewed; returns how many rules were seen."""
     counts: dict[str, Counter] = {}
-    reviewed = Position.objects.exclude(review_status=Position.Review.UNREVIEWED).select_related("proposal")
+    reviewed = Position.objects.exclude(review_status=Position.Review.UNREVIEWED).select_related(
+        "proposal"
+    )
     for position in reviewed.iterator():
         outcome = verdict(position)
         for rule in rule_ids(position.rules):
             counts.setdefault(rule, Counter())[outcome] += 1
     RuleStat.objects.all().delete()
     RuleStat.objects.bulk_create(
-        RuleStat(rule=rule, confirmed=c[CONFIRMED], rejected=c[REJECTED]) for rule, c in counts.items()
+        RuleStat(rule=rule, confirmed=c[CONFIRMED], rejected=c[REJECTED])
+        for rule, c in counts.items()
     )
     return len(counts)
 

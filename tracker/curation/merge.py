@@ -37,7 +37,7 @@ def check_merge(absorbed: Actor, survivor: Actor) -> None:
 
 def _rekey(key: str | None, old_id: int, new_id: int) -> str | None:
     prefix = f"{old_id}/"
-    return f"{new_id}/{key[len(prefix):]}" if key and key.startswith(prefix) else key
+    return f"{new_id}/{key[len(prefix) :]}" if key and key.startswith(prefix) else key
 
 
 def _as_user(instance, user):
@@ -48,7 +48,9 @@ def _as_user(instance, user):
 @transaction.atomic
 def merge_actors(*, absorbed: Actor, survivor: Actor, user=None) -> MergeRecord:
     # Lock both rows so two curators cannot merge crosswise at the same time.
-    locked = {a.pk: a for a in Actor.objects.select_for_update().filter(pk__in=[absorbed.pk, survivor.pk])}
+    locked = {
+        a.pk: a for a in Actor.objects.select_for_update().filter(pk__in=[absorbed.pk, survivor.pk])
+    }
     if len(locked) < 2 and absorbed.pk != survivor.pk:
         raise MergeRefused("One of these actors no longer exists.")
     absorbed, survivor = locked[absorbed.pk], locked[survivor.pk]
@@ -74,7 +76,12 @@ def merge_actors(*, absorbed: Actor, survivor: Actor, user=None) -> MergeRecord:
     for alias in absorbed.aliases.all():
         if (alias.text, alias.language) in survivor_aliases:
             snapshot["dropped_aliases"].append(
-                {"text": alias.text, "language": alias.language, "strength": alias.strength, "origin": alias.origin}
+                {
+                    "text": alias.text,
+                    "language": alias.language,
+                    "strength": alias.strength,
+                    "origin": alias.origin,
+                }
             )
             _as_user(alias, user).delete()
         else:
@@ -116,7 +123,11 @@ def merge_actors(*, absorbed: Actor, survivor: Actor, user=None) -> MergeRecord:
         name_alias.save()
         snapshot["name_alias"] = name_alias.pk
     record = MergeRecord.objects.create(
-        survivor=survivor, absorbed_id=absorbed.pk, absorbed_name=absorbed.name, snapshot=snapshot, merged_by=user
+        survivor=survivor,
+        absorbed_id=absorbed.pk,
+        absorbed_name=absorbed.name,
+        snapshot=snapshot,
+        merged_by=user,
     )
     _as_user(absorbed, user).delete()
     return record
@@ -127,15 +138,18 @@ def undo_merge(record: MergeRecord, *, user=None) -> Actor:
     record = MergeRecord.objects.select_for_update().get(pk=record.pk)
     if record.is_undone:
         raise MergeRefused("This merge was already undone.")
-    if Actor.objects.filter(pk=record.absorbed_id).exists() or Actor.objects.filter(
-        name=record.absorbed_name
-    ).exists():
+    if (
+        Actor.objects.filter(pk=record.absorbed_id).exists()
+        or Actor.objects.filter(name=record.absorbed_name).exists()
+    ):
         raise MergeRefused(
             f"An actor named {record.absorbed_name} exists again; merge or rename it before undoing."
         )
     survivor = Actor.objects.select_for_update().get(pk=record.survivor_id)
     fields = record.snapshot["actor"]
-    parent_id = fields["parent_id"] if Actor.objects.filter(pk=fields["parent_id"]).exists() else None
+    parent_id = (
+        fields["parent_id"] if Actor.objects.filter(pk=fields["parent_id"]).exists() else None
+    )
     restored = _as_user(
         Actor(
             pk=record.absorbed_id,
@@ -157,7 +171,11 @@ def undo_merge(record: MergeRecord, *, user=None) -> Actor:
         _as_user(alias, user).save()
     for dropped in record.moved("dropped_aliases"):
         _as_user(ActorAlias(actor=restored, **dropped), user).save()
-    old_keys = {int(pk): key for pk, key in record.moved("positions").items()} if record.moved("positions") else {}
+    old_keys = (
+        {int(pk): key for pk, key in record.moved("positions").items()}
+        if record.moved("positions")
+        else {}
+    )
     for position in Position.objects.filter(pk__in=old_keys, actor=survivor):
         position.actor = restored
         position.extraction_key = old_keys[position.pk]
@@ -169,7 +187,10 @@ def undo_merge(record: MergeRecord, *, user=None) -> Actor:
     ActorRole.objects.filter(pk__in=record.moved("roles"), actor=survivor).update(actor=restored)
     for dropped in record.moved("dropped_roles"):
         ActorRole.objects.get_or_create(
-            actor=restored, office=dropped["office"], start=dropped["start"], defaults={"end": dropped["end"]}
+            actor=restored,
+            office=dropped["office"],
+            start=dropped["start"],
+            defaults={"end": dropped["end"]},
         )
     record.undone_at = timezone.now()
     record.undone_by = user

@@ -52,7 +52,9 @@ def precision(confirmed: int, rejected: int) -> float:
 class MergeRecord(models.Model):
     """One actor absorbed into another, with everything that moved, so the merge can be undone."""
 
-    survivor = models.ForeignKey("extraction.Actor", on_delete=models.PROTECT, related_name="merges_received")
+    survivor = models.ForeignKey(
+        "extraction.Actor", on_delete=models.PROTECT, related_name="merges_received"
+    )
     absorbed_id = models.PositiveBigIntegerField(help_text="Primary key the absorbed actor had.")
     absorbed_name = models.CharField(max_length=200)
     # The absorbed actor's own fields, its moved and dropped rows, and the alias added for its name.
@@ -119,11 +121,15 @@ class ReextractionJob(models.Model):
         counts = dict(
             self.items.values_list("state").annotate(n=models.Count("id")).values_list("state", "n")
         )
-        finished = counts.get(ReextractionItem.State.DONE, 0) + counts.get(ReextractionItem.State.FAILED, 0)
-        ReextractionJob.objects.filter(pk=self.pk).update(done=finished, failed=counts.get("failed", 0))
-        ReextractionJob.objects.filter(pk=self.pk, status=self.Status.RUNNING, total__lte=finished).update(
-            status=self.Status.DONE, finished_at=timezone.now()
+        finished = counts.get(ReextractionItem.State.DONE, 0) + counts.get(
+            ReextractionItem.State.FAILED, 0
         )
+        ReextractionJob.objects.filter(pk=self.pk).update(
+            done=finished, failed=counts.get("failed", 0)
+        )
+        ReextractionJob.objects.filter(
+            pk=self.pk, status=self.Status.RUNNING, total__lte=finished
+        ).update(status=self.Status.DONE, finished_at=timezone.now())
         self.refresh_from_db(fields=["done", "failed", "status", "finished_at"])
 
 
@@ -141,7 +147,9 @@ class ReextractionItem(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["job", "article"], name="reextraction_item_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "article"], name="reextraction_item_once")
+        ]
         indexes = [models.Index(fields=["job", "state"], name="reextraction_item_state")]
 
     def __str__(self) -> str:

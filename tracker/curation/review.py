@@ -37,8 +37,12 @@ class Conflict(Exception):
 
 def _claim(position_id: int, version: int) -> Position:
     """Take the row at ``version`` (bumping it), or raise Conflict with the row as it is now."""
-    claimed = Position.objects.filter(id=position_id, version=version).update(version=F("version") + 1)
-    position = Position.objects.select_related("actor", "proposal", "article", "reviewed_by").get(id=position_id)
+    claimed = Position.objects.filter(id=position_id, version=version).update(
+        version=F("version") + 1
+    )
+    position = Position.objects.select_related("actor", "proposal", "article", "reviewed_by").get(
+        id=position_id
+    )
     if not claimed:
         raise Conflict(position)
     return position

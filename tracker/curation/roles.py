@@ -54,7 +54,8 @@ def sync_groups(apps=None) -> None:
     def lookup(names: list[str]):
         wanted = {tuple(name.split(".")) for name in names}
         found = [
-            p for p in Permission.objects.select_related("content_type").filter(
+            p
+            for p in Permission.objects.select_related("content_type").filter(
                 codename__in=[codename for _, codename in wanted]
             )
             if (p.content_type.app_label, p.codename) in wanted
@@ -72,7 +73,9 @@ def sync_after_migrate(sender, apps=None, using="default", **kwargs) -> None:
     # Only once per migrate, after the last app: by then every app's permissions exist.
     from django.apps import apps as global_apps
 
-    with_models = [config for config in global_apps.get_app_configs() if config.models_module is not None]
+    with_models = [
+        config for config in global_apps.get_app_configs() if config.models_module is not None
+    ]
     if sender.name != with_models[-1].name:
         return
     sync_groups(apps)

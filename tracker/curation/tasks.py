@@ -12,9 +12,9 @@ from tracker.curation.models import ReextractionItem
 @shared_task(soft_time_limit=120, time_limit=150)
 def fan_out(job_id: int) -> int:
     item_ids = list(
-        ReextractionItem.objects.filter(job_id=job_id, state=ReextractionItem.State.QUEUED).values_list(
-            "id", flat=True
-        )
+        ReextractionItem.objects.filter(
+            job_id=job_id, state=ReextractionItem.State.QUEUED
+        ).values_list("id", flat=True)
     )
     for item_id in item_ids:
         reextract_item.delay(item_id)

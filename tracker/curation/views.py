@@ -46,8 +46,12 @@ def counters() -> dict[str, int]:
     since = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
     return Position.objects.aggregate(
         remaining=Count("id", filter=Q(review_status=Position.Review.UNREVIEWED)),
-        confirmed_today=Count("id", filter=Q(review_status=Position.Review.CONFIRMED, reviewed_at__gte=since)),
-        rejected_today=Count("id", filter=Q(review_status=Position.Review.REJECTED, reviewed_at__gte=since)),
+        confirmed_today=Count(
+            "id", filter=Q(review_status=Position.Review.CONFIRMED, reviewed_at__gte=since)
+        ),
+        rejected_today=Count(
+            "id", filter=Q(review_status=Position.Review.REJECTED, reviewed_at__gte=since)
+        ),
     )
 
 
@@ -97,21 +101,29 @@ def decide(request: HttpRequest, position_id: int, decision: str) -> HttpRespons
     position = get_object_or_404(Position.objects.select_related("article"), id=position_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("The form did not say which version of the position you saw.", status=400)
+        return HttpResponse(
+            "The form did not say which version of the position you saw.", status=400
+        )
     act = review.confirm if decision == "confirm" else review.reject
     try:
         position = act(position.pk, version=form.cleaned_data["version"], user=request.user)
     except review.Conflict as conflict:
         return _conflict(request, conflict)
     verb = "Confirmed" if decision == "confirm" else "Rejected"
-    return _decided(request, position, f"{verb}: {position.actor} {position.get_stance_display().lower()} {position.proposal}.")
+    return _decided(
+        request,
+        position,
+        f"{verb}: {position.actor} {position.get_stance_display().lower()} {position.proposal}.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required(CAN_REVIEW, raise_exception=True)
 def edit(request: HttpRequest, position_id: int) -> HttpResponse:
-    position = get_object_or_404(Position.objects.select_related("actor", "proposal", "article"), id=position_id)
+    position = get_object_or_404(
+        Position.objects.select_related("actor", "proposal", "article"), id=position_id
+    )
     if request.method == "GET":
         form = PositionEditForm.for_position(position)
         status = 200
@@ -121,12 +133,21 @@ def edit(request: HttpRequest, position_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 position = review.edit(
-                    position.pk, version=data["version"], user=request.user, actor=data["actor"],
-                    proposal=data["proposal"], stance=data["stance"], stated_on=data["stated_on"],
+                    position.pk,
+                    version=data["version"],
+                    user=request.user,
+                    actor=data["actor"],
+                    proposal=data["proposal"],
+                    stance=data["stance"],
+                    stated_on=data["stated_on"],
                 )
             except review.Conflict as conflict:
                 return _conflict(request, conflict)
-            return _decided(request, position, f"Corrected: {position.actor} {position.get_stance_display().lower()} {position.proposal}.")
+            return _decided(
+                request,
+                position,
+                f"Corrected: {position.actor} {position.get_stance_display().lower()} {position.proposal}.",
+            )
         status = 422
     context = _item_context(position, edit_form=form)
     template = "curation/review.html#item" if request.htmx else "curation/position.html"
@@ -174,8 +195,11 @@ def alias_from_span(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         alias = ActorAlias(
-            actor=data["actor"], text=data["text"], language=data["language"] or "",
-            strength=data["strength"], origin=Origin.CURATOR,
+            actor=data["actor"],
+            text=data["text"],
+            language=data["language"] or "",
+            strength=data["strength"],
+            origin=Origin.CURATOR,
         )
         alias._history_user = request.user
         alias.save()  # the post_save signal bumps CatalogueState: workers rebuild their matchers
@@ -185,14 +209,18 @@ def alias_from_span(request: HttpRequest) -> HttpResponse:
         messages.success(request, note)
         return redirect(safe_next(request, request.POST.get("next")))
     if request.htmx:
-        return render(request, "curation/review.html#alias_result", {"errors": form.errors}, status=422)
+        return render(
+            request, "curation/review.html#alias_result", {"errors": form.errors}, status=422
+        )
     article = form.cleaned_data.get("article")
     return render(request, "curation/alias.html", {"form": form, "article": article}, status=422)
 
 
 def safe_next(request: HttpRequest, target: str | None) -> str:
     """Only redirect back within this site."""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("curation:queue")
 
@@ -207,7 +235,9 @@ def merge(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 record = merge_actors(
-                    absorbed=form.cleaned_data["absorbed"], survivor=form.cleaned_data["survivor"], user=request.user
+                    absorbed=form.cleaned_data["absorbed"],
+                    survivor=form.cleaned_data["survivor"],
+                    user=request.user,
                 )
             except MergeRefused as refused:
                 form.add_error(None, str(refused))
@@ -233,7 +263,9 @@ def undo(request: HttpRequest, record_id: int) -> HttpResponse:
     except MergeRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"Undid the merge: {restored} is back with its aliases and positions.")
+        messages.success(
+            request, f"Undid the merge: {restored} is back with its aliases and positions."
+        )
     return redirect("curation:merge")
 
 
@@ -245,7 +277,11 @@ def reextract(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose articles to re-extract, or everything.")
         return redirect("curation:jobs")
-    articles = None if form.cleaned_data["everything"] else form.cleaned_data["articles"].values_list("id", flat=True)
+    articles = (
+        None
+        if form.cleaned_data["everything"]
+        else form.cleaned_data["articles"].values_list("id", flat=True)
+    )
     job = jobs.start_job(article_ids=articles, user=request.user)
     messages.success(request, f"Re-extraction of {job.total} article(s) started.")
     return redirect("curation:job", job_id=job.pk)
@@ -272,4 +308,6 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(ReextractionJob.objects.select_related("created_by"), id=job_id)
     template = "curation/job.html#progress" if request.htmx else "curation/job.html"
-    return render(request, template, {"job": job, "poll_url": reverse("curation:job", args=[job.pk])})
+    return render(
+        request, template, {"job": job, "poll_url": reverse("curation:job", args=[job.pk])}
+    )

@@ -15,6 +15,12 @@ class DashboardConfig(AppConfig):
         from tracker.dashboard import stances
         from tracker.extraction.models import ExtractionRun, Position
 
-        post_save.connect(stances.on_position_saved, sender=Position, dispatch_uid="dashboard-stance-save")
-        post_delete.connect(stances.on_position_deleted, sender=Position, dispatch_uid="dashboard-stance-delete")
-        post_save.connect(stances.on_run_saved, sender=ExtractionRun, dispatch_uid="dashboard-stance-run")
+        post_save.connect(
+            stances.on_position_saved, sender=Position, dispatch_uid="dashboard-stance-save"
+        )
+        post_delete.connect(
+            stances.on_position_deleted, sender=Position, dispatch_uid="dashboard-stance-delete"
+        )
+        post_save.connect(
+            stances.on_run_saved, sender=ExtractionRun, dispatch_uid="dashboard-stance-run"
+        )

@@ -35,11 +35,17 @@ def _marks_svg(marks: list[Mark]) -> str:
     for m in marks:
         title = f"<title>{escape(m.title)}</title>"
         if m.stance == "support":
-            shapes.append(f'<path d="M{m.x} {m.y}m-4 3h8l-4-7z" class="mark support">{title}</path>')
+            shapes.append(
+                f'<path d="M{m.x} {m.y}m-4 3h8l-4-7z" class="mark support">{title}</path>'
+            )
         elif m.stance == "oppose":
-            shapes.append(f'<path d="M{m.x} {m.y}m-4 -3h8l-4 7z" class="mark oppose">{title}</path>')
+            shapes.append(
+                f'<path d="M{m.x} {m.y}m-4 -3h8l-4 7z" class="mark oppose">{title}</path>'
+            )
         else:
-            shapes.append(f'<circle cx="{m.x}" cy="{m.y}" r="3.2" class="mark considering">{title}</circle>')
+            shapes.append(
+                f'<circle cx="{m.x}" cy="{m.y}" r="3.2" class="mark considering">{title}</circle>'
+            )
     return mark_safe("\n".join(shapes))  # noqa: S308 - numbers, and titles escaped above
 
 
@@ -51,11 +57,21 @@ def sparkline(positions, width: int = 240, pad: int = 6) -> dict:
     span = max((last - first).days, 1)
     marks = []
     for position in positions:
-        x = pad + (width - 2 * pad) * ((position.timeline_date - first).days / span if len(positions) > 1 else 0.5)
+        x = pad + (width - 2 * pad) * (
+            (position.timeline_date - first).days / span if len(positions) > 1 else 0.5
+        )
         # Titles are formatted here: hundreds of |date filters in the template cost tens of ms.
-        marks.append(Mark(round(x, 1), STANCE_Y[position.stance], position.stance, position.timeline_date,
-                          position.id, position.article_id,
-                          f"{position.timeline_date:%-d %b %Y}: {STANCE_WORD[position.stance]}"))
+        marks.append(
+            Mark(
+                round(x, 1),
+                STANCE_Y[position.stance],
+                position.stance,
+                position.timeline_date,
+                position.id,
+                position.article_id,
+                f"{position.timeline_date:%-d %b %Y}: {STANCE_WORD[position.stance]}",
+            )
+        )
     return {
         "marks": marks,
         "marks_svg": _marks_svg(marks),
@@ -66,8 +82,9 @@ def sparkline(positions, width: int = 240, pad: int = 6) -> dict:
     }
 
 
-def weekly_bars(rows: list[dict], first: dt.date | None, weeks: int = 52, width: int = 720,
-                height: int = 180) -> dict:
+def weekly_bars(
+    rows: list[dict], first: dt.date | None, weeks: int = 52, width: int = 720, height: int = 180
+) -> dict:
     """Stacked bars per week (support at the bottom, considering, oppose on top)."""
     if first is None:
         return {"bars": [], "weeks": []}
@@ -94,8 +111,15 @@ def weekly_bars(rows: list[dict], first: dt.date | None, weeks: int = 52, width:
             h = plot_h * n / peak
             y -= h
             segments.append({"stance": stance, "n": n, "y": round(y, 1), "h": round(h, 1)})
-        bars.append({"x": round(left + i * step + 1, 1), "w": round(max(step - 2, 1), 1), "week": start,
-                     "segments": segments, "total": sum(week_counts.values())})
+        bars.append(
+            {
+                "x": round(left + i * step + 1, 1),
+                "w": round(max(step - 2, 1), 1),
+                "week": start,
+                "segments": segments,
+                "total": sum(week_counts.values()),
+            }
+        )
         if week_counts:
             table.append({"week": start, **{s: week_counts.get(s, 0) for s in STANCE_Y}})
     values = sorted({0, peak // 2, peak}) if peak >= 4 else sorted({0, peak})
@@ -104,5 +128,14 @@ def weekly_bars(rows: list[dict], first: dt.date | None, weeks: int = 52, width:
     for bar in bars:
         if bar["week"].day <= 7:
             months.append({"x": bar["x"], "label": bar["week"].strftime("%b")})
-    return {"bars": bars, "ticks": ticks, "months": months, "width": width, "height": height, "left": left,
-            "baseline": height - bottom, "table": table, "peak": peak}
+    return {
+        "bars": bars,
+        "ticks": ticks,
+        "months": months,
+        "width": width,
+        "height": height,
+        "left": left,
+        "baseline": height - bottom,
+        "table": table,
+        "peak": peak,
+    }

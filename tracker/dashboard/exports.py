@@ -33,13 +33,17 @@ def _csv_cell(value):
     return value
 
 
-def stream(rows: Iterable[dict], header: list[str], fmt: str, filename: str) -> StreamingHttpResponse:
+def stream(
+    rows: Iterable[dict], header: list[str], fmt: str, filename: str
+) -> StreamingHttpResponse:
     """A streamed CSV or JSON download of ``rows`` (dicts keyed by ``header``)."""
     if fmt == "csv":
         writer = csv.writer(_Echo())
 
         def lines() -> Iterator[str]:
-            yield "\ufeff" + writer.writerow(header)  # BOM: Excel then reads UTF-8 (Arabic, Cyrillic)
+            yield "\ufeff" + writer.writerow(
+                header
+            )  # BOM: Excel then reads UTF-8 (Arabic, Cyrillic)
             for row in rows:
                 yield writer.writerow([_csv_cell(row.get(key)) for key in header])
 
@@ -63,33 +67,81 @@ def stream(rows: Iterable[dict], header: list[str], fmt: str, filename: str) -> 
 
 
 POSITION_HEADER = [
-    "id", "timeline_date", "stated_on", "is_past", "actor_id", "actor", "proposal", "stance",
-    "review_status", "confidence", "evidence", "rules", "article_id", "article_title", "article_url",
-    "language", "source",
+    "id",
+    "timeline_date",
+    "stated_on",
+    "is_past",
+    "actor_id",
+    "actor",
+    "proposal",
+    "stance",
+    "review_status",
+    "confidence",
+    "evidence",
+    "rules",
+    "article_id",
+    "article_title",
+    "article_url",
+    "language",
+    "source",
 ]
 
 
 def position_rows(qs) -> Iterator[dict]:
     values = qs.values_list(
-        "id", "timeline_date", "stated_on", "is_past", "actor_id", "actor__name", "proposal__kind", "stance",
-        "review_status", "confidence", "evidence", "rules", "article_id", "article__title", "article__url",
-        "article__language", "article__source__name",
+        "id",
+        "timeline_date",
+        "stated_on",
+        "is_past",
+        "actor_id",
+        "actor__name",
+        "proposal__kind",
+        "stance",
+        "review_status",
+        "confidence",
+        "evidence",
+        "rules",
+        "article_id",
+        "article__title",
+        "article__url",
+        "article__language",
+        "article__source__name",
     )
     for row in values.iterator(chunk_size=CHUNK):
         yield dict(zip(POSITION_HEADER, row, strict=True))
 
 
 SHIFT_HEADER = [
-    "id", "timeline_date", "actor_id", "actor", "proposal", "from_stance", "to_stance",
-    "before_position_id", "before_date", "before_evidence", "after_position_id", "after_evidence",
+    "id",
+    "timeline_date",
+    "actor_id",
+    "actor",
+    "proposal",
+    "from_stance",
+    "to_stance",
+    "before_position_id",
+    "before_date",
+    "before_evidence",
+    "after_position_id",
+    "after_evidence",
     "after_article_id",
 ]
 
 
 def shift_rows(qs) -> Iterator[dict]:
     values = qs.values_list(
-        "id", "timeline_date", "actor_id", "actor__name", "proposal__kind", "from_stance", "to_stance",
-        "before_id", "before__timeline_date", "before__evidence", "after_id", "after__evidence",
+        "id",
+        "timeline_date",
+        "actor_id",
+        "actor__name",
+        "proposal__kind",
+        "from_stance",
+        "to_stance",
+        "before_id",
+        "before__timeline_date",
+        "before__evidence",
+        "after_id",
+        "after__evidence",
         "after__article_id",
     )
     for row in values.iterator(chunk_size=CHUNK):

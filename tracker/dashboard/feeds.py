@@ -22,7 +22,11 @@ class PositionFeed(Feed):
         form = PositionFilterForm(request.GET, actors=tree.actors, sources=None)
         if not form.is_valid():
             raise BadRequest("Invalid filters")
-        return {"data": form.cleaned_data, "tree": tree, "query": query_string(form.cleaned_data, form.FILTERS)}
+        return {
+            "data": form.cleaned_data,
+            "tree": tree,
+            "query": query_string(form.cleaned_data, form.FILTERS),
+        }
 
     def title(self, obj):
         return "New positions · Security-guarantee tracker"
@@ -36,12 +40,14 @@ class PositionFeed(Feed):
     def items(self, obj):
         # Newest extracted first: a feed reader wants what is new, not what is dated latest.
         qs = queries.filter_positions(obj["data"], obj["tree"]).order_by("-id")
-        return qs.select_related("actor", "proposal", "article").only(*queries.TIMELINE_FIELDS, "created_at")[
-            :FEED_ITEMS
-        ]
+        return qs.select_related("actor", "proposal", "article").only(
+            *queries.TIMELINE_FIELDS, "created_at"
+        )[:FEED_ITEMS]
 
     def item_title(self, item):
-        return f"{item.actor.name} {item.get_stance_display().lower()} {item.proposal.title.lower()}"
+        return (
+            f"{item.actor.name} {item.get_stance_display().lower()} {item.proposal.title.lower()}"
+        )
 
     def item_description(self, item):
         return f"“{item.evidence}” ({item.article.title}, {item.timeline_date:%d %b %Y})"
@@ -75,19 +81,26 @@ class ShiftFeed(Feed):
         return "Actors changing their stance on a proposal."
 
     def items(self, obj):
-        return queries.filter_shifts(obj).select_related(*queries.SHIFT_RELATED).only(*queries.SHIFT_FIELDS)[
-            :FEED_ITEMS
-        ]
+        return (
+            queries.filter_shifts(obj)
+            .select_related(*queries.SHIFT_RELATED)
+            .only(*queries.SHIFT_FIELDS)[:FEED_ITEMS]
+        )
 
     def item_title(self, item):
-        return (f"{item.actor.name}: {item.from_stance} → {item.to_stance} on "
-                f"{item.proposal.title.lower()}, {item.timeline_date:%d %b %Y}")
+        return (
+            f"{item.actor.name}: {item.from_stance} → {item.to_stance} on "
+            f"{item.proposal.title.lower()}, {item.timeline_date:%d %b %Y}"
+        )
 
     def item_description(self, item):
         return f"Before: “{item.before.evidence}”. After: “{item.after.evidence}”."
 
     def item_link(self, item):
-        return reverse("dashboard:article", args=[item.after.article_id]) + f"#position-{item.after_id}"
+        return (
+            reverse("dashboard:article", args=[item.after.article_id])
+            + f"#position-{item.after_id}"
+        )
 
     def item_guid(self, item):
         return f"shift-{item.actor_id}-{item.proposal_id}-{item.before_id}-{item.after_id}"

@@ -67,9 +67,12 @@ class OutputForm(forms.Form):
 
 
 class DateRangeMixin(forms.Form):
-    date_from = forms.DateField(required=False, label="From", widget=DateInput(),
-                                input_formats=["%Y-%m-%d"])
-    date_to = forms.DateField(required=False, label="To", widget=DateInput(), input_formats=["%Y-%m-%d"])
+    date_from = forms.DateField(
+        required=False, label="From", widget=DateInput(), input_formats=["%Y-%m-%d"]
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=DateInput(), input_formats=["%Y-%m-%d"]
+    )
 
     def clean(self):
         data = super().clean()
@@ -88,7 +91,9 @@ class PositionFilterForm(DateRangeMixin, OutputForm):
     language = forms.ChoiceField(choices=_blank(LANGUAGE_CHOICES), required=False)
     source = forms.IntegerField(required=False, min_value=1)
     review = forms.ChoiceField(
-        choices=[("", "Not rejected"), *Position.Review.choices], required=False, label="Review status"
+        choices=[("", "Not rejected"), *Position.Review.choices],
+        required=False,
+        label="Review status",
     )
     after = CursorField(required=False)
     limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT)
@@ -97,10 +102,24 @@ class PositionFilterForm(DateRangeMixin, OutputForm):
     collapse = forms.BooleanField(required=False)
 
     # Filters that narrow the list (not the paging and output parameters).
-    FILTERS = ("proposal", "actor", "stance", "language", "source", "review", "date_from", "date_to")
+    FILTERS = (
+        "proposal",
+        "actor",
+        "stance",
+        "language",
+        "source",
+        "review",
+        "date_from",
+        "date_to",
+    )
 
-    def __init__(self, *args, actors: dict[int, tuple] | None = None, sources: dict[int, str] | None = None,
-                 **kwargs):
+    def __init__(
+        self,
+        *args,
+        actors: dict[int, tuple] | None = None,
+        sources: dict[int, str] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.actors = actors
         self.sources = sources
@@ -135,8 +154,12 @@ class ShiftFilterForm(DateRangeMixin, OutputForm):
 
 
 class MatrixFilterForm(OutputForm):
-    actor_kind = forms.ChoiceField(choices=_blank(Actor.Kind.choices), required=False, label="Actor kind")
-    as_of = forms.DateField(required=False, label="As of", widget=DateInput(), input_formats=["%Y-%m-%d"])
+    actor_kind = forms.ChoiceField(
+        choices=_blank(Actor.Kind.choices), required=False, label="Actor kind"
+    )
+    as_of = forms.DateField(
+        required=False, label="As of", widget=DateInput(), input_formats=["%Y-%m-%d"]
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
     FILTERS = ("actor_kind", "as_of")
 
@@ -145,8 +168,12 @@ class MatrixFilterForm(OutputForm):
 
 
 class SearchForm(OutputForm):
-    q = forms.CharField(required=False, max_length=200, label="Search",
-                        widget=forms.SearchInput(attrs={"placeholder": "Words, phrases in quotes, or an actor"}))
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "Words, phrases in quotes, or an actor"}),
+    )
     language = forms.ChoiceField(choices=_blank(LANGUAGE_CHOICES), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=50)
 

@@ -63,12 +63,14 @@ def spans_for(text: str, positions: list[Position], language: str) -> list[Span]
     """Every span to mark: evidence from the offsets, then mentions found inside each evidence."""
     actor_ids = {p.actor_id for p in positions}
     aliases: dict[int, list[str]] = {}
-    for actor_id, alias in ActorAlias.objects.filter(actor_id__in=actor_ids).values_list("actor_id", "text"):
+    for actor_id, alias in ActorAlias.objects.filter(actor_id__in=actor_ids).values_list(
+        "actor_id", "text"
+    ):
         aliases.setdefault(actor_id, []).append(alias)
     lexicon: dict[str, list[tuple[str, str]]] = {}
-    for category, kind, entry in LexiconEntry.objects.filter(language=language, active=True).values_list(
-        "category", "proposal_kind", "text"
-    ):
+    for category, kind, entry in LexiconEntry.objects.filter(
+        language=language, active=True
+    ).values_list("category", "proposal_kind", "text"):
         key = kind if category == "proposal" else category
         lexicon.setdefault(key, []).append((entry, category))
 
@@ -82,17 +84,42 @@ def spans_for(text: str, positions: list[Position], language: str) -> list[Span]
         why = label + (" — rules: " + ", ".join(rules) if rules else "")
         spans.append(Span(start, end, "evidence", why, position.id, position.stance))
         lo, hi = sentence_bounds(text, start, end)
-        for alias in sorted({position.actor.name, *aliases.get(position.actor_id, [])}, key=len, reverse=True):
+        for alias in sorted(
+            {position.actor.name, *aliases.get(position.actor_id, [])}, key=len, reverse=True
+        ):
             for s, e in _find_all(text, alias, lo, hi):
-                spans.append(Span(s, e, "actor", f"Actor: {position.actor.name} (alias “{alias}”)", position.id))
+                spans.append(
+                    Span(
+                        s,
+                        e,
+                        "actor",
+                        f"Actor: {position.actor.name} (alias “{alias}”)",
+                        position.id,
+                    )
+                )
         for entry, _ in lexicon.get(position.proposal.kind, []):
             for s, e in _find_all(text, entry, lo, hi):
-                spans.append(Span(s, e, "proposal", f"Proposal: {position.proposal.title} (lexicon “{entry}”)",
-                                  position.id))
+                spans.append(
+                    Span(
+                        s,
+                        e,
+                        "proposal",
+                        f"Proposal: {position.proposal.title} (lexicon “{entry}”)",
+                        position.id,
+                    )
+                )
         for entry, category in lexicon.get(position.stance, []):
             for s, e in _find_all(text, entry, lo, hi):
-                spans.append(Span(s, e, "stance", f"Stance cue: {category} (lexicon “{entry}”)", position.id,
-                                  position.stance))
+                spans.append(
+                    Span(
+                        s,
+                        e,
+                        "stance",
+                        f"Stance cue: {category} (lexicon “{entry}”)",
+                        position.id,
+                        position.stance,
+                    )
+                )
     return spans
 
 
@@ -122,7 +149,12 @@ def render(text: str, spans: list[Span]) -> SafeString:
         why = "\n".join(dict.fromkeys(s.why for s in segment.spans))
         ids = " ".join(f"position-{i}" for i in sorted({s.position_id for s in segment.spans}))
         parts.append(
-            format_html('<mark class="hl {}" tabindex="0" data-why="{}" aria-describedby="{}">', classes, why, ids)
+            format_html(
+                '<mark class="hl {}" tabindex="0" data-why="{}" aria-describedby="{}">',
+                classes,
+                why,
+                ids,
+            )
             + piece
             + "</mark>"
         )
@@ -132,7 +164,11 @@ def render(text: str, spans: list[Span]) -> SafeString:
 def snippet(text: str, q: str, width: int = 110) -> SafeString:
     """A short escaped excerpt around the first query word found, with the words marked."""
     words = [w.strip('"') for w in q.split() if len(w.strip('"-')) > 1 and w.upper() != "OR"]
-    pattern = re.compile("|".join(re.escape(w.lstrip("-")) for w in words), re.IGNORECASE) if words else None
+    pattern = (
+        re.compile("|".join(re.escape(w.lstrip("-")) for w in words), re.IGNORECASE)
+        if words
+        else None
+    )
     match = pattern.search(text) if pattern else None
     start = max(0, match.start() - width) if match else 0
     end = min(len(text), (match.end() if match else 0) + width * 2)

@@ -23,7 +23,9 @@ class ActorStance(models.Model):
     positions_count = models.PositiveIntegerField(default=1)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["actor", "proposal"], name="actorstance_one_per_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "proposal"], name="actorstance_one_per_pair")
+        ]
         indexes = [models.Index(fields=["proposal", "stance"], name="actorstance_by_proposal")]
 
     def __str__(self) -> str:

@@ -91,18 +91,50 @@ def source_choices() -> dict[int, str]:
 # --- Positions ----------------------------------------------------------------------
 
 TIMELINE_FIELDS = [
-    "id", "stance", "evidence", "stated_on", "is_past", "timeline_date", "review_status", "confidence",
-    "article_id", "actor_id", "proposal_id", "rules", "start", "end",
-    "actor__name", "proposal__kind", "proposal__title",
-    "article__title", "article__language", "article__url", "article__published", "article__source_id",
+    "id",
+    "stance",
+    "evidence",
+    "stated_on",
+    "is_past",
+    "timeline_date",
+    "review_status",
+    "confidence",
+    "article_id",
+    "actor_id",
+    "proposal_id",
+    "rules",
+    "start",
+    "end",
+    "actor__name",
+    "proposal__kind",
+    "proposal__title",
+    "article__title",
+    "article__language",
+    "article__url",
+    "article__published",
+    "article__source_id",
 ]
 
 
 # What a timeline entry shows (templates/dashboard/_position.html): no article text, no rules.
 TIMELINE_VALUES = [
-    "id", "stance", "evidence", "stated_on", "is_past", "timeline_date", "review_status",
-    "article_id", "actor_id", "proposal_id", "actor__name", "proposal__kind", "proposal__title",
-    "article__title", "article__language", "article__story_id", "article__source_id",
+    "id",
+    "stance",
+    "evidence",
+    "stated_on",
+    "is_past",
+    "timeline_date",
+    "review_status",
+    "article_id",
+    "actor_id",
+    "proposal_id",
+    "actor__name",
+    "proposal__kind",
+    "proposal__title",
+    "article__title",
+    "article__language",
+    "article__story_id",
+    "article__source_id",
 ]
 
 # Up to this many actors (an actor and its children) the timeline merges one
@@ -118,7 +150,11 @@ def _filters(data: dict, by_proposal_id: bool = False) -> QuerySet:
             # An InitPlan ($0) the planner can put into an index condition of
             # position_pair_latest (actor, proposal, timeline_date, id), where a
             # join on proposal.kind would leave proposal_id unknown at plan time.
-            qs = qs.filter(proposal_id=Subquery(Proposal.objects.filter(kind=data["proposal"]).values("id")[:1]))
+            qs = qs.filter(
+                proposal_id=Subquery(
+                    Proposal.objects.filter(kind=data["proposal"]).values("id")[:1]
+                )
+            )
         else:
             qs = qs.filter(proposal__kind=data["proposal"])
     if data.get("stance"):
@@ -191,10 +227,17 @@ def reported_earlier(data: dict):
         outer = _story_order(OuterRef("article__published"))
         earlier = (
             _other_filters(Position.objects.all(), data)
-            .filter(article__story_id=OuterRef("article__story_id"), actor_id=OuterRef("actor_id"),
-                    proposal_id=OuterRef("proposal_id"), stance=OuterRef("stance"))
+            .filter(
+                article__story_id=OuterRef("article__story_id"),
+                actor_id=OuterRef("actor_id"),
+                proposal_id=OuterRef("proposal_id"),
+                stance=OuterRef("stance"),
+            )
             .alias(story_order=_story_order(F("article__published")))
-            .filter(Q(story_order__lt=outer) | Q(story_order=outer, article_id__lt=OuterRef("article_id")))
+            .filter(
+                Q(story_order__lt=outer)
+                | Q(story_order=outer, article_id__lt=OuterRef("article_id"))
+            )
         )
         return Exists(earlier)
     article_where, position_where, article_params, position_params = "", "", [], []
@@ -241,9 +284,19 @@ def other_sources(rows: list[dict]) -> dict[int, int]:
     carriers: dict[tuple, set] = {}
     found = (
         Position.objects.visible()
-        .filter(article__story_id__in=stories, actor_id__in={row["actor_id"] for row in rows},
-                proposal_id__in={row["proposal_id"] for row in rows})
-        .values_list("article__story_id", "actor_id", "proposal_id", "stance", "article_id", "article__source_id")
+        .filter(
+            article__story_id__in=stories,
+            actor_id__in={row["actor_id"] for row in rows},
+            proposal_id__in={row["proposal_id"] for row in rows},
+        )
+        .values_list(
+            "article__story_id",
+            "actor_id",
+            "proposal_id",
+            "stance",
+            "article_id",
+            "article__source_id",
+        )
         .distinct()
     )
     for story, actor, proposal, stance, article, source in found:
@@ -267,7 +320,9 @@ def _actor_ids(data: dict, tree: ActorTree | None) -> list[int]:
     return tree.with_descendants(data["actor"]) if tree else [data["actor"]]
 
 
-def filter_positions(data: dict, tree: ActorTree | None = None, collapse: bool | None = None) -> QuerySet:
+def filter_positions(
+    data: dict, tree: ActorTree | None = None, collapse: bool | None = None
+) -> QuerySet:
     """Positions matching cleaned PositionFilterForm data, newest first (no paging).
 
     ``collapse`` (default: the ``collapse`` parameter) keeps one position per
@@ -306,16 +361,24 @@ def _merged_page_ids(data: dict, ids: list[int], n: int) -> RawSQL:
     # One branch is compiled (with a marker for the actor) and repeated: compiling
     # forty querysets would cost more than the query.
     marker = -7_391_028_465
-    branch = collapse_stories(after_cursor(_filters(data, by_proposal_id=True), data.get("after")), data)
-    branch = branch.filter(actor_id=marker).order_by("-timeline_date", "-id").values_list("id", "timeline_date")
+    branch = collapse_stories(
+        after_cursor(_filters(data, by_proposal_id=True), data.get("after")), data
+    )
+    branch = (
+        branch.filter(actor_id=marker)
+        .order_by("-timeline_date", "-id")
+        .values_list("id", "timeline_date")
+    )
     sql, branch_params = branch[:n].query.sql_with_params()
     slot = list(branch_params).index(marker)
     params = []
     for actor_id in ids:
         params.extend([*branch_params[:slot], actor_id, *branch_params[slot + 1 :]])
     union = " UNION ALL ".join([f"({sql})"] * len(ids))
-    return RawSQL(f"SELECT id FROM ({union}) merged ORDER BY timeline_date DESC, id DESC LIMIT %s",  # noqa: S608, S611 - compiled by Django, values in params
-                  [*params, n])
+    return RawSQL(
+        f"SELECT id FROM ({union}) merged ORDER BY timeline_date DESC, id DESC LIMIT %s",  # noqa: S608, S611 - compiled by Django, values in params
+        [*params, n],
+    )
 
 
 def timeline_qs(data: dict, tree: ActorTree, n: int) -> QuerySet:
@@ -325,7 +388,9 @@ def timeline_qs(data: dict, tree: ActorTree, n: int) -> QuerySet:
     """
     ids = _actor_ids(data, tree)
     if is_postgres() and 1 < len(ids) <= UNION_MAX_ACTORS:
-        qs = Position.objects.filter(id__in=_merged_page_ids(data, ids, n)).order_by("-timeline_date", "-id")
+        qs = Position.objects.filter(id__in=_merged_page_ids(data, ids, n)).order_by(
+            "-timeline_date", "-id"
+        )
     else:
         qs = after_cursor(filter_positions(data, tree, collapse=True), data.get("after"))
     return qs.values(*TIMELINE_VALUES)[:n]
@@ -359,7 +424,11 @@ def matrix_actors(data: dict, offset: int, limit: int | None) -> list[Actor]:
         qs = qs.filter(kind=data["actor_kind"])
     if data.get("as_of"):
         qs = qs.filter(
-            Exists(Position.objects.visible().filter(actor=OuterRef("pk"), timeline_date__lte=data["as_of"]))
+            Exists(
+                Position.objects.visible().filter(
+                    actor=OuterRef("pk"), timeline_date__lte=data["as_of"]
+                )
+            )
         )
     else:
         qs = qs.filter(Exists(ActorStance.objects.filter(actor=OuterRef("pk"))))
@@ -415,19 +484,27 @@ def _cells_as_of_portable(actor_ids, as_of):
     return (
         Position.objects.visible()
         .filter(actor_id__in=actor_ids, timeline_date__lte=as_of)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("actor_id"), F("proposal_id")],
-                              order_by=[F("timeline_date").desc(), F("id").desc()]))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("actor_id"), F("proposal_id")],
+                order_by=[F("timeline_date").desc(), F("id").desc()],
+            )
+        )
         .filter(rank=1)
         .values_list("actor_id", "proposal_id", "id", "stance", "timeline_date")
     )
 
 
-def pair_evidence(actor_id: int, proposal_id: int, as_of: dt.date | None, limit: int = 20) -> list[Position]:
+def pair_evidence(
+    actor_id: int, proposal_id: int, as_of: dt.date | None, limit: int = 20
+) -> list[Position]:
     qs = Position.objects.visible().filter(actor_id=actor_id, proposal_id=proposal_id)
     if as_of:
         qs = qs.filter(timeline_date__lte=as_of)
     return list(
-        qs.select_related("article").only(*[f for f in TIMELINE_FIELDS if not f.startswith(("actor__", "proposal__"))])
+        qs.select_related("article")
+        .only(*[f for f in TIMELINE_FIELDS if not f.startswith(("actor__", "proposal__"))])
         .order_by("-timeline_date", "-id")[:limit]
     )
 
@@ -473,8 +550,13 @@ def actor_history(actor_id: int, per_proposal: int = 40) -> list[HistoryPoint | 
     rows = (
         Position.objects.visible()
         .filter(actor_id=actor_id)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("proposal_id")],
-                              order_by=[F("timeline_date").desc(), F("id").desc()]))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("proposal_id")],
+                order_by=[F("timeline_date").desc(), F("id").desc()],
+            )
+        )
         .filter(rank__lte=per_proposal)
         .only("id", "proposal_id", "stance", "timeline_date", "stated_on", "is_past", "article_id")
     )
@@ -483,14 +565,35 @@ def actor_history(actor_id: int, per_proposal: int = 40) -> list[HistoryPoint | 
 
 SHIFT_RELATED = ["actor", "proposal", "before", "after", "before__article", "after__article"]
 SHIFT_FIELDS = [
-    "id", "actor_id", "proposal_id", "before_id", "after_id", "from_stance", "to_stance", "timeline_date",
-    "actor__name", "proposal__kind", "proposal__title",
-    "before__id", "before__evidence", "before__timeline_date", "before__article_id", "before__stated_on",
+    "id",
+    "actor_id",
+    "proposal_id",
+    "before_id",
+    "after_id",
+    "from_stance",
+    "to_stance",
+    "timeline_date",
+    "actor__name",
+    "proposal__kind",
+    "proposal__title",
+    "before__id",
+    "before__evidence",
+    "before__timeline_date",
+    "before__article_id",
+    "before__stated_on",
     "before__is_past",
-    "after__id", "after__evidence", "after__timeline_date", "after__article_id", "after__stated_on",
+    "after__id",
+    "after__evidence",
+    "after__timeline_date",
+    "after__article_id",
+    "after__stated_on",
     "after__is_past",
-    "before__article__id", "before__article__title", "before__article__language",
-    "after__article__id", "after__article__title", "after__article__language",
+    "before__article__id",
+    "before__article__title",
+    "before__article__language",
+    "after__article__id",
+    "after__article__title",
+    "after__article__language",
 ]
 
 
@@ -525,7 +628,9 @@ def weekly_counts(proposal: Proposal, weeks: int = 52) -> tuple[list[dict], dt.d
     from django.db.models import Count, Max
     from django.db.models.functions import TruncWeek
 
-    last = ActorStance.objects.filter(proposal=proposal).aggregate(last=Max("timeline_date"))["last"]
+    last = ActorStance.objects.filter(proposal=proposal).aggregate(last=Max("timeline_date"))[
+        "last"
+    ]
     if last is None:
         return [], None
     first = last - dt.timedelta(weeks=weeks - 1, days=last.weekday())
@@ -594,9 +699,17 @@ ORDER BY a.published DESC NULLS LAST, a.id DESC
 
 def search_sql(q: str, language: str | None, offset: int, limit: int) -> tuple[str, dict]:
     """The PostgreSQL search query and its parameters (also used by bench_dashboard --explain)."""
-    sql = SEARCH_SQL.format(recent_where=_fts_where(language or None, "w"), where=_fts_where(language or None))
-    params = {"q": q, "lang": language or "", "window": SEARCH_WINDOW, "need": offset + limit,
-              "limit": limit, "offset": offset}
+    sql = SEARCH_SQL.format(
+        recent_where=_fts_where(language or None, "w"), where=_fts_where(language or None)
+    )
+    params = {
+        "q": q,
+        "lang": language or "",
+        "window": SEARCH_WINDOW,
+        "need": offset + limit,
+        "limit": limit,
+        "offset": offset,
+    }
     return sql, params
 
 
@@ -645,6 +758,7 @@ def search_actors(q: str, limit: int = 12) -> list[Actor]:
             return list(Actor.objects.raw(ACTOR_SEARCH_SQL, {"q": q, "like": like, "limit": limit}))
     aliases = ActorAlias.objects.filter(text__icontains=q)
     return list(
-        Actor.objects.filter(Q(name__icontains=q) | Q(id__in=aliases.values("actor_id"))).only("id", "name", "kind")
+        Actor.objects.filter(Q(name__icontains=q) | Q(id__in=aliases.values("actor_id")))
+        .only("id", "name", "kind")
         .order_by("name")[:limit]
     )

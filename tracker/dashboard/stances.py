@@ -60,8 +60,13 @@ def _refresh_pair(actor_id: int, proposal_id: int) -> None:
         return
     shifts = [
         StanceShift(
-            actor_id=actor_id, proposal_id=proposal_id, before_id=prev[0], after_id=row[0],
-            from_stance=prev[1], to_stance=row[1], timeline_date=row[2],
+            actor_id=actor_id,
+            proposal_id=proposal_id,
+            before_id=prev[0],
+            after_id=row[0],
+            from_stance=prev[1],
+            to_stance=row[1],
+            timeline_date=row[2],
         )
         for prev, row in zip(rows, rows[1:], strict=False)
         if prev[1] != row[1]
@@ -69,8 +74,16 @@ def _refresh_pair(actor_id: int, proposal_id: int) -> None:
     StanceShift.objects.bulk_create(shifts)
     latest = rows[-1]
     ActorStance.objects.bulk_create(
-        [ActorStance(actor_id=actor_id, proposal_id=proposal_id, position_id=latest[0], stance=latest[1],
-                     timeline_date=latest[2], positions_count=len(rows))],
+        [
+            ActorStance(
+                actor_id=actor_id,
+                proposal_id=proposal_id,
+                position_id=latest[0],
+                stance=latest[1],
+                timeline_date=latest[2],
+                positions_count=len(rows),
+            )
+        ],
         update_conflicts=True,
         unique_fields=["actor", "proposal"],
         update_fields=["position", "stance", "timeline_date", "positions_count"],
@@ -86,7 +99,11 @@ def refresh_article(article_id: int) -> None:
     ``REFRESH_ARTICLE``), so the cost does not grow with the number of positions in a pair.
     """
     if connection.vendor != "postgresql":
-        pairs = Position.objects.filter(article_id=article_id).values_list("actor_id", "proposal_id").distinct()
+        pairs = (
+            Position.objects.filter(article_id=article_id)
+            .values_list("actor_id", "proposal_id")
+            .distinct()
+        )
         refresh_pairs(list(pairs))
         return
     import psycopg  # PostgreSQL only
@@ -103,8 +120,12 @@ def refresh_article(article_id: int) -> None:
 def pairs_touching(position: Position) -> set[Pair]:
     """The pair a position belongs to now, and any pair the derived tables still file it under."""
     pairs = {(position.actor_id, position.proposal_id)}
-    pairs.update(ActorStance.objects.filter(position_id=position.id).values_list("actor_id", "proposal_id"))
-    pairs.update(StanceShift.objects.filter(after_id=position.id).values_list("actor_id", "proposal_id"))
+    pairs.update(
+        ActorStance.objects.filter(position_id=position.id).values_list("actor_id", "proposal_id")
+    )
+    pairs.update(
+        StanceShift.objects.filter(after_id=position.id).values_list("actor_id", "proposal_id")
+    )
     return pairs
 
 

@@ -51,7 +51,9 @@ def analyst_view(view):
     return wrapper
 
 
-def _page(request, template: str, partial: str | None, context: dict, status: int = 200) -> HttpResponse:
+def _page(
+    request, template: str, partial: str | None, context: dict, status: int = 200
+) -> HttpResponse:
     name = f"{template}#{partial}" if request.htmx and partial else template
     return render(request, name, context, status=status)
 
@@ -77,11 +79,13 @@ def _int_or_none(value: str) -> int | None:
 def _options(choices, selected: str) -> str:
     """<option>s for a select, escaped here: format_html_join over a thousand actors costs ~25 ms."""
     # html.escape is what django.utils.html.escape calls, without its lazy-string wrapper (5x slower here).
-    return mark_safe("".join(  # noqa: S308 - every value and label is escaped
-        f'<option value="{html.escape(str(value))}"{" selected" if str(value) == selected else ""}>'
-        f'{html.escape(label)}</option>'
-        for value, label in choices
-    ))
+    return mark_safe(
+        "".join(  # noqa: S308 - every value and label is escaped
+            f'<option value="{html.escape(str(value))}"{" selected" if str(value) == selected else ""}>'
+            f"{html.escape(label)}</option>"
+            for value, label in choices
+        )
+    )
 
 
 def _position_date(date: dt.date, stated_on: dt.date | None, is_past: bool) -> str:
@@ -123,7 +127,9 @@ def _timeline_entries(rows: list[dict], others: dict[int, int]) -> list[dict]:
         row["date_text"] = _position_date(date, stated, row["is_past"])
         row["direction"] = "rtl" if row["article__language"] == "ar" else "ltr"
         n = others.get(row["id"], 0)
-        row["also_reported"] = f"also reported by {n} other source{'' if n == 1 else 's'}" if n else ""
+        row["also_reported"] = (
+            f"also reported by {n} other source{'' if n == 1 else 's'}" if n else ""
+        )
     return rows
 
 
@@ -137,9 +143,13 @@ def timeline(request: HttpRequest) -> HttpResponse:
         selected_actor = request.GET.get("actor", "")
         context.update(
             # A thousand <option>s through the template engine cost ~100 ms; built here they cost ~1 ms.
-            actor_options=_options(tree.choices(selected=_int_or_none(selected_actor)), selected_actor),
-            source_options=_options(sorted(sources.items(), key=lambda s: s[1].casefold()),
-                                    request.GET.get("source", "")),
+            actor_options=_options(
+                tree.choices(selected=_int_or_none(selected_actor)), selected_actor
+            ),
+            source_options=_options(
+                sorted(sources.items(), key=lambda s: s[1].casefold()),
+                request.GET.get("source", ""),
+            ),
         )
     if not form.is_valid():
         context.update(days=[], invalid=True)
@@ -147,15 +157,25 @@ def timeline(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     if data["format"] != "html":
         qs = queries.after_cursor(queries.filter_positions(data, tree), data.get("after"))
-        return exports.stream(exports.position_rows(qs), exports.POSITION_HEADER, data["format"], "positions")
+        return exports.stream(
+            exports.position_rows(qs), exports.POSITION_HEADER, data["format"], "positions"
+        )
     positions, next_cursor = queries.timeline_page(data, tree)
     query = query_string(data, form.FILTERS)
     cursor = data.get("after")
     context.update(
-        days=_days(_timeline_entries(positions, queries.other_sources(positions)), cursor.date if cursor else None),
-        next_query=query_string(data, form.FILTERS, after=next_cursor,
-                                limit=data["limit"] if data["limit"] != DEFAULT_LIMIT else None)
-        if next_cursor else None,
+        days=_days(
+            _timeline_entries(positions, queries.other_sources(positions)),
+            cursor.date if cursor else None,
+        ),
+        next_query=query_string(
+            data,
+            form.FILTERS,
+            after=next_cursor,
+            limit=data["limit"] if data["limit"] != DEFAULT_LIMIT else None,
+        )
+        if next_cursor
+        else None,
         query=query,
         since=Position.objects.aggregate(top=Max("id"))["top"] or 0,
     )
@@ -202,7 +222,11 @@ def actor_list(request: HttpRequest) -> HttpResponse:
     stances = {}
     for actor_id, stance in ActorStance.objects.values_list("actor_id", "stance"):
         stances.setdefault(actor_id, {"support": 0, "considering": 0, "oppose": 0})[stance] += 1
-    actors = [a for a in Actor.objects.only("id", "name", "kind", "parent_id").order_by("name") if a.id in stances]
+    actors = [
+        a
+        for a in Actor.objects.only("id", "name", "kind", "parent_id").order_by("name")
+        if a.id in stances
+    ]
     for actor in actors:
         actor.counts = stances[actor.id]
     groups = []
@@ -220,55 +244,101 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
     children = list(actor.children.only("id", "name", "kind", "parent_id").order_by("name"))
     current = {
         s.proposal_id: s
-        for s in ActorStance.objects.filter(actor=actor).select_related("position", "position__article").only(
-            "proposal_id", "stance", "timeline_date", "positions_count", "position__id", "position__evidence",
-            "position__article_id", "position__article__title", "position__article__language",
+        for s in ActorStance.objects.filter(actor=actor)
+        .select_related("position", "position__article")
+        .only(
+            "proposal_id",
+            "stance",
+            "timeline_date",
+            "positions_count",
+            "position__id",
+            "position__evidence",
+            "position__article_id",
+            "position__article__title",
+            "position__article__language",
         )
     }
     history = queries.actor_history(actor.id)
     rows = []
     for proposal in _proposals():
         points = [p for p in history if p.proposal_id == proposal.id]
-        rows.append({"proposal": proposal, "current": current.get(proposal.id), "spark": charts.sparkline(points)})
+        rows.append(
+            {
+                "proposal": proposal,
+                "current": current.get(proposal.id),
+                "spark": charts.sparkline(points),
+            }
+        )
     shifts = _shift_entries(
-        StanceShift.objects.filter(actor=actor).order_by("-timeline_date", "-id")
-        .select_related(*queries.SHIFT_RELATED).only(*queries.SHIFT_FIELDS)[:20]
+        StanceShift.objects.filter(actor=actor)
+        .order_by("-timeline_date", "-id")
+        .select_related(*queries.SHIFT_RELATED)
+        .only(*queries.SHIFT_FIELDS)[:20]
     )
     actor_url = _url_pattern("dashboard:actor", 999999)
     for child in children:
         child.url = actor_url.format(child.id)
-    return render(request, "dashboard/actor.html", {
-        "actor": actor, "children": children, "rows": rows, "shifts": shifts,
-        "has_positions": bool(current),
-    })
+    return render(
+        request,
+        "dashboard/actor.html",
+        {
+            "actor": actor,
+            "children": children,
+            "rows": rows,
+            "shifts": shifts,
+            "has_positions": bool(current),
+        },
+    )
 
 
 @analyst_view
 def proposal_detail(request: HttpRequest, kind: str) -> HttpResponse:
     proposal = get_object_or_404(Proposal, kind=kind)
     now = {"support": [], "considering": [], "oppose": []}
-    stances = ActorStance.objects.filter(proposal=proposal).select_related("actor").only(
-        "stance", "timeline_date", "actor__id", "actor__name", "position_id"
-    ).order_by("actor__name")
+    stances = (
+        ActorStance.objects.filter(proposal=proposal)
+        .select_related("actor")
+        .only("stance", "timeline_date", "actor__id", "actor__name", "position_id")
+        .order_by("actor__name")
+    )
     for stance in stances:
         now[stance.stance].append(stance)
     rows, first = queries.weekly_counts(proposal)
     key = list(
-        ActorStance.objects.filter(proposal=proposal).order_by("-timeline_date", "-position_id")
-        .select_related("actor", "position", "position__article").only(
-            "stance", "timeline_date", "actor__id", "actor__name", "position__id", "position__evidence",
-            "position__review_status", "position__article_id", "position__article__title",
-            "position__article__language", "position__stated_on", "position__is_past", "position__timeline_date",
+        ActorStance.objects.filter(proposal=proposal)
+        .order_by("-timeline_date", "-position_id")
+        .select_related("actor", "position", "position__article")
+        .only(
+            "stance",
+            "timeline_date",
+            "actor__id",
+            "actor__name",
+            "position__id",
+            "position__evidence",
+            "position__review_status",
+            "position__article_id",
+            "position__article__title",
+            "position__article__language",
+            "position__stated_on",
+            "position__is_past",
+            "position__timeline_date",
         )[:12]
     )
-    return render(request, "dashboard/proposal.html", {
-        "proposal": proposal,
-        "columns": [("support", "Support", now["support"]), ("considering", "Considering", now["considering"]),
-                    ("oppose", "Oppose", now["oppose"])],
-        "chart": charts.weekly_bars(rows, first),
-        "key_statements": key,
-        "proposals": PROPOSAL_KINDS,
-    })
+    return render(
+        request,
+        "dashboard/proposal.html",
+        {
+            "proposal": proposal,
+            "columns": [
+                ("support", "Support", now["support"]),
+                ("considering", "Considering", now["considering"]),
+                ("oppose", "Oppose", now["oppose"]),
+            ],
+            "chart": charts.weekly_bars(rows, first),
+            "key_statements": key,
+            "proposals": PROPOSAL_KINDS,
+        },
+    )
 
 
 # --- Matrix ---------------------------------------------------------------------------------
@@ -289,13 +359,15 @@ def _matrix_rows(actors, cells, proposals, as_of):
             if cell is None:
                 row.append(None)
                 continue
-            row.append({
-                "stance": cell.stance,
-                "symbol": SYMBOLS[cell.stance],
-                "href": base.format(actor.id, proposal.kind) + suffix,
-                "label": f"{actor.name} {LABELS[cell.stance]} {proposal.title.lower()}, "
-                         f"{cell.timeline_date:%-d %b %Y}",
-            })
+            row.append(
+                {
+                    "stance": cell.stance,
+                    "symbol": SYMBOLS[cell.stance],
+                    "href": base.format(actor.id, proposal.kind) + suffix,
+                    "label": f"{actor.name} {LABELS[cell.stance]} {proposal.title.lower()}, "
+                    f"{cell.timeline_date:%-d %b %Y}",
+                }
+            )
         rows.append({"actor": actor, "href": actor_base.format(actor.id), "cells": row})
     return rows
 
@@ -323,7 +395,9 @@ def matrix(request: HttpRequest) -> HttpResponse:
         as_of=data.get("as_of"),
         page=page,
         next_query=query_string(data, form.FILTERS, page=page + 1) if more else None,
-        prev_query=query_string(data, form.FILTERS, page=page - 1 if page > 2 else None) if page > 1 else None,
+        prev_query=query_string(data, form.FILTERS, page=page - 1 if page > 2 else None)
+        if page > 1
+        else None,
     )
     return _page(request, "dashboard/matrix.html", "grid", context)
 
@@ -374,7 +448,9 @@ def shifts(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     if data["format"] != "html":
         qs = queries.after_cursor(queries.filter_shifts(data), data.get("after"))
-        return exports.stream(exports.shift_rows(qs), exports.SHIFT_HEADER, data["format"], "shifts")
+        return exports.stream(
+            exports.shift_rows(qs), exports.SHIFT_HEADER, data["format"], "shifts"
+        )
     items, next_cursor = queries.shifts_page(data)
     context.update(
         shifts=_shift_entries(items),
@@ -382,9 +458,12 @@ def shifts(request: HttpRequest) -> HttpResponse:
         since=Position.objects.aggregate(top=Max("id"))["top"] or 0,
         next_query=query_string(data, form.FILTERS, after=next_cursor) if next_cursor else None,
         actor_name=Actor.objects.filter(id=data["actor"]).values_list("name", flat=True).first()
-        if data.get("actor") else "",
+        if data.get("actor")
+        else "",
     )
-    return _page(request, "dashboard/shifts.html", "rows" if data.get("after") else "entries", context)
+    return _page(
+        request, "dashboard/shifts.html", "rows" if data.get("after") else "entries", context
+    )
 
 
 @analyst_view
@@ -412,16 +491,22 @@ def shifts_new(request: HttpRequest) -> HttpResponse:
 @analyst_view
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), id=article_id)
-    positions = list(article.positions.visible().select_related("actor", "proposal").order_by("start", "id"))
+    positions = list(
+        article.positions.visible().select_related("actor", "proposal").order_by("start", "id")
+    )
     spans = highlight.spans_for(article.text, positions, article.language)
     cluster = _cluster(article)
-    return render(request, "dashboard/article.html", {
-        "article": article,
-        "positions": positions,
-        "text_html": highlight.render(article.text, spans),
-        "cluster": cluster,
-        "runs": list(article.extraction_runs.order_by("-started_at")[:3]),
-    })
+    return render(
+        request,
+        "dashboard/article.html",
+        {
+            "article": article,
+            "positions": positions,
+            "text_html": highlight.render(article.text, spans),
+            "cluster": cluster,
+            "runs": list(article.extraction_runs.order_by("-started_at")[:3]),
+        },
+    )
 
 
 def _cluster(article: Article) -> list[Article] | None:
@@ -433,8 +518,10 @@ def _cluster(article: Article) -> list[Article] | None:
             if not cluster_id:
                 return []
             return list(
-                Article.objects.filter(**{name: cluster_id}).exclude(id=article.id)
-                .only("id", "title", "language", "published").order_by("-published")[:20]
+                Article.objects.filter(**{name: cluster_id})
+                .exclude(id=article.id)
+                .only("id", "title", "language", "published")
+                .order_by("-published")[:20]
             )
     return None
 
@@ -455,7 +542,9 @@ def search(request: HttpRequest) -> HttpResponse:
     q = data["q"]
     if q:
         page = data["page"]
-        articles = queries.search_articles(q, data.get("language"), (page - 1) * SEARCH_PAGE, SEARCH_PAGE + 1)
+        articles = queries.search_articles(
+            q, data.get("language"), (page - 1) * SEARCH_PAGE, SEARCH_PAGE + 1
+        )
         more = len(articles) > SEARCH_PAGE
         articles = articles[:SEARCH_PAGE]
         if data["format"] != "html":
@@ -475,8 +564,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 # --- Feeds ---------------------------------------------------------------------------------------
 
-position_feed = require_GET(login_required(
-    permission_required("extraction.view_position", raise_exception=True)(feeds.PositionFeed())))
-shift_feed = require_GET(login_required(
-    permission_required("extraction.view_position", raise_exception=True)(feeds.ShiftFeed())))
-
+position_feed = require_GET(
+    login_required(
+        permission_required("extraction.view_position", raise_exception=True)(feeds.PositionFeed())
+    )
+)
+shift_feed = require_GET(
+    login_required(
+        permission_required("extraction.view_position", raise_exception=True)(feeds.ShiftFeed())
+    )
+)

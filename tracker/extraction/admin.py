@@ -76,14 +76,36 @@ class LexiconEntryAdmin(CuratorEditsAdmin):
 @admin.register(Position)
 class PositionAdmin(SimpleHistoryAdmin):
     list_display = [
-        "actor", "stance", "proposal", "timeline_date", "confidence", "review_status", "origin", "article",
+        "actor",
+        "stance",
+        "proposal",
+        "timeline_date",
+        "confidence",
+        "review_status",
+        "origin",
+        "article",
     ]
-    list_filter = ["review_status", "stance", "proposal", "origin", "article__language", "actor__kind"]
+    list_filter = [
+        "review_status",
+        "stance",
+        "proposal",
+        "origin",
+        "article__language",
+        "actor__kind",
+    ]
     search_fields = ["actor__name", "evidence", "article__title"]
     autocomplete_fields = ["actor", "article"]
     list_select_related = ["actor", "proposal", "article"]
     date_hierarchy = "timeline_date"
-    readonly_fields = ["rules", "original", "extraction_key", "extractor_version", "version", "reviewed_by", "reviewed_at"]
+    readonly_fields = [
+        "rules",
+        "original",
+        "extraction_key",
+        "extractor_version",
+        "version",
+        "reviewed_by",
+        "reviewed_at",
+    ]
     form = PositionAdminForm
     actions = [
         curation_admin.confirm_positions,
@@ -97,13 +119,24 @@ class PositionAdmin(SimpleHistoryAdmin):
         from tracker.curation import review
 
         review.save_from_admin(
-            obj, changed=form.changed_data, user=request.user, version=form.cleaned_data.get("seen_version")
+            obj,
+            changed=form.changed_data,
+            user=request.user,
+            version=form.cleaned_data.get("seen_version"),
         )
 
 
 @admin.register(ExtractionRun)
 class ExtractionRunAdmin(admin.ModelAdmin):
-    list_display = ["article", "status", "extractor_version", "started_at", "finished_at", "positions_found", "error"]
+    list_display = [
+        "article",
+        "status",
+        "extractor_version",
+        "started_at",
+        "finished_at",
+        "positions_found",
+        "error",
+    ]
     list_filter = ["status", "extractor_version"]
     search_fields = ["article__title", "error"]
     list_select_related = ["article"]

@@ -11,6 +11,12 @@ class ExtractionConfig(AppConfig):
         from tracker.extraction.models import Actor, ActorAlias, LexiconEntry
 
         for model in (Actor, ActorAlias, LexiconEntry):
-            post_save.connect(signals.catalogue_changed, sender=model, dispatch_uid=f"bump-{model.__name__}")
-            post_delete.connect(signals.catalogue_changed, sender=model, dispatch_uid=f"bump-del-{model.__name__}")
-        post_migrate.connect(signals.load_catalogue_after_migrate, sender=self, dispatch_uid="load-catalogue")
+            post_save.connect(
+                signals.catalogue_changed, sender=model, dispatch_uid=f"bump-{model.__name__}"
+            )
+            post_delete.connect(
+                signals.catalogue_changed, sender=model, dispatch_uid=f"bump-del-{model.__name__}"
+            )
+        post_migrate.connect(
+            signals.load_catalogue_after_migrate, sender=self, dispatch_uid="load-catalogue"
+        )

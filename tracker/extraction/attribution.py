@@ -80,7 +80,12 @@ class Attributor:
                 steps += 1
                 continue
             token = doc.tokens[k]
-            if token.kind == "punct" and token.surface in ",،" or self._is_coord(k) or len(token.surface) <= 3:
+            if (
+                token.kind == "punct"
+                and token.surface in ",،"
+                or self._is_coord(k)
+                or len(token.surface) <= 3
+            ):
                 k -= 1
                 steps += 1
                 continue
@@ -104,7 +109,9 @@ class Attributor:
         doc = self.doc
         if before <= 0:
             return None
-        first_sentence = max(0, doc.sentence_of[min(before, len(doc.tokens) - 1)] - PERSON_LOOKBACK_SENTENCES)
+        first_sentence = max(
+            0, doc.sentence_of[min(before, len(doc.tokens) - 1)] - PERSON_LOOKBACK_SENTENCES
+        )
         limit = doc.sentences[first_sentence][0]
         return self._before(before, limit, lambda m: m.kind == "person")
 
@@ -134,7 +141,9 @@ class Attributor:
             return None
         if category == "pronoun_country":
             state = self.doc.resources.state_of(person.actor)
-            return Holder((state,), hit.start, (rule, f"anaphora:{person.actor}")) if state else None
+            return (
+                Holder((state,), hit.start, (rule, f"anaphora:{person.actor}")) if state else None
+            )
         return Holder((person.actor,), hit.start, (rule, "anaphora:last-person"))
 
     def has_actor_before(self, i: int) -> bool:
@@ -209,7 +218,11 @@ class Attributor:
         if doc.language in PRO_DROP:
             person = self.last_person(verb.start)
             if person is not None:
-                return Holder((person.actor,), person.start, ("holder:report-implicit-subject", "anaphora:last-person"))
+                return Holder(
+                    (person.actor,),
+                    person.start,
+                    ("holder:report-implicit-subject", "anaphora:last-person"),
+                )
         return None
 
     def quote_speaker(self, q: int) -> Holder | None:
@@ -233,19 +246,26 @@ class Attributor:
             # Before the quote: 'وقال:', 'Macron said: "..."'
             k, words = a - 2, 0
             while k >= 0 and words <= 6 and doc.tokens[k].kind != "para":
-                verb = next((h for h in doc.cues_ending.get(k + 1, ()) if h.payload[0] == "report_verb"), None)
+                verb = next(
+                    (h for h in doc.cues_ending.get(k + 1, ()) if h.payload[0] == "report_verb"),
+                    None,
+                )
                 if verb is not None:
                     speaker = self.report_subject(verb)
                     if speaker is None:
                         person = self.last_person(verb.start)
                         if person is not None:
-                            speaker = Holder((person.actor,), person.start, ("holder:quote-implicit-speaker",))
+                            speaker = Holder(
+                                (person.actor,), person.start, ("holder:quote-implicit-speaker",)
+                            )
                     break
                 if doc.tokens[k].kind == "word":
                     words += 1
                 k -= 1
         if speaker is not None:
-            speaker = Holder(speaker.actors, speaker.start, speaker.rules + ("holder:quote-speaker",))
+            speaker = Holder(
+                speaker.actors, speaker.start, speaker.rules + ("holder:quote-speaker",)
+            )
         self._speakers[q] = speaker
         return speaker
 
@@ -259,7 +279,9 @@ class Attributor:
             lo = max(lo, doc.quotes[q][0])
         if cue.payload[0] == "warning":
             # A warning ("could lead to war") is the evaluation of whoever reports it.
-            verb = self._report_verb_left(cue.start - 1, doc.sentences[sentence][0]) or self._report_verb_right(cue)
+            verb = self._report_verb_left(
+                cue.start - 1, doc.sentences[sentence][0]
+            ) or self._report_verb_right(cue)
             if verb is not None:
                 speaker = self.report_subject(verb)
                 if speaker is not None:
@@ -307,7 +329,9 @@ class Attributor:
                 if verb is not None:
                     holder = self.report_subject(verb)
                     if holder is not None:
-                        return Holder(holder.actors, holder.start, holder.rules + ("holder:reported-clause",)), True
+                        return Holder(
+                            holder.actors, holder.start, holder.rules + ("holder:reported-clause",)
+                        ), True
                     return None
             if "boundary" in categories:
                 return None
@@ -342,8 +366,11 @@ class Attributor:
                 continue
             for hit in doc.cues_at.get(k, ()):
                 # Only a postposed verb: "..., said Macron" / "..., Macron said", after a comma or quote.
-                if hit.payload[0] == "report_verb" and hit.payload[3] > 0 \
-                        and self._after_clause_break(hit.start, cue.end):
+                if (
+                    hit.payload[0] == "report_verb"
+                    and hit.payload[3] > 0
+                    and self._after_clause_break(hit.start, cue.end)
+                ):
                     return hit
             k += 1
         return None
@@ -352,7 +379,7 @@ class Attributor:
         doc = self.doc
         for j in range(verb_start - 1, max(cue_end - 1, verb_start - 7), -1):
             token = doc.tokens[j]
-            if token.kind == "punct" and token.surface in ",،—–\"»”":
+            if token.kind == "punct" and token.surface in ',،—–"»”':
                 return True
         return False
 
@@ -361,9 +388,10 @@ class Attributor:
         if not window or cue.payload[3] < 0.8:
             return None
         doc = self.doc
-        if cue.start > 0 and (cue.start in self.ending or any(
-            h.payload[0].startswith("pronoun") for h in doc.cues_ending.get(cue.start, ())
-        )):
+        if cue.start > 0 and (
+            cue.start in self.ending
+            or any(h.payload[0].startswith("pronoun") for h in doc.cues_ending.get(cue.start, ()))
+        ):
             return None
         sentence = doc.sentence_of[cue.start]
         k, words = cue.end, 0
@@ -401,8 +429,12 @@ class Attributor:
                 steps += 1
             if not joined:
                 break
-            while k >= lo and doc.tokens[k].kind == "word" and len(doc.tokens[k].surface) <= 3 \
-                    and k + 1 not in self.ending:
+            while (
+                k >= lo
+                and doc.tokens[k].kind == "word"
+                and len(doc.tokens[k].surface) <= 3
+                and k + 1 not in self.ending
+            ):
                 k -= 1  # articles: "la France et le Royaume-Uni"
             prev = self.ending.get(k + 1)
             if prev is None or not self.eligible(prev):
@@ -425,7 +457,11 @@ class Attributor:
         while k >= 0 and doc.sentence_of[k] == sentence and words <= 2:
             for hit in doc.cues_ending.get(k + 1, ()):
                 if hit.payload[0] in ("report_verb", "complementizer"):
-                    verb = hit if hit.payload[0] == "report_verb" else self._report_verb_left(k, doc.sentences[sentence][0])
+                    verb = (
+                        hit
+                        if hit.payload[0] == "report_verb"
+                        else self._report_verb_left(k, doc.sentences[sentence][0])
+                    )
             if verb is not None:
                 break
             if doc.tokens[k].kind == "word":
@@ -441,5 +477,9 @@ class Attributor:
         spoken = speaker.actors[0]
         resources = doc.resources
         if actor in resources.ancestors(spoken) or actor == resources.state_of(spoken):
-            return Holder((spoken,), speaker.start, holder.rules + speaker.rules + ("holder:speaker-own-state",))
+            return Holder(
+                (spoken,),
+                speaker.start,
+                holder.rules + speaker.rules + ("holder:speaker-own-state",),
+            )
         return holder

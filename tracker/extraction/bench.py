@@ -74,27 +74,49 @@ def build_big_text(records: list[dict], language: str, size: int = MEGABYTE) -> 
 
 def peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB elsewhere
+    return (
+        peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    )  # bytes on macOS, KiB elsewhere
 
 
-def run(resources, *, articles: int = 2000, seed: int = 0, big_language: str = "en",
-        gold: Path = DEV) -> BenchResult:
+def run(
+    resources, *, articles: int = 2000, seed: int = 0, big_language: str = "en", gold: Path = DEV
+) -> BenchResult:
     records = read_gold(gold)
     batch = build_articles(records, articles, seed)
     # Warm-up: one pass over the distinct articles (lazy analyzers, caches of the first words), timed apart:
     # it is the cost of text whose word forms were never seen.
     started = time.perf_counter()
     for record in records:
-        extract(record["text"], language=record.get("language"), published=_published(record), resources=resources)
+        extract(
+            record["text"],
+            language=record.get("language"),
+            published=_published(record),
+            resources=resources,
+        )
     cold_seconds = time.perf_counter() - started
     total_bytes = sum(len(r["text"].encode("utf-8")) for r in batch)
     started = time.perf_counter()
     for record in batch:
-        extract(record["text"], language=record.get("language"), published=_published(record), resources=resources)
+        extract(
+            record["text"],
+            language=record.get("language"),
+            published=_published(record),
+            resources=resources,
+        )
     seconds = time.perf_counter() - started
     big = build_big_text(records, big_language)
     started = time.perf_counter()
     extract(big, language=big_language, published=None, resources=resources)
     big_seconds = time.perf_counter() - started
-    return BenchResult(articles, seconds, total_bytes / MEGABYTE, big_language, len(big.encode("utf-8")),
-                       big_seconds, peak_rss_mb(), len(records), cold_seconds)
+    return BenchResult(
+        articles,
+        seconds,
+        total_bytes / MEGABYTE,
+        big_language,
+        len(big.encode("utf-8")),
+        big_seconds,
+        peak_rss_mb(),
+        len(records),
+        cold_seconds,
+    )

@@ -40,7 +40,9 @@ PROPOSAL_DESCRIPTIONS = {
 
 
 def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
-    return sorted((data_dir / "actors").glob("*.yaml")) + sorted((data_dir / "lexicons").glob("*.yaml"))
+    return sorted((data_dir / "actors").glob("*.yaml")) + sorted(
+        (data_dir / "lexicons").glob("*.yaml")
+    )
 
 
 def data_digest(data_dir: Path = DATA_DIR) -> str:
@@ -98,7 +100,9 @@ def _sync_actors(entries: list[dict]) -> dict[str, int]:
         .exclude(text__in=existing)
         .values_list("text", "actor__name")
     )
-    entries = [entry for entry in entries if entry["name"] not in merged or entry["name"] in existing]
+    entries = [
+        entry for entry in entries if entry["name"] not in merged or entry["name"] in existing
+    ]
     fresh = []
     changed = []
     for entry in entries:
@@ -127,43 +131,72 @@ def _sync_actors(entries: list[dict]) -> dict[str, int]:
     roles = []
     for entry in entries:
         actor = existing[entry["name"]]
-        for strength, key in ((ActorAlias.Strength.STRONG, "aliases"), (ActorAlias.Strength.WEAK, "weak")):
+        for strength, key in (
+            (ActorAlias.Strength.STRONG, "aliases"),
+            (ActorAlias.Strength.WEAK, "weak"),
+        ):
             for language, texts in (entry.get(key) or {}).items():
                 for text in texts or []:
                     wanted_aliases.setdefault((actor.id, str(text)[:200], language), strength)
         for role in entry.get("roles") or []:
             roles.append(
-                ActorRole(actor=actor, office=role["office"][:200], start=role.get("start"), end=role.get("end"))
+                ActorRole(
+                    actor=actor,
+                    office=role["office"][:200],
+                    start=role.get("start"),
+                    end=role.get("end"),
+                )
             )
     alias_counts = _sync_rows(
         ActorAlias,
         wanted={key: {"strength": strength} for key, strength in wanted_aliases.items()},
         key_fields=("actor_id", "text", "language"),
         build=lambda key, fields: ActorAlias(
-            actor_id=key[0], text=key[1], language=key[2], normalized=_fold(key[1]), origin=Origin.DATA, **fields
+            actor_id=key[0],
+            text=key[1],
+            language=key[2],
+            normalized=_fold(key[1]),
+            origin=Origin.DATA,
+            **fields,
         ),
     )
     ActorRole.objects.bulk_create(roles, ignore_conflicts=True, batch_size=1000)
-    return {"actors_created": created, "actors_updated": updated, **{f"aliases_{k}": v for k, v in alias_counts.items()}}
+    return {
+        "actors_created": created,
+        "actors_updated": updated,
+        **{f"aliases_{k}": v for k, v in alias_counts.items()},
+    }
 
 
 def _sync_lexicon(entries: list[dict]) -> dict[str, int]:
     wanted = {}
     for entry in entries:
-        key = (entry["language"], entry["category"], entry.get("proposal_kind") or "", entry["text"][:200])
+        key = (
+            entry["language"],
+            entry["category"],
+            entry.get("proposal_kind") or "",
+            entry["text"][:200],
+        )
         wanted[key] = {"weight": float(entry["weight"] if entry.get("weight") is not None else 1.0)}
     counts = _sync_rows(
         LexiconEntry,
         wanted=wanted,
         key_fields=("language", "category", "proposal_kind", "text"),
         build=lambda key, fields: LexiconEntry(
-            language=key[0], category=key[1], proposal_kind=key[2], text=key[3], origin=Origin.DATA, **fields
+            language=key[0],
+            category=key[1],
+            proposal_kind=key[2],
+            text=key[3],
+            origin=Origin.DATA,
+            **fields,
         ),
     )
     return {f"lexicon_{k}": v for k, v in counts.items()}
 
 
-def _sync_rows(model, *, wanted: dict[tuple, dict], key_fields: tuple[str, ...], build) -> dict[str, int]:
+def _sync_rows(
+    model, *, wanted: dict[tuple, dict], key_fields: tuple[str, ...], build
+) -> dict[str, int]:
     """Make the data-file rows of ``model`` match ``wanted``; rows curators own are never touched.
 
     A key a curator already owns is left as the curator has it, even if the files change it.

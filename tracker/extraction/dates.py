@@ -33,17 +33,90 @@ RELATIVE = {
     "ar": {"امس": -1, "اليوم": 0},
 }
 MONTHS = {
-    "en": ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"],
-    "fr": ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-           "novembre", "decembre"],
-    "de": ["januar", "februar", "marz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-           "november", "dezember"],
-    "ru": ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр",
-           "декабр"],
-    "uk": ["січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листопад", "груд"],
-    "ar": ["يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر", "نوفمبر",
-           "ديسمبر"],
+    "en": [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ],
+    "fr": [
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    ],
+    "de": [
+        "januar",
+        "februar",
+        "marz",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "dezember",
+    ],
+    "ru": [
+        "январ",
+        "феврал",
+        "март",
+        "апрел",
+        "ма",
+        "июн",
+        "июл",
+        "август",
+        "сентябр",
+        "октябр",
+        "ноябр",
+        "декабр",
+    ],
+    "uk": [
+        "січ",
+        "лют",
+        "берез",
+        "квіт",
+        "трав",
+        "черв",
+        "лип",
+        "серп",
+        "верес",
+        "жовт",
+        "листопад",
+        "груд",
+    ],
+    "ar": [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "ابريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "اغسطس",
+        "سبتمبر",
+        "اكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ],
 }
 _EXACT_MONTH = {"ru": {"ма": ("мая", "май", "мае")}}
 _DIGITS = re.compile(r"^\d{1,4}$")
@@ -56,8 +129,8 @@ def _fold(language: str, word: str) -> str:
         known = set(WEEKDAYS["ar"]) | set(MONTHS["ar"]) | set(RELATIVE["ar"])
         if word not in known:
             for pre in ("وب", "و", "ب", "ف", "ل"):  # proclitics: وفي فبراير، بالأمس
-                if word.startswith(pre) and word[len(pre):] in known:
-                    return word[len(pre):]
+                if word.startswith(pre) and word[len(pre) :] in known:
+                    return word[len(pre) :]
         return word
     if language in ("ru", "uk"):
         return word.casefold().replace("\u2019", "'")
@@ -86,7 +159,9 @@ def _weekday(language: str, word: str) -> int | None:
     return None
 
 
-def find_date(language: str, words: list[str], published: date | None) -> tuple[date | None, str | None, bool]:
+def find_date(
+    language: str, words: list[str], published: date | None
+) -> tuple[date | None, str | None, bool]:
     """The date named in a clause: (date, rule, explicit). ``words`` are surface words in text order."""
     folded = [_fold(language, w) for w in words]
     for k, word in enumerate(folded):
@@ -97,7 +172,12 @@ def find_date(language: str, words: list[str], published: date | None) -> tuple[
         for j in (k - 1, k + 1):
             if 0 <= j < len(folded) and _DIGITS.match(folded[j]):
                 value = int(folded[j])
-                if 1 <= value <= 31 and day is None and j == k - 1 or (language == "en" and j == k + 1 and value <= 31):
+                if (
+                    1 <= value <= 31
+                    and day is None
+                    and j == k - 1
+                    or (language == "en" and j == k + 1 and value <= 31)
+                ):
                     day = value
                 elif value >= 1900:
                     year = value
@@ -109,7 +189,11 @@ def find_date(language: str, words: list[str], published: date | None) -> tuple[
         if year is None:
             continue
         try:
-            return date(year, month, day or 1), f"date:explicit:{language}:{words[k]}", day is not None
+            return (
+                date(year, month, day or 1),
+                f"date:explicit:{language}:{words[k]}",
+                day is not None,
+            )
         except ValueError:
             continue
     if published is None:

@@ -67,8 +67,10 @@ class Report:
             table = self.overall if language == "ALL" else self.by_language[language]
             for metric in METRICS:
                 c = table[metric]
-                out.append(f"{language:<8}{metric:<20}{c.precision:6.2f}{c.recall:6.2f}{c.f1:6.2f}  "
-                           f"{c.tp}/{c.fn}/{c.fp}")
+                out.append(
+                    f"{language:<8}{metric:<20}{c.precision:6.2f}{c.recall:6.2f}{c.f1:6.2f}  "
+                    f"{c.tp}/{c.fn}/{c.fp}"
+                )
         for label, items in (("missed", self.missed), ("spurious", self.spurious)):
             for article_id, triple in items:
                 out.append(f"{label}: {article_id} {' / '.join(map(str, triple))}")
@@ -87,7 +89,9 @@ def _canonical(name: str, catalogue_names: Mapping[str, str]) -> str:
 def _set_counts(gold: set, optional: set, predicted: set) -> tuple[Counts, set, set]:
     missed = gold - predicted
     spurious = predicted - gold - optional
-    c = Counts(tp=len(gold & predicted), fn=len(missed), tp_pred=len(gold & predicted), fp=len(spurious))
+    c = Counts(
+        tp=len(gold & predicted), fn=len(missed), tp_pred=len(gold & predicted), fp=len(spurious)
+    )
     return c, missed, spurious
 
 
@@ -109,8 +113,12 @@ def _lenient_counts(gold: set, optional: set, predicted: set, hierarchy) -> Coun
     return Counts(tp=len(found), fn=len(gold) - len(found), tp_pred=tp_pred, fp=fp)
 
 
-def score(gold_records: Iterable[dict], predictions: Mapping[str, object], catalogue_names: Mapping[str, str],
-          hierarchy: Mapping[str, str | None]) -> Report:
+def score(
+    gold_records: Iterable[dict],
+    predictions: Mapping[str, object],
+    catalogue_names: Mapping[str, str],
+    hierarchy: Mapping[str, str | None],
+) -> Report:
     """Score predictions (article id → Extraction-like with actors, proposals, positions) against gold."""
     report = Report()
     for record in gold_records:
@@ -131,14 +139,18 @@ def score(gold_records: Iterable[dict], predictions: Mapping[str, object], catal
             triple = (canon(position["actor"]), position["proposal"], position["stance"])
             (optional_triples if position.get("optional") else gold_triples).add(triple)
         gold_triples -= optional_triples
-        pred_triples = {(canon(p.actor), p.proposal, p.stance) for p in getattr(prediction, "positions", [])}
+        pred_triples = {
+            (canon(p.actor), p.proposal, p.stance) for p in getattr(prediction, "positions", [])
+        }
         results = {
             "actors": _set_counts(gold_actors, optional_actors, pred_actors)[0],
             "proposals": _set_counts(gold_props, set(), pred_props)[0],
         }
         strict, missed, spurious = _set_counts(gold_triples, optional_triples, pred_triples)
         results["positions_strict"] = strict
-        results["positions_lenient"] = _lenient_counts(gold_triples, optional_triples, pred_triples, hierarchy)
+        results["positions_lenient"] = _lenient_counts(
+            gold_triples, optional_triples, pred_triples, hierarchy
+        )
         for metric, counts in results.items():
             table[metric].add(counts)
             report.overall[metric].add(counts)
@@ -157,14 +169,22 @@ def read_gold(path: str | Path) -> list[dict]:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path}: line {number} is not valid JSON: {exc}") from exc
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
+            if (
+                not isinstance(record, dict)
+                or not isinstance(record.get("text"), str)
+                or "id" not in record
+            ):
                 raise ValueError(f"{path}: line {number} lacks 'id' or 'text'")
             for key in ("actors", "proposals", "positions"):
                 if not isinstance(record.get(key, []), list):
                     raise ValueError(f"{path}: line {number}: '{key}' must be a list")
             for position in record.get("positions", []):
-                if not isinstance(position, dict) or not {"actor", "proposal", "stance"} <= set(position):
-                    raise ValueError(f"{path}: line {number}: a position lacks actor, proposal or stance")
+                if not isinstance(position, dict) or not {"actor", "proposal", "stance"} <= set(
+                    position
+                ):
+                    raise ValueError(
+                        f"{path}: line {number}: a position lacks actor, proposal or stance"
+                    )
             records.append(record)
     return records
 
@@ -188,8 +208,10 @@ def evaluate_file(path: str | Path, resources) -> Report:
     for record in records:
         published = record.get("published")
         predictions[record["id"]] = extract(
-            record["text"], language=record.get("language"),
-            published=date.fromisoformat(published) if published else None, resources=resources,
+            record["text"],
+            language=record.get("language"),
+            published=date.fromisoformat(published) if published else None,
+            resources=resources,
         )
     return score(records, predictions, catalogue_names(resources), resources.hierarchy())
 

@@ -64,10 +64,16 @@ def resources_from_db():
         )
     ]
     lexicon = [
-        LexiconRecord(language=language, category=category, proposal_kind=kind or None, text=text, weight=weight)
-        for language, category, kind, text, weight in LexiconEntry.objects.filter(active=True).values_list(
-            "language", "category", "proposal_kind", "text", "weight"
+        LexiconRecord(
+            language=language,
+            category=category,
+            proposal_kind=kind or None,
+            text=text,
+            weight=weight,
         )
+        for language, category, kind, text, weight in LexiconEntry.objects.filter(
+            active=True
+        ).values_list("language", "category", "proposal_kind", "text", "weight")
     ]
     return Resources.from_records(actors, lexicon)
 
@@ -80,7 +86,9 @@ def claim(article_id: int, *, count_attempt: bool = False) -> bool:
     changes = {"state": Article.State.EXTRACTING, "state_changed_at": timezone.now()}
     if count_attempt:
         changes["attempts"] = F("attempts") + 1
-    return bool(Article.objects.filter(id=article_id, state=Article.State.INGESTED).update(**changes))
+    return bool(
+        Article.objects.filter(id=article_id, state=Article.State.INGESTED).update(**changes)
+    )
 
 
 def release(article_id: int) -> None:
@@ -97,7 +105,9 @@ def extract_article(article_id: int) -> ExtractionRun | None:
         if not claim(article_id, count_attempt=True):
             return None
         article = Article.objects.get(id=article_id)
-        run = ExtractionRun.objects.create(article=article, extractor_version=pipeline.EXTRACTOR_VERSION)
+        run = ExtractionRun.objects.create(
+            article=article, extractor_version=pipeline.EXTRACTOR_VERSION
+        )
     try:
         result = pipeline.extract(
             article.text,
@@ -113,7 +123,15 @@ def extract_article(article_id: int) -> ExtractionRun | None:
             article.state_changed_at = timezone.now()
             article.last_error = ""
             article.extractor_version = result.extractor_version
-            article.save(update_fields=["language", "state", "state_changed_at", "last_error", "extractor_version"])
+            article.save(
+                update_fields=[
+                    "language",
+                    "state",
+                    "state_changed_at",
+                    "last_error",
+                    "extractor_version",
+                ]
+            )
             run.status = ExtractionRun.Status.DONE
             run.finished_at = timezone.now()
             run.positions_found = len(result.positions)
@@ -140,7 +158,9 @@ def mark_failed(article_id: int, run: ExtractionRun, exc: BaseException) -> None
     message = f"{type(exc).__name__}: {exc}"
     detail = "".join(traceback.format_exception(exc)[-3:])
     Article.objects.filter(id=article_id).update(
-        state=Article.State.FAILED, state_changed_at=timezone.now(), last_error=f"{message}\n\n{detail}"[:5000]
+        state=Article.State.FAILED,
+        state_changed_at=timezone.now(),
+        last_error=f"{message}\n\n{detail}"[:5000],
     )
     run.status = ExtractionRun.Status.FAILED
     run.error = message[:2000]
@@ -165,14 +185,17 @@ def save_positions(article: Article, result) -> dict[str, int]:
     existing = {p.extraction_key: p for p in article.positions.exclude(extraction_key=None)}
     # Unreviewed machine positions are the machine's to replace; everything else stays.
     replaceable = {
-        key: p for key, p in existing.items()
+        key: p
+        for key, p in existing.items()
         if p.origin == Position.Origin.EXTRACTED and p.review_status == Position.Review.UNREVIEWED
     }
     stale = [p.id for key, p in replaceable.items() if key not in wanted]
     Position.objects.filter(id__in=stale).delete()
     fresh = []
     for key, found in wanted.items():
-        fields = _position_fields(article, found, actor_ids[found.actor], proposal_ids[found.proposal], precisions)
+        fields = _position_fields(
+            article, found, actor_ids[found.actor], proposal_ids[found.proposal], precisions
+        )
         if key in replaceable:
             position = replaceable[key]
             for name, value in fields.items():
@@ -184,8 +207,13 @@ def save_positions(article: Article, result) -> dict[str, int]:
     return {"new": len(fresh), "removed": len(stale)}
 
 
-def _position_fields(article: Article, found, actor_id: int, proposal_id: int,
-                     precisions: dict[str, float] | None = None) -> dict:
+def _position_fields(
+    article: Article,
+    found,
+    actor_id: int,
+    proposal_id: int,
+    precisions: dict[str, float] | None = None,
+) -> dict:
     return {
         "actor_id": actor_id,
         "proposal_id": proposal_id,
@@ -198,7 +226,9 @@ def _position_fields(article: Article, found, actor_id: int, proposal_id: int,
         "is_past": found.is_past,
         "timeline_date": found.stated_on or article.reference_date,
         # Curators' decisions teach: a rule they keep rejecting lowers the confidence of what it finds.
-        "confidence": round(float(found.confidence) * _curated_precision(found.rules, precisions), 3),
+        "confidence": round(
+            float(found.confidence) * _curated_precision(found.rules, precisions), 3
+        ),
         "rules": list(found.rules),
         "extractor_version": pipeline.EXTRACTOR_VERSION,
     }

@@ -14,9 +14,17 @@ SAMPLE_CHARS = 2000
 def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
-    languages = [Language.ARABIC, Language.ENGLISH, Language.FRENCH, Language.GERMAN, Language.RUSSIAN,
-                 Language.UKRAINIAN]
-    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+    languages = [
+        Language.ARABIC,
+        Language.ENGLISH,
+        Language.FRENCH,
+        Language.GERMAN,
+        Language.RUSSIAN,
+        Language.UKRAINIAN,
+    ]
+    return (
+        LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+    )
 
 
 def detect_language(text: str) -> str:

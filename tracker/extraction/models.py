@@ -88,7 +88,9 @@ class ActorAlias(models.Model):
     class Meta:
         verbose_name_plural = "actor aliases"
         constraints = [
-            models.UniqueConstraint(fields=["actor", "text", "language"], name="alias_unique_per_actor")
+            models.UniqueConstraint(
+                fields=["actor", "text", "language"], name="alias_unique_per_actor"
+            )
         ]
 
     def __str__(self) -> str:
@@ -174,7 +176,8 @@ class LexiconEntry(models.Model):
         ordering = ["language", "category", "text"]
         constraints = [
             models.UniqueConstraint(
-                fields=["language", "category", "proposal_kind", "text"], name="lexicon_unique_entry"
+                fields=["language", "category", "proposal_kind", "text"],
+                name="lexicon_unique_entry",
             )
         ]
 
@@ -203,7 +206,9 @@ class Position(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         REJECTED = "rejected", "Rejected"
 
-    article = models.ForeignKey("ingestion.Article", on_delete=models.CASCADE, related_name="positions")
+    article = models.ForeignKey(
+        "ingestion.Article", on_delete=models.CASCADE, related_name="positions"
+    )
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="positions")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="positions")
     stance = models.CharField(max_length=12, choices=Stance.choices)
@@ -215,20 +220,31 @@ class Position(models.Model):
     is_past = models.BooleanField(default=False, help_text="Reported as an earlier statement.")
     timeline_date = models.DateField(help_text="Date used to order the timeline.")
     confidence = models.FloatField(default=0.5)
-    rules = models.JSONField(default=list, blank=True, help_text="Rules and lexicon entries that fired.")
+    rules = models.JSONField(
+        default=list, blank=True, help_text="Rules and lexicon entries that fired."
+    )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EXTRACTED)
-    review_status = models.CharField(max_length=10, choices=Review.choices, default=Review.UNREVIEWED)
+    review_status = models.CharField(
+        max_length=10, choices=Review.choices, default=Review.UNREVIEWED
+    )
     extractor_version = models.CharField(max_length=40, blank=True)
     # Identity of the extraction this row came from; kept through edits so that
     # re-extraction never duplicates or resurrects a curated position. NULL (not "")
     # for positions curators create, so the unique constraint leaves them alone.
     extraction_key = models.CharField(max_length=120, null=True, blank=True, editable=False)  # noqa: DJ001
-    original = models.JSONField(null=True, blank=True, editable=False, help_text="The extraction before a curator edited it.")
+    original = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The extraction before a curator edited it.",
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every edit (optimistic locking).")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every edit (optimistic locking)."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -238,15 +254,21 @@ class Position(models.Model):
     class Meta:
         ordering = ["-timeline_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "extraction_key"], name="position_extracted_once"),
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="position_span_order"),
+            models.UniqueConstraint(
+                fields=["article", "extraction_key"], name="position_extracted_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="position_span_order"
+            ),
         ]
         indexes = [
             models.Index(fields=["-timeline_date", "-id"], name="position_timeline"),
             models.Index(fields=["proposal", "-timeline_date", "-id"], name="position_by_proposal"),
             models.Index(fields=["actor", "-timeline_date", "-id"], name="position_by_actor"),
             models.Index(
-                fields=["confidence"], name="position_review_queue", condition=models.Q(review_status="unreviewed")
+                fields=["confidence"],
+                name="position_review_queue",
+                condition=models.Q(review_status="unreviewed"),
             ),
         ]
 
@@ -270,7 +292,9 @@ class ExtractionRun(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    article = models.ForeignKey("ingestion.Article", on_delete=models.CASCADE, related_name="extraction_runs")
+    article = models.ForeignKey(
+        "ingestion.Article", on_delete=models.CASCADE, related_name="extraction_runs"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     extractor_version = models.CharField(max_length=40, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
@@ -294,7 +318,9 @@ class CatalogueState(models.Model):
     """
 
     version = models.PositiveBigIntegerField(default=1)
-    data_digest = models.CharField(max_length=64, blank=True, help_text="Digest of the data files last loaded.")
+    data_digest = models.CharField(
+        max_length=64, blank=True, help_text="Digest of the data files last loaded."
+    )
 
     def __str__(self) -> str:
         return f"Catalogue version {self.version}"

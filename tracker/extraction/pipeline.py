@@ -72,7 +72,9 @@ class Extraction:
     extractor_version: str = EXTRACTOR_VERSION
 
 
-def extract(text: str, *, language: str | None, published: date | None, resources: Resources) -> Extraction:
+def extract(
+    text: str, *, language: str | None, published: date | None, resources: Resources
+) -> Extraction:
     # A long article allocates hundreds of thousands of small objects that die with the call: cyclic
     # garbage collection would traverse the whole heap (compiled resources included) several times
     # for nothing, so it is paused for the call and left to run afterwards.
@@ -86,7 +88,9 @@ def extract(text: str, *, language: str | None, published: date | None, resource
             gc.enable()
 
 
-def _extract(text: str, *, language: str | None, published: date | None, resources: Resources) -> Extraction:
+def _extract(
+    text: str, *, language: str | None, published: date | None, resources: Resources
+) -> Extraction:
     text = sanitize(text or "")
     if language is None:
         language = detect_language(text)
@@ -98,7 +102,13 @@ def _extract(text: str, *, language: str | None, published: date | None, resourc
     proposals = find_proposal_spans(doc)
     mentions = [_mention(doc, s) for s in spans]
     proposal_mentions = [
-        ProposalMention(p.kind, doc.tokens[p.start].start, doc.tokens[p.end - 1].end, doc.span_text(p.start, p.end), p.rule)
+        ProposalMention(
+            p.kind,
+            doc.tokens[p.start].start,
+            doc.tokens[p.end - 1].end,
+            doc.span_text(p.start, p.end),
+            p.rule,
+        )
         for p in proposals
     ]
     positions = _positions(doc, spans, proposals, published)
@@ -121,23 +131,36 @@ def _unique(items) -> list:
     return list(dict.fromkeys(items))
 
 
-def _positions(doc: Document, spans: list[ActorSpan], proposals: list[ProposalSpan], published: date | None):
+def _positions(
+    doc: Document, spans: list[ActorSpan], proposals: list[ProposalSpan], published: date | None
+):
     proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
     attributor = Attributor(doc, spans, proposal_tokens)
     topic = _topic(proposals)
-    claimed: dict[tuple[str, int], tuple[float, int, str]] = {}  # (holder, proposal start) → best cue
+    claimed: dict[
+        tuple[str, int], tuple[float, int, str]
+    ] = {}  # (holder, proposal start) → best cue
     candidates = []
     holders_by_sentence: dict[int, Holder] = {}
     anaphor_sentences = {doc.sentence_of[h.start] for h in doc.cues if h.payload[0] == "anaphor"}
     for pairing in pair_cues(doc, proposals, topic):
         sentence = doc.sentence_of[pairing.cue.start]
         holder = attributor.holder_for(pairing.cue)
-        if holder is None and sentence in anaphor_sentences and not attributor.has_actor_before(pairing.cue.start):
+        if (
+            holder is None
+            and sentence in anaphor_sentences
+            and not attributor.has_actor_before(pairing.cue.start)
+        ):
             # "Among these options is sending ground troops": the options of the previous sentence's holder,
             # only when the anaphor is the sentence's subject (no actor of its own before the cue).
             previous = holders_by_sentence.get(sentence - 1)
-            if previous is not None and doc.paragraph_of_sentence[sentence - 1] == doc.paragraph_of_sentence[sentence]:
-                holder = Holder(previous.actors, pairing.cue.start, previous.rules + ("holder:carried-over",))
+            if (
+                previous is not None
+                and doc.paragraph_of_sentence[sentence - 1] == doc.paragraph_of_sentence[sentence]
+            ):
+                holder = Holder(
+                    previous.actors, pairing.cue.start, previous.rules + ("holder:carried-over",)
+                )
         if holder is None:
             continue
         holders_by_sentence[sentence] = holder
@@ -184,13 +207,21 @@ def _position(doc, actor, proposal, pairing, holder, score, published):
     cue = pairing.cue
     sentence = doc.sentence_of[cue.start]
     sa, sb = doc.sentences[sentence]
-    a = min(cue.start, proposal.start, holder.start if doc.sentence_of[holder.start] == sentence else cue.start)
+    a = min(
+        cue.start,
+        proposal.start,
+        holder.start if doc.sentence_of[holder.start] == sentence else cue.start,
+    )
     b = max(cue.end, proposal.end)
     start, end = doc.tokens[a].start, doc.tokens[b - 1].end
     s_start, s_end = doc.tokens[sa].start, doc.tokens[sb - 1].end
     is_past = pairing.past is not None
     found, date_rule, explicit = _sentence_date(doc, sentence, published)
-    rules = [f"stance:{cue.payload[0]}:{doc.language}:{cue.payload[2]}", proposal.rule, *holder.rules]
+    rules = [
+        f"stance:{cue.payload[0]}:{doc.language}:{cue.payload[2]}",
+        proposal.rule,
+        *holder.rules,
+    ]
     if pairing.negation is not None:
         rules.append(f"negation:{doc.language}:{pairing.negation.payload[2]}")
     if pairing.modality is not None:
@@ -204,9 +235,18 @@ def _position(doc, actor, proposal, pairing, holder, score, published):
         rules.append(date_rule)
     confidence = _confidence(score, holder.rules, pairing.via_anaphor)
     return ExtractedPosition(
-        actor=actor, proposal=proposal.kind, stance=pairing.stance, start=start, end=end,
-        sentence_start=s_start, sentence_end=s_end, evidence=doc.text[start:end], stated_on=stated_on,
-        is_past=is_past, confidence=confidence, rules=tuple(rules),
+        actor=actor,
+        proposal=proposal.kind,
+        stance=pairing.stance,
+        start=start,
+        end=end,
+        sentence_start=s_start,
+        sentence_end=s_end,
+        evidence=doc.text[start:end],
+        stated_on=stated_on,
+        is_past=is_past,
+        confidence=confidence,
+        rules=tuple(rules),
     )
 
 
@@ -224,11 +264,16 @@ def _extract_unsupported(text: str, language: str, resources: Resources) -> Extr
 
     pack = resources.neutral
     tokens = [t for t in tokenize(text) if t.kind in ("word", "punct")]
-    stream = Stream.build((i, pack.analyzer.actor_key(t.surface) if t.kind == "word" else t.surface)
-                          for i, t in enumerate(tokens))
+    stream = Stream.build(
+        (i, pack.analyzer.actor_key(t.surface) if t.kind == "word" else t.surface)
+        for i, t in enumerate(tokens)
+    )
     mentions = []
-    hits = [h for h in pack.actors.find(stream)
-            if case_matches(h.payload[4], "".join(tokens[k].surface for k in range(h.start, h.end)))]
+    hits = [
+        h
+        for h in pack.actors.find(stream)
+        if case_matches(h.payload[4], "".join(tokens[k].surface for k in range(h.start, h.end)))
+    ]
     for hit in resolve_overlaps(hits):
         name, strength, alias, _, _ = hit.payload
         if strength == "weak":

@@ -50,7 +50,14 @@ def find_proposal_spans(doc: Document) -> list[ProposalSpan]:
                     best = (gap, anchor)
             if best is not None:
                 anchor = best[1]
-                spans.append(ProposalSpan(min(hit.start, anchor.start), max(hit.end, anchor.end), kind,
-                                          weight, f"{rule}+anchor:{anchor.payload[2]}"))
+                spans.append(
+                    ProposalSpan(
+                        min(hit.start, anchor.start),
+                        max(hit.end, anchor.end),
+                        kind,
+                        weight,
+                        f"{rule}+anchor:{anchor.payload[2]}",
+                    )
+                )
     spans.sort(key=lambda s: s.start)
     return spans

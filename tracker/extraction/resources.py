@@ -128,7 +128,14 @@ class PhraseMatcher:
         self._count = 0
         self._finalized = False
 
-    def add(self, keys: Sequence[str], payload: tuple, *, prefix_wild: bool = False, suffix_wild: bool = False) -> None:
+    def add(
+        self,
+        keys: Sequence[str],
+        payload: tuple,
+        *,
+        prefix_wild: bool = False,
+        suffix_wild: bool = False,
+    ) -> None:
         keys = [k for k in keys if k]
         if not keys:
             return
@@ -250,15 +257,24 @@ def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:
         if token.kind == "punct":
             keys.append(token.surface)
             continue
-        pieces = analyzer.split(token.surface) if hasattr(analyzer, "split") else [(0, len(token.surface))]
+        pieces = (
+            analyzer.split(token.surface)
+            if hasattr(analyzer, "split")
+            else [(0, len(token.surface))]
+        )
         for a, b in pieces:
             piece = token.surface[a:b]
             if analyzer.language == "ar":
                 key_ = citation_key(piece)
-                keys.append(key_ if key_ in analyzer.vocabulary or not hasattr(analyzer, "vocabulary")
-                            else analyzer.actor_key(piece))
+                keys.append(
+                    key_
+                    if key_ in analyzer.vocabulary or not hasattr(analyzer, "vocabulary")
+                    else analyzer.actor_key(piece)
+                )
             else:
-                keys.append(analyzer.actor_key(piece) if key == "actor" else analyzer.lex_key(piece))
+                keys.append(
+                    analyzer.actor_key(piece) if key == "actor" else analyzer.lex_key(piece)
+                )
     return keys
 
 
@@ -302,7 +318,9 @@ def case_matches(shape: str | None, surface: str) -> bool:
     letters = [ch for ch in surface if ch.isalpha()]
     if len(letters) < len(shape):
         return False
-    return all(b.isupper() for a, b in zip(shape, letters[: len(shape)], strict=True) if a.isupper())
+    return all(
+        b.isupper() for a, b in zip(shape, letters[: len(shape)], strict=True) if a.isupper()
+    )
 
 
 def _without_clitic_forms(vocabulary: set[str]) -> set[str]:
@@ -314,7 +332,7 @@ def _without_clitic_forms(vocabulary: set[str]) -> set[str]:
     def inflected(word: str) -> bool:
         for pre in PROCLITICS:
             if word.startswith(pre) and len(word) - len(pre) >= 3:
-                rest = word[len(pre):]
+                rest = word[len(pre) :]
                 if rest in vocabulary or drop_article(rest) in vocabulary:
                     return True
         return False
@@ -322,7 +340,9 @@ def _without_clitic_forms(vocabulary: set[str]) -> set[str]:
     return {w for w in vocabulary if w.endswith("*") or not inflected(w)}
 
 
-def _drop_strong_shadowed_by_weak(aliases: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+def _drop_strong_shadowed_by_weak(
+    aliases: list[tuple[str, str, str]],
+) -> list[tuple[str, str, str]]:
     """A text listed as weak for an actor is weak, even when it is also the canonical name.
 
     The canonical name is always added as a strong alias of every language (the database loader
@@ -356,7 +376,9 @@ class Resources:
     alias_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def from_records(cls, actors: Iterable[ActorRecord], lexicon: Iterable[LexiconRecord]) -> Resources:
+    def from_records(
+        cls, actors: Iterable[ActorRecord], lexicon: Iterable[LexiconRecord]
+    ) -> Resources:
         actors = list(actors)
         lexicon = [r for r in lexicon if r.category in CATEGORIES and r.text and r.text.strip("* ")]
         infos: dict[str, ActorInfo] = {}
@@ -371,14 +393,22 @@ class Resources:
             )
             alias_lists.setdefault(record.name, []).extend(record.aliases)
             alias_lists[record.name].append((record.name, "", "strong"))
-        alias_lists = {name: _drop_strong_shadowed_by_weak(aliases) for name, aliases in alias_lists.items()}
-        states = {info.country.upper(): name for name, info in infos.items() if info.kind == "state" and info.country}
+        alias_lists = {
+            name: _drop_strong_shadowed_by_weak(aliases) for name, aliases in alias_lists.items()
+        }
+        states = {
+            info.country.upper(): name
+            for name, info in infos.items()
+            if info.kind == "state" and info.country
+        }
 
         ar_vocab: set[str] = set()
         for aliases in alias_lists.values():
             for text, language, _ in aliases:
                 if language in ("ar", ""):
-                    ar_vocab.update(citation_key(t.surface) for t in tokenize(text) if t.kind == "word")
+                    ar_vocab.update(
+                        citation_key(t.surface) for t in tokenize(text) if t.kind == "word"
+                    )
         for record in lexicon:
             if record.language == "ar":
                 words = [t.surface for t in tokenize(record.text.strip("* ")) if t.kind == "word"]
@@ -407,8 +437,17 @@ class Resources:
                         fillers.add(keys[0])
                     continue
                 keys, pre, suf = _pattern_keys(analyzer, record.text, "lex")
-                lex.add(keys, (record.category, record.proposal_kind or None, record.text, float(record.weight)),
-                        prefix_wild=pre, suffix_wild=suf)
+                lex.add(
+                    keys,
+                    (
+                        record.category,
+                        record.proposal_kind or None,
+                        record.text,
+                        float(record.weight),
+                    ),
+                    prefix_wild=pre,
+                    suffix_wild=suf,
+                )
             lex.finalize()
             matcher = PhraseMatcher()
             for name, aliases in alias_lists.items():
@@ -420,28 +459,43 @@ class Resources:
                     matcher.add(keys, (name, strength or "strong", text, venue, case_shape(text)))
                     alias_count += 1
             for record in lexicon:
-                if record.language == language and record.category == "not_actor" and record.weight > 0:
+                if (
+                    record.language == language
+                    and record.category == "not_actor"
+                    and record.weight > 0
+                ):
                     # Longest match wins, so "Latin America" hides the alias "America" inside it.
-                    matcher.add(_word_keys(analyzer, record.text, "actor"), (None, NOT_ACTOR, record.text, False, None))
+                    matcher.add(
+                        _word_keys(analyzer, record.text, "actor"),
+                        (None, NOT_ACTOR, record.text, False, None),
+                    )
             matcher.finalize()
-            packs[language] = LanguagePack(language, analyzer, matcher, lex, frozenset(fillers),
-                                           hasattr(analyzer, "split"))
+            packs[language] = LanguagePack(
+                language, analyzer, matcher, lex, frozenset(fillers), hasattr(analyzer, "split")
+            )
         neutral_analyzer = Analyzer()
         neutral = PhraseMatcher()
         for name, aliases in alias_lists.items():
             for text, alias_language, strength in aliases:
                 if alias_language == "" or len(text) >= 4:
-                    neutral.add(_word_keys(neutral_analyzer, text, "actor"),
-                                (name, strength or "strong", text, False, case_shape(text)))
+                    neutral.add(
+                        _word_keys(neutral_analyzer, text, "actor"),
+                        (name, strength or "strong", text, False, case_shape(text)),
+                    )
         neutral.finalize()
         return cls(
             actors=infos,
             packs=packs,
-            neutral=LanguagePack("unknown", neutral_analyzer, neutral, PhraseMatcher(), frozenset(), False),
+            neutral=LanguagePack(
+                "unknown", neutral_analyzer, neutral, PhraseMatcher(), frozenset(), False
+            ),
             lexicon_size=len(lexicon),
             alias_count=alias_count,
             state_by_country=states,
-            alias_texts={name: tuple(dict.fromkeys(t for t, _, _ in aliases)) for name, aliases in alias_lists.items()},
+            alias_texts={
+                name: tuple(dict.fromkeys(t for t, _, _ in aliases))
+                for name, aliases in alias_lists.items()
+            },
         )
 
     # Hierarchy helpers -------------------------------------------------
@@ -523,14 +577,23 @@ def read_actor_records(actor_dir: Path) -> list[ActorRecord]:
                 for language, texts in (entry.get(key) or {}).items():
                     for text in texts or []:
                         aliases.append((str(text), language, strength))
-            records.append(ActorRecord(entry["name"], entry.get("kind") or "group", entry.get("parent"),
-                                       aliases, entry.get("country")))
+            records.append(
+                ActorRecord(
+                    entry["name"],
+                    entry.get("kind") or "group",
+                    entry.get("parent"),
+                    aliases,
+                    entry.get("country"),
+                )
+            )
     return records
 
 
 def load_resources_from_files(data_dir: Path = DEFAULT_DATA_DIR) -> Resources:
     data_dir = Path(data_dir)
-    return Resources.from_records(read_actor_records(data_dir / "actors"), read_lexicon_records(data_dir / "lexicons"))
+    return Resources.from_records(
+        read_actor_records(data_dir / "actors"), read_lexicon_records(data_dir / "lexicons")
+    )
 
 
 _default: dict[str, Resources] = {}

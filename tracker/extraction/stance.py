@@ -20,7 +20,12 @@ from tracker.extraction.normalize.document import Document
 from tracker.extraction.proposals import ProposalSpan
 from tracker.extraction.resources import Hit
 
-STANCE_CATEGORIES = {"support": "support", "oppose": "oppose", "considering": "considering", "warning": "oppose"}
+STANCE_CATEGORIES = {
+    "support": "support",
+    "oppose": "oppose",
+    "considering": "considering",
+    "warning": "oppose",
+}
 FORWARD = 15
 BACKWARD = 8
 NEGATION_WINDOW = 5
@@ -56,7 +61,9 @@ def _blocked(doc: Document, a: int, b: int) -> bool:
 
 
 def _has_comma(doc: Document, a: int, b: int) -> bool:
-    return any(doc.tokens[k].kind == "punct" and doc.tokens[k].surface in ",،;:" for k in range(a, b))
+    return any(
+        doc.tokens[k].kind == "punct" and doc.tokens[k].surface in ",،;:" for k in range(a, b)
+    )
 
 
 def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit | None:
@@ -111,8 +118,15 @@ def _forward_stop(doc: Document, cue: Hit) -> int:
                 continue
             if category in ("complementizer", "boundary"):
                 return k
-            if category in STANCE_CATEGORIES and hit.payload[3] >= 0.8 and k > cue.end and _has_comma(doc, cue.end, k):
-                return k  # "Europeans are ready to send troops, and we are ready to help from the air"
+            if (
+                category in STANCE_CATEGORIES
+                and hit.payload[3] >= 0.8
+                and k > cue.end
+                and _has_comma(doc, cue.end, k)
+            ):
+                return (
+                    k  # "Europeans are ready to send troops, and we are ready to help from the air"
+                )
     return sentence_end
 
 
@@ -144,7 +158,11 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
                 if p.start - cue.end > FORWARD or p.start >= stop:
                     continue
             else:
-                if cue.start - p.end > BACKWARD or _has_comma(doc, p.end, cue.start) or _blocked(doc, p.end, cue.start):
+                if (
+                    cue.start - p.end > BACKWARD
+                    or _has_comma(doc, p.end, cue.start)
+                    or _blocked(doc, p.end, cue.start)
+                ):
                     continue
             if (doc.quote_of[p.start] >= 0) != (quote >= 0) and not _inline_quote(doc, p):
                 continue
@@ -152,13 +170,19 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         via_anaphor = False
         if not chosen and topic is not None:
             for h in anaphors.get(sentence, ()):
-                if 0 <= h.start - cue.end <= FORWARD \
-                        or h.start == cue.start or (h.end == cue.end):
+                if 0 <= h.start - cue.end <= FORWARD or h.start == cue.start or (h.end == cue.end):
                     antecedent = _antecedent(doc, proposals, starts, h, topic)
                     if antecedent is None:
                         continue
-                    chosen = [ProposalSpan(h.start, h.end, antecedent.kind, 0.6,
-                                           f"anaphor:{doc.language}:{h.payload[2]}")]
+                    chosen = [
+                        ProposalSpan(
+                            h.start,
+                            h.end,
+                            antecedent.kind,
+                            0.6,
+                            f"anaphor:{doc.language}:{h.payload[2]}",
+                        )
+                    ]
                     via_anaphor = True
                     break
         if not chosen:
@@ -168,21 +192,33 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
             chosen = [p for p in chosen if p.kind != SPECIFIC_OVER_GENERAL]
         category = cue.payload[0]
         stance = STANCE_CATEGORIES[category]
-        negation = _marker_before(doc, cue, "negation", NEGATION_WINDOW) or _negation_after(doc, cue)
+        negation = _marker_before(doc, cue, "negation", NEGATION_WINDOW) or _negation_after(
+            doc, cue
+        )
         if negation is not None:
             stance = FLIP[stance]
         modality = _marker_before(doc, cue, "modality", MODALITY_WINDOW)
         if modality is not None and doc.language == "ar" and not _arabic_modal(doc, modality):
             modality = None
-        if modality is not None and category != "warning" and negation is None and stance in ("support", "oppose"):
+        if (
+            modality is not None
+            and category != "warning"
+            and negation is None
+            and stance in ("support", "oppose")
+        ):
             stance = "considering"
         past = _past_marker(doc, cue)
-        pairings.append(CuePairing(cue, tuple(chosen), stance, cue.payload[3], negation, modality, past, via_anaphor))
+        pairings.append(
+            CuePairing(
+                cue, tuple(chosen), stance, cue.payload[3], negation, modality, past, via_anaphor
+            )
+        )
     return pairings
 
 
-def _antecedent(doc: Document, proposals: list[ProposalSpan], starts: list[int], anaphor: Hit,
-                topic: str) -> ProposalSpan | None:
+def _antecedent(
+    doc: Document, proposals: list[ProposalSpan], starts: list[int], anaphor: Hit, topic: str
+) -> ProposalSpan | None:
     """The proposal an anaphor ("the plan", "this force", "y") refers to.
 
     Only proposals mentioned before it and at most ANAPHOR_SENTENCES sentences back are candidates;

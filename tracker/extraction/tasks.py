@@ -30,7 +30,9 @@ def extract_article(article_id: int) -> str:
     try:
         run = extract.extract_article(article_id)
     except SoftTimeLimitExceeded as exc:
-        failed = extract.ExtractionRun.objects.filter(article_id=article_id, status="running").first()
+        failed = extract.ExtractionRun.objects.filter(
+            article_id=article_id, status="running"
+        ).first()
         if failed:
             extract.mark_failed(article_id, failed, exc)
         return "timeout"
@@ -44,13 +46,13 @@ def sweep_stuck_articles() -> int:
     requeued = 0
     for article_id, state in Article.objects.stuck(cutoff).values_list("id", "state")[:500]:
         if state == Article.State.EXTRACTING:
-            moved = Article.objects.filter(id=article_id, state=state, state_changed_at__lt=cutoff).update(
-                state=Article.State.INGESTED, state_changed_at=timezone.now()
-            )
+            moved = Article.objects.filter(
+                id=article_id, state=state, state_changed_at__lt=cutoff
+            ).update(state=Article.State.INGESTED, state_changed_at=timezone.now())
         else:
-            moved = Article.objects.filter(id=article_id, state=state, state_changed_at__lt=cutoff).update(
-                state_changed_at=timezone.now()
-            )
+            moved = Article.objects.filter(
+                id=article_id, state=state, state_changed_at__lt=cutoff
+            ).update(state_changed_at=timezone.now())
         if moved:
             extract_article.delay(article_id)
             requeued += 1

@@ -20,7 +20,10 @@ class FailingFilter(admin.SimpleListFilter):
     parameter_name = "failing"
 
     def lookups(self, request, model_admin):
-        return [("yes", f"Failing ({settings.FEED_FAILING_AFTER}+ polls in a row)"), ("no", "Healthy")]
+        return [
+            ("yes", f"Failing ({settings.FEED_FAILING_AFTER}+ polls in a row)"),
+            ("no", "Healthy"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -32,12 +35,27 @@ class FailingFilter(admin.SimpleListFilter):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "language", "active", "poll_interval", "last_polled_at", "last_run",
-                    "failures", "url"]
+    list_display = [
+        "name",
+        "kind",
+        "language",
+        "active",
+        "poll_interval",
+        "last_polled_at",
+        "last_run",
+        "failures",
+        "url",
+    ]
     list_filter = [FailingFilter, "kind", "language", "active"]
     search_fields = ["name", "url"]
-    readonly_fields = ["last_polled_at", "last_status", "last_error", "consecutive_failures", "etag",
-                       "last_modified"]
+    readonly_fields = [
+        "last_polled_at",
+        "last_status",
+        "last_error",
+        "consecutive_failures",
+        "etag",
+        "last_modified",
+    ]
     actions = ["poll_now"]
 
     @admin.display(description="Last poll")
@@ -51,7 +69,9 @@ class SourceAdmin(SimpleHistoryAdmin):
     @admin.display(description="Failures in a row", ordering="consecutive_failures")
     def failures(self, obj):
         if obj.is_failing:
-            return format_html('<strong style="color:#b3261e">⚠ {}</strong>', obj.consecutive_failures)
+            return format_html(
+                '<strong style="color:#b3261e">⚠ {}</strong>', obj.consecutive_failures
+            )
         return obj.consecutive_failures
 
     @admin.action(description="Poll now", permissions=["change"])
@@ -67,15 +87,27 @@ class SourceAdmin(SimpleHistoryAdmin):
             return
         skipped = queryset.count() - len(feeds)
         note = f" ({skipped} selected source(s) are not feeds)" if skipped else ""
-        self.message_user(request, f"{len(feeds)} feed(s) queued for polling{note}. The result appears "
-                          "under Last poll and in Ingest runs.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"{len(feeds)} feed(s) queued for polling{note}. The result appears "
+            "under Last poll and in Ingest runs.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(IngestRun)
 class IngestRunAdmin(admin.ModelAdmin):
     list_display = [
-        "created_at", "kind", "submitted", "submitted_by", "source", "status",
-        "items_seen", "items_new", "items_duplicate", "items_failed",
+        "created_at",
+        "kind",
+        "submitted",
+        "submitted_by",
+        "source",
+        "status",
+        "items_seen",
+        "items_new",
+        "items_duplicate",
+        "items_failed",
     ]
     list_filter = ["kind", "status", "source"]
     search_fields = ["submitted"]
@@ -88,11 +120,20 @@ class IngestRunAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        extra = [path("submit/", self.admin_site.admin_view(self.submit_view), name="ingestion_ingestrun_submit")]
+        extra = [
+            path(
+                "submit/",
+                self.admin_site.admin_view(self.submit_view),
+                name="ingestion_ingestrun_submit",
+            )
+        ]
         return extra + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "submit_url": reverse("admin:ingestion_ingestrun_submit")}
+        extra_context = {
+            **(extra_context or {}),
+            "submit_url": reverse("admin:ingestion_ingestrun_submit"),
+        }
         return super().changelist_view(request, extra_context)
 
     def submit_view(self, request):
@@ -112,8 +153,12 @@ class IngestRunAdmin(admin.ModelAdmin):
                 if run is not None:
                     self.message_user(request, f"Submitted: {run}.", messages.SUCCESS)
                     return redirect("admin:ingestion_ingestrun_change", run.id)
-        context = {**self.admin_site.each_context(request), "title": "Submit articles", "forms": forms,
-                   "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Submit articles",
+            "forms": forms,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "ingestion/admin_submit.html", context)
 
 
@@ -142,13 +187,29 @@ class PositionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "language", "published", "source", "state", "fetched_at", "story", "short_error"]
+    list_display = [
+        "title",
+        "language",
+        "published",
+        "source",
+        "state",
+        "fetched_at",
+        "story",
+        "short_error",
+    ]
     list_filter = ["state", "language", "source", ("published", admin.DateFieldListFilter)]
     search_fields = ["title", "url", "text"]
     date_hierarchy = "fetched_at"
     readonly_fields = [
-        "content_hash", "state", "state_changed_at", "attempts", "last_error",
-        "extractor_version", "fetched_at", "ingest_run", "story",
+        "content_hash",
+        "state",
+        "state_changed_at",
+        "attempts",
+        "last_error",
+        "extractor_version",
+        "fetched_at",
+        "ingest_run",
+        "story",
     ]
     exclude = ["minhash"]
     list_select_related = ["source"]

@@ -10,5 +10,9 @@ class IngestionConfig(AppConfig):
         from tracker.ingestion import schedule
         from tracker.ingestion.models import Source
 
-        post_save.connect(schedule.source_saved, sender=Source, dispatch_uid="ingestion-feed-schedule")
-        post_delete.connect(schedule.source_deleted, sender=Source, dispatch_uid="ingestion-feed-unschedule")
+        post_save.connect(
+            schedule.source_saved, sender=Source, dispatch_uid="ingestion-feed-schedule"
+        )
+        post_delete.connect(
+            schedule.source_deleted, sender=Source, dispatch_uid="ingestion-feed-unschedule"
+        )

@@ -25,9 +25,32 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 
 # Query parameters that only track the reader; removing them never changes the page.
 TRACKING_PARAMS = {
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-    "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "ref_url", "cmpid", "ocid", "smid", "sref",
-    "at_medium", "at_campaign", "ito", "spm", "__twitter_impression", "s_cid", "icid",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "ref_src",
+    "ref_url",
+    "cmpid",
+    "ocid",
+    "smid",
+    "sref",
+    "at_medium",
+    "at_campaign",
+    "ito",
+    "spm",
+    "__twitter_impression",
+    "s_cid",
+    "icid",
 }
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_")
 
@@ -74,7 +97,9 @@ def canonical_url(url: str | None) -> str | None:
 BINS = 60
 ROWS = 3
 BANDS_COUNT = BINS // ROWS
-SAME_STORY = 0.5  # estimated Jaccard similarity of word 3-shingles from which two texts are one story
+SAME_STORY = (
+    0.5  # estimated Jaccard similarity of word 3-shingles from which two texts are one story
+)
 MIN_TOKENS = 40  # below this a signature says little; short texts form their own story
 MAX_CANDIDATES = 20  # articles compared exactly per new article
 PER_KEY_CANDIDATES = 25  # newest articles looked at per band key
@@ -95,7 +120,9 @@ def minhash(text: str) -> list[int] | None:
     mins = [_EMPTY] * BINS
     for i in range(len(words) - 2):
         shingle = f"{words[i]} {words[i + 1]} {words[i + 2]}"
-        value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little")
+        value = int.from_bytes(
+            hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "little"
+        )
         slot = value % BINS
         if value < mins[slot]:
             mins[slot] = value

@@ -50,8 +50,12 @@ def parse_feed(body: bytes, *, base_url: str = "") -> tuple[list[FeedEntry], str
                 "The feed declares XML entities in its DOCTYPE; the tracker refuses such feeds "
                 "because entity expansion can exhaust memory (billion laughs)."
             )
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url} if base_url else None,
-                              sanitize_html=True, resolve_relative_uris=True)
+    parsed = feedparser.parse(
+        body,
+        response_headers={"content-location": base_url} if base_url else None,
+        sanitize_html=True,
+        resolve_relative_uris=True,
+    )
     warning = ""
     if parsed.bozo:
         problem = parsed.get("bozo_exception")

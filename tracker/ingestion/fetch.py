@@ -31,7 +31,9 @@ class FetchError(Exception):
 
     transient = False
 
-    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
@@ -70,10 +72,14 @@ class Limits:
     connect_timeout: float
     read_timeout: float
     max_redirects: int
-    allow_private: bool | tuple[str, ...]  # True, or only these networks (the tests allow 127.0.0.0/8)
+    allow_private: (
+        bool | tuple[str, ...]
+    )  # True, or only these networks (the tests allow 127.0.0.0/8)
     allowed_content_types: tuple[str, ...]
     user_agent: str
-    total_timeout: float = 60.0  # a server dripping bytes slower than the read timeout still stops here
+    total_timeout: float = (
+        60.0  # a server dripping bytes slower than the read timeout still stops here
+    )
 
     @classmethod
     def from_settings(cls, **overrides) -> Limits:
@@ -91,7 +97,9 @@ class Limits:
         return cls(**values)
 
 
-def fetch(url: str, *, headers: dict[str, str] | None = None, limits: Limits | None = None) -> Fetched:
+def fetch(
+    url: str, *, headers: dict[str, str] | None = None, limits: Limits | None = None
+) -> Fetched:
     """GET ``url`` safely, following up to ``max_redirects`` redirects, each one checked."""
     limits = limits or Limits.from_settings()
     request_headers = {
@@ -110,7 +118,10 @@ def fetch(url: str, *, headers: dict[str, str] | None = None, limits: Limits | N
             if response.status_code in REDIRECT_CODES:
                 location = response.headers.get("location")
                 if not location:
-                    raise FetchError(f"{current} redirected without a Location header.", status=response.status_code)
+                    raise FetchError(
+                        f"{current} redirected without a Location header.",
+                        status=response.status_code,
+                    )
                 current = urljoin(current, location.strip())
                 continue
             return _finish(current, response, limits)
@@ -198,20 +209,29 @@ def _non_public_reason(address) -> str | None:
     return None
 
 
-def _get(client: httpx.Client, target: Target, headers: dict[str, str], limits: Limits) -> httpx.Response:
+def _get(
+    client: httpx.Client, target: Target, headers: dict[str, str], limits: Limits
+) -> httpx.Response:
     """Send the request to the checked address, keeping the name for Host and SNI."""
     url = httpx.URL(target.url)
     pinned = url.copy_with(host=target.address)
     host_header = url.netloc.decode("ascii")
     request = client.build_request(
-        "GET", pinned, headers={**headers, "Host": host_header}, extensions={"sni_hostname": target.host}
+        "GET",
+        pinned,
+        headers={**headers, "Host": host_header},
+        extensions={"sni_hostname": target.host},
     )
     try:
         response = client.send(request, stream=True)
     except httpx.TimeoutException as exc:
-        raise TransientFetchError(f"{target.url} did not answer in time ({type(exc).__name__}).") from None
+        raise TransientFetchError(
+            f"{target.url} did not answer in time ({type(exc).__name__})."
+        ) from None
     except httpx.TransportError as exc:
-        raise TransientFetchError(f"Network error fetching {target.url}: {exc or type(exc).__name__}.") from None
+        raise TransientFetchError(
+            f"Network error fetching {target.url}: {exc or type(exc).__name__}."
+        ) from None
     if response.status_code in REDIRECT_CODES:
         response.close()
     return response
@@ -221,8 +241,14 @@ def _finish(url: str, response: httpx.Response, limits: Limits) -> Fetched:
     try:
         status = response.status_code
         if status == 304:
-            return Fetched(url=url, status=status, content_type="", body=b"", charset=None,
-                           headers=dict(response.headers))
+            return Fetched(
+                url=url,
+                status=status,
+                content_type="",
+                body=b"",
+                charset=None,
+                headers=dict(response.headers),
+            )
         if status == 429 or status >= 500:
             raise TransientFetchError(
                 f"{url} answered {status} {response.reason_phrase}.",
@@ -232,7 +258,9 @@ def _finish(url: str, response: httpx.Response, limits: Limits) -> Fetched:
         if status >= 400:
             raise FetchError(f"{url} answered {status} {response.reason_phrase}.", status=status)
         if status != 200:
-            raise FetchError(f"{url} answered {status}, which is not a page we can ingest.", status=status)
+            raise FetchError(
+                f"{url} answered {status}, which is not a page we can ingest.", status=status
+            )
         content_type, charset = _content_type(response.headers.get("content-type", ""))
         if content_type not in limits.allowed_content_types:
             raise FetchError(
@@ -241,16 +269,28 @@ def _finish(url: str, response: httpx.Response, limits: Limits) -> Fetched:
             )
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limits.max_bytes:
-            raise FetchError(f"{url} is {int(declared):,} bytes; the limit is {limits.max_bytes:,} bytes.")
+            raise FetchError(
+                f"{url} is {int(declared):,} bytes; the limit is {limits.max_bytes:,} bytes."
+            )
         body = _read_body(url, response, limits.max_bytes, time.monotonic() + limits.total_timeout)
         if not body.strip():
             raise FetchError(f"{url} answered with an empty body.")
-        return Fetched(url=url, status=status, content_type=content_type, body=body, charset=charset,
-                       headers=dict(response.headers))
+        return Fetched(
+            url=url,
+            status=status,
+            content_type=content_type,
+            body=body,
+            charset=charset,
+            headers=dict(response.headers),
+        )
     except httpx.TimeoutException:
-        raise TransientFetchError(f"{url} stopped sending in the middle of the page (read timeout).") from None
+        raise TransientFetchError(
+            f"{url} stopped sending in the middle of the page (read timeout)."
+        ) from None
     except httpx.TransportError as exc:
-        raise TransientFetchError(f"Network error reading {url}: {exc or type(exc).__name__}.") from None
+        raise TransientFetchError(
+            f"Network error reading {url}: {exc or type(exc).__name__}."
+        ) from None
     finally:
         response.close()
 
@@ -265,7 +305,9 @@ def _read_body(url: str, response: httpx.Response, max_bytes: int, deadline: flo
     elif encoding == "deflate":
         decoder = zlib.decompressobj()
     else:
-        raise FetchError(f"{url} is compressed with {encoding!r}, which the tracker does not accept.")
+        raise FetchError(
+            f"{url} is compressed with {encoding!r}, which the tracker does not accept."
+        )
     too_big = FetchError(f"{url} is larger than the limit of {max_bytes:,} bytes.")
     chunks: list[bytes] = []
     size = 0
@@ -273,7 +315,9 @@ def _read_body(url: str, response: httpx.Response, max_bytes: int, deadline: flo
     try:
         for raw in response.iter_raw(chunk_size=65536):
             if time.monotonic() > deadline:
-                raise TransientFetchError(f"{url} is sending too slowly (total time limit reached).")
+                raise TransientFetchError(
+                    f"{url} is sending too slowly (total time limit reached)."
+                )
             raw_size += len(raw)
             if raw_size > max_bytes:
                 raise too_big
@@ -312,7 +356,11 @@ def _content_type(header: str) -> tuple[str, str | None]:
 def decode_body(body: bytes, declared: str | None = None) -> str:
     """Bytes to text: BOMs and valid UTF-8 first, then the declared charset if the
     bytes agree with it, else charset-normalizer's best guess."""
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if body.startswith(bom):
             return body.decode(codec, errors="replace").lstrip("\ufeff")
     try:
@@ -323,8 +371,12 @@ def decode_body(body: bytes, declared: str | None = None) -> str:
     guessed = best.encoding if best is not None else None
     # A single-byte label (latin-1, cp1252) decodes anything, so it is trusted only when the
     # detector agrees that the text is Latin; a Cyrillic page labelled latin-1 is mislabelled.
-    if (declared and declared not in {"utf-8", "utf8"} and _codec(declared)
-            and (guessed is None or _same_family(declared, guessed))):
+    if (
+        declared
+        and declared not in {"utf-8", "utf8"}
+        and _codec(declared)
+        and (guessed is None or _same_family(declared, guessed))
+    ):
         return body.decode(declared, errors="replace")
     if guessed:
         return body.decode(guessed, errors="replace")
@@ -340,7 +392,16 @@ def _codec(name: str) -> str | None:
         return None
 
 
-_LATIN = {"latin_1", "iso8859_1", "cp1252", "iso8859_15", "ascii", "mac_roman", "cp1250", "iso8859_2"}
+_LATIN = {
+    "latin_1",
+    "iso8859_1",
+    "cp1252",
+    "iso8859_15",
+    "ascii",
+    "mac_roman",
+    "cp1250",
+    "iso8859_2",
+}
 
 
 def _same_family(declared: str, guessed: str) -> bool:
@@ -366,12 +427,13 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def backoff_seconds(attempt: int, retry_after: float | None = None, *, base: float = 2.0,
-                    cap: float = 600.0) -> float:
+def backoff_seconds(
+    attempt: int, retry_after: float | None = None, *, base: float = 2.0, cap: float = 600.0
+) -> float:
     """Exponential backoff with full jitter; a server's Retry-After wins when it asks for longer."""
     import random
 
-    delay = random.uniform(0, min(cap, base * (2 ** attempt)))
+    delay = random.uniform(0, min(cap, base * (2**attempt)))
     if retry_after is not None:
         delay = max(delay, min(retry_after, 3600.0))
     return delay

@@ -10,8 +10,11 @@ from tracker.ingestion.runs import UPLOAD_EXTENSIONS
 
 
 class URLSubmissionForm(forms.Form):
-    url = forms.CharField(label="Article URL", max_length=2000,
-                          widget=forms.URLInput(attrs={"placeholder": "https://…", "inputmode": "url"}))
+    url = forms.CharField(
+        label="Article URL",
+        max_length=2000,
+        widget=forms.URLInput(attrs={"placeholder": "https://…", "inputmode": "url"}),
+    )
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"].strip()
@@ -33,16 +36,21 @@ class FileSubmissionForm(forms.Form):
         if not name.endswith(tuple(UPLOAD_EXTENSIONS)):
             raise forms.ValidationError("Upload a .html, .txt or .jsonl file.")
         if upload.size > settings.INGEST_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The file is larger than {settings.INGEST_MAX_UPLOAD_BYTES:,} bytes.")
+            raise forms.ValidationError(
+                f"The file is larger than {settings.INGEST_MAX_UPLOAD_BYTES:,} bytes."
+            )
         return upload
 
 
 class PasteSubmissionForm(forms.Form):
     title = forms.CharField(max_length=1000)
-    language = forms.ChoiceField(choices=[("", "Detect")] + [c for c in LANGUAGE_CHOICES if c[0] != "unknown"],
-                                 required=False)
-    published = forms.DateField(label="Date published", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.ChoiceField(
+        choices=[("", "Detect")] + [c for c in LANGUAGE_CHOICES if c[0] != "unknown"],
+        required=False,
+    )
+    published = forms.DateField(
+        label="Date published", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), max_length=2_000_000)
 
 

@@ -66,8 +66,12 @@ def html_to_text(fragment: str) -> str:
 
 def safe_html(fragment: str) -> str:
     """Outside HTML that is shown as HTML: a small allow-list of tags, no scripts or handlers."""
-    return nh3.clean(fragment or "", tags={"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "blockquote", "a"},
-                     attributes={"a": {"href"}}, url_schemes={"http", "https"})
+    return nh3.clean(
+        fragment or "",
+        tags={"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "blockquote", "a"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+    )
 
 
 def _html_title(page: str) -> str:

@@ -112,7 +112,9 @@ def store_article(
             else:
                 transaction.on_commit(partial(_count_in_story, story_id, new_source), robust=True)
             if keys:
-                MinHashBand.objects.bulk_create([MinHashBand(article=article, key=key) for key in set(keys)])
+                MinHashBand.objects.bulk_create(
+                    [MinHashBand(article=article, key=key) for key in set(keys)]
+                )
     except IntegrityError:
         # Another worker stored the same URL or text a moment ago: theirs wins.
         existing = _find_existing(url, digest)
@@ -145,11 +147,15 @@ def file_under_story(article: Article, signature: list[int] | None) -> int:
     Article.objects.filter(id=article.id).update(story_id=story_id)
     article.story_id = story_id
     if keys:
-        MinHashBand.objects.bulk_create([MinHashBand(article=article, key=key) for key in set(keys)])
+        MinHashBand.objects.bulk_create(
+            [MinHashBand(article=article, key=key) for key in set(keys)]
+        )
     return story_id
 
 
-def _nearest_story(signature: list[int] | None, keys: list[int], exclude: int | None = None) -> int | None:
+def _nearest_story(
+    signature: list[int] | None, keys: list[int], exclude: int | None = None
+) -> int | None:
     """The story of the nearest earlier near-duplicate, or None.
 
     Candidates come from the LSH band index: the newest few articles per band key (an index
@@ -159,7 +165,9 @@ def _nearest_story(signature: list[int] | None, keys: list[int], exclude: int | 
     if not keys:
         return None
     best: tuple[float, int] | None = None
-    shared = Counter(article_id for article_id in _newest_articles_per_band(keys) if article_id != exclude)
+    shared = Counter(
+        article_id for article_id in _newest_articles_per_band(keys) if article_id != exclude
+    )
     best_ids = [article_id for article_id, _ in shared.most_common(dedup.MAX_CANDIDATES)]
     if not best_ids:
         return None
@@ -204,7 +212,9 @@ def _apply_story_counts(pending: dict[int, list[int]]) -> None:
                     source_count=F("source_count") + sources,
                     updated_at=timezone.now(),
                 )
-    except Exception:  # like a robust commit hook: the articles are stored; only the counts are lost
+    except (
+        Exception
+    ):  # like a robust commit hook: the articles are stored; only the counts are lost
         logger.exception("Updating the counts of %d stories failed", len(pending))
 
 
@@ -232,7 +242,9 @@ def _newest_articles_per_band(keys: list[int]) -> list[int]:
     for key in keys:
         params.extend([key, dedup.PER_KEY_CANDIDATES])
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)  # only the table name and placeholders are formatted into the SQL
+        cursor.execute(
+            sql, params
+        )  # only the table name and placeholders are formatted into the SQL
         return [row[0] for row in cursor.fetchall()]
 
 

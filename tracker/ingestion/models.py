@@ -33,7 +33,10 @@ class Source(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MANUAL)
     url = models.URLField(max_length=2000, blank=True)
     language = models.CharField(
-        max_length=8, choices=LANGUAGE_CHOICES, blank=True, help_text="Leave blank to detect per article."
+        max_length=8,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text="Leave blank to detect per article.",
     )
     active = models.BooleanField(default=True)
     poll_interval = models.PositiveIntegerField(
@@ -47,8 +50,16 @@ class Source(models.Model):
     last_status = models.CharField(max_length=20, blank=True, editable=False)
     last_error = models.TextField(blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["etag", "last_modified", "last_polled_at", "last_status",
-                                                 "last_error", "consecutive_failures"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "etag",
+            "last_modified",
+            "last_polled_at",
+            "last_status",
+            "last_error",
+            "consecutive_failures",
+        ]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -129,11 +140,15 @@ class PendingItem(models.Model):
 
     run = models.ForeignKey(IngestRun, on_delete=models.CASCADE, related_name="pending")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    position = models.PositiveIntegerField(default=0, help_text="Line or entry number, for error messages.")
+    position = models.PositiveIntegerField(
+        default=0, help_text="Line or entry number, for error messages."
+    )
     payload = models.JSONField()
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.UUIDField(null=True, blank=True, db_index=True, help_text="Set by the worker that holds the item.")
+    claim = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="Set by the worker that holds the item."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -151,11 +166,17 @@ class Story(models.Model):
     """
 
     lead_article = models.ForeignKey(
-        "Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The first article of the story: the one the timeline shows.",
     )
     article_count = models.PositiveIntegerField(default=1)
-    source_count = models.PositiveIntegerField(default=1, help_text="Distinct sources (articles without a source count once each).")
+    source_count = models.PositiveIntegerField(
+        default=1, help_text="Distinct sources (articles without a source count once each)."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -197,11 +218,15 @@ class Article(models.Model):
         EXTRACTED = "extracted", "Extracted"
         FAILED = "failed", "Failed"
 
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
     ingest_run = models.ForeignKey(
         IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
-    url = models.URLField(max_length=2000, null=True, blank=True, unique=True, help_text="Canonical URL.")
+    url = models.URLField(
+        max_length=2000, null=True, blank=True, unique=True, help_text="Canonical URL."
+    )
     title = models.CharField(max_length=1000)
     text = models.TextField()
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default="unknown")
@@ -214,7 +239,9 @@ class Article(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Extraction attempts so far.")
     last_error = models.TextField(blank=True)
     extractor_version = models.CharField(max_length=40, blank=True)
-    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
     # MinHash signature of the text's word shingles (see dedup.py); its LSH bands are MinHashBand rows.
     minhash = models.BinaryField(null=True, blank=True, editable=False)
 

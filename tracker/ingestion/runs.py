@@ -67,21 +67,36 @@ def start_url_run(url: str, *, user=None, kind: str = IngestRun.Kind.URL) -> Ing
     if scheme not in {"http", "https"}:
         raise IngestError(f"Only http:// and https:// URLs can be ingested, not {url[:200]!r}.")
     with transaction.atomic():
-        run = IngestRun.objects.create(kind=kind, submitted=url[:2000], submitted_by=user, items_seen=1)
-        PendingItem.objects.create(run=run, kind=PendingItem.Kind.URL, position=1, payload={"url": url})
+        run = IngestRun.objects.create(
+            kind=kind, submitted=url[:2000], submitted_by=user, items_seen=1
+        )
+        PendingItem.objects.create(
+            run=run, kind=PendingItem.Kind.URL, position=1, payload={"url": url}
+        )
     return run
 
 
-def start_paste_run(*, title: str, text: str, language: str = "", published: dt.date | None = None,
-                    user=None) -> IngestRun:
+def start_paste_run(
+    *, title: str, text: str, language: str = "", published: dt.date | None = None, user=None
+) -> IngestRun:
     if not (text or "").strip():
         raise IngestError("The pasted text is empty.")
-    payload = {"title": title, "text": text, "language": language or None,
-               "published": published.isoformat() if published else None}
+    payload = {
+        "title": title,
+        "text": text,
+        "language": language or None,
+        "published": published.isoformat() if published else None,
+    }
     with transaction.atomic():
-        run = IngestRun.objects.create(kind=IngestRun.Kind.PASTE, submitted=(title or text[:80])[:2000],
-                                       submitted_by=user, items_seen=1)
-        PendingItem.objects.create(run=run, kind=PendingItem.Kind.ARTICLE, position=1, payload=payload)
+        run = IngestRun.objects.create(
+            kind=IngestRun.Kind.PASTE,
+            submitted=(title or text[:80])[:2000],
+            submitted_by=user,
+            items_seen=1,
+        )
+        PendingItem.objects.create(
+            run=run, kind=PendingItem.Kind.ARTICLE, position=1, payload=payload
+        )
     return run
 
 
@@ -91,7 +106,9 @@ def start_file_run(name: str, data: bytes, *, user=None) -> IngestRun:
     if suffix not in UPLOAD_EXTENSIONS:
         raise IngestError(f"{name}: only .html, .txt and .jsonl files can be ingested.")
     if len(data) > settings.INGEST_MAX_UPLOAD_BYTES:
-        raise IngestError(f"{name} is larger than the limit of {settings.INGEST_MAX_UPLOAD_BYTES:,} bytes.")
+        raise IngestError(
+            f"{name} is larger than the limit of {settings.INGEST_MAX_UPLOAD_BYTES:,} bytes."
+        )
     if not data.strip():
         raise IngestError(f"{name} is empty.")
     if suffix == ".jsonl":
@@ -104,21 +121,29 @@ def start_file_run(name: str, data: bytes, *, user=None) -> IngestRun:
     else:
         item = (PendingItem.Kind.HTML, {"html": text, "name": name})
     with transaction.atomic():
-        run = IngestRun.objects.create(kind=IngestRun.Kind.UPLOAD, submitted=name[:2000], submitted_by=user,
-                                       items_seen=1)
+        run = IngestRun.objects.create(
+            kind=IngestRun.Kind.UPLOAD, submitted=name[:2000], submitted_by=user, items_seen=1
+        )
         PendingItem.objects.create(run=run, kind=item[0], position=1, payload=item[1])
     return run
 
 
-def start_bulk_run(name: str, data: bytes | Iterable[bytes], *, user=None, source: Source | None = None) -> IngestRun:
+def start_bulk_run(
+    name: str, data: bytes | Iterable[bytes], *, user=None, source: Source | None = None
+) -> IngestRun:
     """One article a line (url, title, text, language, published, source; extra fields ignored).
 
     Good lines become items; bad lines are counted as failed with their line numbers at once.
     """
     lines = data.splitlines() if isinstance(data, bytes) else data
     with transaction.atomic():
-        run = IngestRun.objects.create(kind=IngestRun.Kind.BULK, submitted=name[:2000], submitted_by=user,
-                                       source=source, status=IngestRun.Status.QUEUED)
+        run = IngestRun.objects.create(
+            kind=IngestRun.Kind.BULK,
+            submitted=name[:2000],
+            submitted_by=user,
+            source=source,
+            status=IngestRun.Status.QUEUED,
+        )
         batch: list[PendingItem] = []
         errors: list[dict] = []
         seen = failed = 0
@@ -132,7 +157,11 @@ def start_bulk_run(name: str, data: bytes | Iterable[bytes], *, user=None, sourc
                 failed += 1
                 errors.append({"item": f"line {number}", "error": str(exc)})
                 continue
-            batch.append(PendingItem(run=run, kind=PendingItem.Kind.ARTICLE, position=number, payload=payload))
+            batch.append(
+                PendingItem(
+                    run=run, kind=PendingItem.Kind.ARTICLE, position=number, payload=payload
+                )
+            )
             if len(batch) >= 1000:
                 PendingItem.objects.bulk_create(batch)
                 batch = []
@@ -176,10 +205,16 @@ def _bulk_line(raw: bytes) -> dict:
 # --- Feeds -------------------------------------------------------------------------------------
 
 
-def poll_source(source: Source, *, run: IngestRun | None = None, limits: Limits | None = None) -> IngestRun:
+def poll_source(
+    source: Source, *, run: IngestRun | None = None, limits: Limits | None = None
+) -> IngestRun:
     """One conditional GET of a feed; new entries become items. Raises TransientFetchError to retry."""
-    run = run or IngestRun.objects.create(kind=IngestRun.Kind.FEED, source=source, submitted=source.url[:2000],
-                                          status=IngestRun.Status.RUNNING)
+    run = run or IngestRun.objects.create(
+        kind=IngestRun.Kind.FEED,
+        source=source,
+        submitted=source.url[:2000],
+        status=IngestRun.Status.RUNNING,
+    )
     headers = {}
     if source.etag:
         headers["If-None-Match"] = source.etag
@@ -204,19 +239,37 @@ def poll_source(source: Source, *, run: IngestRun | None = None, limits: Limits 
     duplicates = 0
     for number, entry in enumerate(entries, start=1):
         canonical = dedup.canonical_url(entry.url) if entry.url else None
-        payload = {"title": entry.title, "url": entry.url or None, "author": entry.author,
-                   "published": entry.published.isoformat() if entry.published else None}
+        payload = {
+            "title": entry.title,
+            "url": entry.url or None,
+            "author": entry.author,
+            "published": entry.published.isoformat() if entry.published else None,
+        }
         if canonical and canonical in known:
             duplicates += 1
         elif entry.has_full_text or not entry.url:
             if not entry.text:
-                errors.append({"item": f"entry {number}", "error": "the entry has no link and no text"})
+                errors.append(
+                    {"item": f"entry {number}", "error": "the entry has no link and no text"}
+                )
                 continue
-            items.append(PendingItem(run=run, kind=PendingItem.Kind.ARTICLE, position=number,
-                                     payload={**payload, "text": entry.text}))
+            items.append(
+                PendingItem(
+                    run=run,
+                    kind=PendingItem.Kind.ARTICLE,
+                    position=number,
+                    payload={**payload, "text": entry.text},
+                )
+            )
         else:
-            items.append(PendingItem(run=run, kind=PendingItem.Kind.URL, position=number,
-                                     payload={**payload, "fallback_text": entry.text}))
+            items.append(
+                PendingItem(
+                    run=run,
+                    kind=PendingItem.Kind.URL,
+                    position=number,
+                    payload={**payload, "fallback_text": entry.text},
+                )
+            )
     if warning and not items and not duplicates:
         # Malformed and nothing usable in it: the poll failed, and counts towards flagging the feed.
         feed_failed(source, run, warning)
@@ -240,19 +293,27 @@ def _feed_succeeded(source: Source, run: IngestRun, status: str, headers: dict[s
     Source.objects.filter(id=source.id).update(
         etag=lowered.get("etag", source.etag)[:500],
         last_modified=lowered.get("last-modified", source.last_modified)[:100],
-        last_polled_at=timezone.now(), last_status=status, last_error="", consecutive_failures=0,
+        last_polled_at=timezone.now(),
+        last_status=status,
+        last_error="",
+        consecutive_failures=0,
     )
     if status == "not modified":
-        IngestRun.objects.filter(id=run.id).update(status=IngestRun.Status.DONE, finished_at=timezone.now())
+        IngestRun.objects.filter(id=run.id).update(
+            status=IngestRun.Status.DONE, finished_at=timezone.now()
+        )
 
 
 def feed_failed(source: Source, run: IngestRun, message: str) -> None:
     IngestRun.objects.filter(id=run.id).update(
-        status=IngestRun.Status.FAILED, finished_at=timezone.now(),
+        status=IngestRun.Status.FAILED,
+        finished_at=timezone.now(),
         errors=[{"item": source.url, "error": message}],
     )
     Source.objects.filter(id=source.id).update(
-        last_polled_at=timezone.now(), last_status="failed", last_error=message[:2000],
+        last_polled_at=timezone.now(),
+        last_status="failed",
+        last_error=message[:2000],
         consecutive_failures=F("consecutive_failures") + 1,
     )
 
@@ -279,8 +340,12 @@ def claim_items(run_id: int, item_ids: list[int]) -> list[PendingItem]:
     PendingItem.objects.filter(run_id=run_id, id__in=item_ids).filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
     ).update(claimed_at=now, claim=token, attempts=F("attempts") + 1)
-    IngestRun.objects.filter(id=run_id, status=IngestRun.Status.QUEUED).update(status=IngestRun.Status.RUNNING)
-    return list(PendingItem.objects.filter(claim=token).select_related("run", "run__source").order_by("id"))
+    IngestRun.objects.filter(id=run_id, status=IngestRun.Status.QUEUED).update(
+        status=IngestRun.Status.RUNNING
+    )
+    return list(
+        PendingItem.objects.filter(claim=token).select_related("run", "run__source").order_by("id")
+    )
 
 
 def process_items(run_id: int, item_ids: list[int], *, limits: Limits | None = None) -> Outcome:
@@ -309,21 +374,30 @@ def process_items(run_id: int, item_ids: list[int], *, limits: Limits | None = N
             record_outcome(run_id, outcome, close=False)
     except BaseException:
         # Rolled back: give the items back at once so the retry can claim them.
-        PendingItem.objects.filter(id__in=[item.id for item in items]).update(claimed_at=None, claim=None)
+        PendingItem.objects.filter(id__in=[item.id for item in items]).update(
+            claimed_at=None, claim=None
+        )
         raise
     close_run_if_done(run_id)
     return outcome
 
 
-def _ingest_each(items: list[PendingItem], outcome: Outcome, limits: Limits | None) -> RetryLater | None:
+def _ingest_each(
+    items: list[PendingItem], outcome: Outcome, limits: Limits | None
+) -> RetryLater | None:
     sources: dict[str, Source] = {}
     retry: RetryLater | None = None
     for item in items:
         label = _label(item)
         if item.attempts > MAX_ITEM_ATTEMPTS:
             outcome.failed += 1
-            outcome.errors.append({"item": label, "error": f"given up after {MAX_ITEM_ATTEMPTS} attempts "
-                                   "(it stopped or timed out the worker each time)"})
+            outcome.errors.append(
+                {
+                    "item": label,
+                    "error": f"given up after {MAX_ITEM_ATTEMPTS} attempts "
+                    "(it stopped or timed out the worker each time)",
+                }
+            )
             outcome.done_ids.append(item.id)
             continue
         try:
@@ -331,7 +405,9 @@ def _ingest_each(items: list[PendingItem], outcome: Outcome, limits: Limits | No
         except TransientFetchError as exc:
             if item.attempts >= settings.FETCH_MAX_ATTEMPTS:
                 outcome.failed += 1
-                outcome.errors.append({"item": label, "error": f"{exc} (gave up after {item.attempts} attempts)"})
+                outcome.errors.append(
+                    {"item": label, "error": f"{exc} (gave up after {item.attempts} attempts)"}
+                )
                 outcome.done_ids.append(item.id)
                 continue
             from tracker.ingestion.fetch import backoff_seconds
@@ -350,7 +426,9 @@ def _ingest_each(items: list[PendingItem], outcome: Outcome, limits: Limits | No
             # A bug or a pathological input must cost one item, never the whole batch.
             logger.exception("Ingesting %s of run %s failed", label, items[0].run_id)
             outcome.failed += 1
-            outcome.errors.append({"item": label, "error": f"unexpected error: {type(exc).__name__}: {exc}"})
+            outcome.errors.append(
+                {"item": label, "error": f"unexpected error: {type(exc).__name__}: {exc}"}
+            )
             outcome.done_ids.append(item.id)
             continue
         if stored.created:
@@ -362,7 +440,9 @@ def _ingest_each(items: list[PendingItem], outcome: Outcome, limits: Limits | No
     return retry
 
 
-def ingest_item(item: PendingItem, *, sources: dict[str, Source] | None = None, limits: Limits | None = None):
+def ingest_item(
+    item: PendingItem, *, sources: dict[str, Source] | None = None, limits: Limits | None = None
+):
     payload = item.payload
     run = item.run
     source = run.source
@@ -404,8 +484,16 @@ def ingest_item(item: PendingItem, *, sources: dict[str, Source] | None = None, 
             text = payload.get("fallback_text") or ""
         if not text.strip():
             raise IngestError(f"no article text found at {url}")
-    return store_article(title=title, text=text, language=language, published=published, url=url,
-                         author=author, source=source, run=run)
+    return store_article(
+        title=title,
+        text=text,
+        language=language,
+        published=published,
+        url=url,
+        author=author,
+        source=source,
+        run=run,
+    )
 
 
 def record_outcome(run_id: int, outcome: Outcome, *, close: bool = True) -> None:
@@ -422,8 +510,13 @@ def record_outcome(run_id: int, outcome: Outcome, *, close: bool = True) -> None
             run.errors = run.errors + outcome.errors[:room]
         shown = IngestRun.SHOWN_ARTICLES - len(run.article_ids)
         if shown > 0:
-            run.article_ids = run.article_ids + [i for i in outcome.article_ids if i not in run.article_ids][:shown]
-        run.save(update_fields=["items_new", "items_duplicate", "items_failed", "errors", "article_ids"])
+            run.article_ids = (
+                run.article_ids
+                + [i for i in outcome.article_ids if i not in run.article_ids][:shown]
+            )
+        run.save(
+            update_fields=["items_new", "items_duplicate", "items_failed", "errors", "article_ids"]
+        )
         PendingItem.objects.filter(id__in=outcome.done_ids).delete()
     if close:
         close_run_if_done(run_id)
@@ -432,30 +525,35 @@ def record_outcome(run_id: int, outcome: Outcome, *, close: bool = True) -> None
 def close_run_if_done(run_id: int) -> bool:
     done = F("items_new") + F("items_duplicate") + F("items_failed")
     finished = (
-        IngestRun.objects.filter(id=run_id, status__in=[IngestRun.Status.QUEUED, IngestRun.Status.RUNNING])
+        IngestRun.objects.filter(
+            id=run_id, status__in=[IngestRun.Status.QUEUED, IngestRun.Status.RUNNING]
+        )
         .alias(done=done)
         .filter(done__gte=F("items_seen"))
     )
     changed = finished.update(status=IngestRun.Status.DONE, finished_at=timezone.now())
     if changed:
         # A run where every item failed is a failed run; partial failures are listed on a done run.
-        IngestRun.objects.filter(id=run_id, items_failed__gte=F("items_seen"), items_seen__gt=0).update(
-            status=IngestRun.Status.FAILED
-        )
+        IngestRun.objects.filter(
+            id=run_id, items_failed__gte=F("items_seen"), items_seen__gt=0
+        ).update(status=IngestRun.Status.FAILED)
     return bool(changed)
 
 
 def batches(run: IngestRun) -> list[list[int]]:
     """The run's waiting items, grouped as tasks take them: URL items alone, others by the chunk size."""
     fetches, others = [], []
-    for item_id, kind in PendingItem.objects.filter(run=run).order_by("id").values_list("id", "kind"):
+    for item_id, kind in (
+        PendingItem.objects.filter(run=run).order_by("id").values_list("id", "kind")
+    ):
         (fetches if kind == PendingItem.Kind.URL else others).append(item_id)
     size = settings.INGEST_CHUNK_SIZE
     return [[i] for i in fetches] + [others[n : n + size] for n in range(0, len(others), size)]
 
 
-def process_run_inline(run: IngestRun, *, limits: Limits | None = None,
-                       sleep: Callable[[float], None] = time.sleep) -> IngestRun:
+def process_run_inline(
+    run: IngestRun, *, limits: Limits | None = None, sleep: Callable[[float], None] = time.sleep
+) -> IngestRun:
     """Ingest every item of ``run`` in this process (the ``ingest`` command), retrying transient errors."""
     for batch in batches(run):
         while True:
@@ -472,7 +570,12 @@ def process_run_inline(run: IngestRun, *, limits: Limits | None = None,
 def _label(item: PendingItem) -> str:
     if item.run.kind == IngestRun.Kind.BULK:
         return f"line {item.position}"
-    return item.payload.get("url") or item.payload.get("name") or item.payload.get("title") or f"item {item.position}"
+    return (
+        item.payload.get("url")
+        or item.payload.get("name")
+        or item.payload.get("title")
+        or f"item {item.position}"
+    )
 
 
 def _parse_date(value: str) -> dt.date:
@@ -485,7 +588,9 @@ def _parse_date(value: str) -> dt.date:
 def _named_source(name: str, cache: dict[str, Source]) -> Source:
     name = " ".join(name.split())[:200]
     if name not in cache:
-        cache[name] = Source.objects.get_or_create(name=name, defaults={"kind": Source.Kind.MANUAL})[0]
+        cache[name] = Source.objects.get_or_create(
+            name=name, defaults={"kind": Source.Kind.MANUAL}
+        )[0]
     return cache[name]
 
 
@@ -501,7 +606,16 @@ def _site_source(url: str) -> Source | None:
 
 
 __all__ = [
-    "RefusedURL", "RetryLater", "batches", "close_run_if_done", "feed_failed", "poll_source",
-    "process_items", "process_run_inline", "start_bulk_run", "start_file_run", "start_paste_run",
+    "RefusedURL",
+    "RetryLater",
+    "batches",
+    "close_run_if_done",
+    "feed_failed",
+    "poll_source",
+    "process_items",
+    "process_run_inline",
+    "start_bulk_run",
+    "start_file_run",
+    "start_paste_run",
     "start_url_run",
 ]

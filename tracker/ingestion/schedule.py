@@ -18,7 +18,9 @@ def sync_feed_schedule(source: Source) -> PeriodicTask | None:
         PeriodicTask.objects.filter(name=name).delete()
         return None
     every = max(int(source.poll_interval or 60), 1)
-    interval, _ = IntervalSchedule.objects.get_or_create(every=every, period=IntervalSchedule.MINUTES)
+    interval, _ = IntervalSchedule.objects.get_or_create(
+        every=every, period=IntervalSchedule.MINUTES
+    )
     task, _ = PeriodicTask.objects.update_or_create(
         name=name,
         defaults={

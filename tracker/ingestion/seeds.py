@@ -32,15 +32,23 @@ def load_seeds(seeds_dir: Path = SEEDS_DIR) -> SeedReport:
     except (OSError, ValueError) as exc:
         report.errors.append(f"{manifest_path.name}: cannot read the seed manifest ({exc})")
         return report
-    source, _ = Source.objects.get_or_create(name="Seed articles", defaults={"kind": Source.Kind.MANUAL})
-    run = IngestRun.objects.create(kind=IngestRun.Kind.SEED, source=source, submitted=str(manifest_path.name),
-                                   status=IngestRun.Status.RUNNING)
+    source, _ = Source.objects.get_or_create(
+        name="Seed articles", defaults={"kind": Source.Kind.MANUAL}
+    )
+    run = IngestRun.objects.create(
+        kind=IngestRun.Kind.SEED,
+        source=source,
+        submitted=str(manifest_path.name),
+        status=IngestRun.Status.RUNNING,
+    )
     for entry in manifest:
         name = entry.get("file", "?")
         run.items_seen += 1
         try:
             text = _read_seed(seeds_dir / name)
-            published = dt.date.fromisoformat(entry["published"]) if entry.get("published") else None
+            published = (
+                dt.date.fromisoformat(entry["published"]) if entry.get("published") else None
+            )
             stored = store_article(
                 title=entry.get("title") or "",
                 text=_without_title(text, entry.get("title")),
@@ -61,7 +69,11 @@ def load_seeds(seeds_dir: Path = SEEDS_DIR) -> SeedReport:
         else:
             report.duplicate += 1
             run.items_duplicate += 1
-    run.status = IngestRun.Status.FAILED if report.errors and not (report.new or report.duplicate) else IngestRun.Status.DONE
+    run.status = (
+        IngestRun.Status.FAILED
+        if report.errors and not (report.new or report.duplicate)
+        else IngestRun.Status.DONE
+    )
     run.finished_at = timezone.now()
     run.save()
     return report

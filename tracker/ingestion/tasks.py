@@ -19,8 +19,15 @@ logger = logging.getLogger(__name__)
 DB_ERRORS = (OperationalError, InterfaceError)
 
 
-@shared_task(autoretry_for=DB_ERRORS, retry_backoff=2, retry_backoff_max=120, retry_jitter=True,
-             max_retries=5, soft_time_limit=60, time_limit=90)
+@shared_task(
+    autoretry_for=DB_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
 def process_run(run_id: int) -> int:
     """Fan a run's waiting items out to ``ingest_items`` tasks; returns how many tasks were sent."""
     run = IngestRun.objects.filter(id=run_id).first()
@@ -33,8 +40,16 @@ def process_run(run_id: int) -> int:
     return len(groups)
 
 
-@shared_task(bind=True, autoretry_for=DB_ERRORS, retry_backoff=2, retry_backoff_max=120, retry_jitter=True,
-             max_retries=None, soft_time_limit=240, time_limit=300)
+@shared_task(
+    bind=True,
+    autoretry_for=DB_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=None,
+    soft_time_limit=240,
+    time_limit=300,
+)
 def ingest_items(self, run_id: int, item_ids: list[int]) -> int:
     """Ingest some items of a run. A transient fetch error (network, 5xx, 429) is retried with
     exponential backoff and jitter, or after the server's Retry-After; the item's attempt count
@@ -47,8 +62,15 @@ def ingest_items(self, run_id: int, item_ids: list[int]) -> int:
     return outcome.new
 
 
-@shared_task(bind=True, autoretry_for=DB_ERRORS, retry_backoff=2, retry_jitter=True, max_retries=5,
-             soft_time_limit=120, time_limit=150)
+@shared_task(
+    bind=True,
+    autoretry_for=DB_ERRORS,
+    retry_backoff=2,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=120,
+    time_limit=150,
+)
 def poll_feed(self, source_id: int, run_id: int | None = None) -> str:
     """Poll one feed (beat runs this per source at the source's interval; admin's "poll now" too)."""
     source = Source.objects.filter(id=source_id).first()
@@ -56,16 +78,24 @@ def poll_feed(self, source_id: int, run_id: int | None = None) -> str:
         return "gone"
     run = IngestRun.objects.filter(id=run_id).first() if run_id else None
     if run is None:
-        run = IngestRun.objects.create(kind=IngestRun.Kind.FEED, source=source, submitted=source.url[:2000],
-                                       status=IngestRun.Status.RUNNING)
+        run = IngestRun.objects.create(
+            kind=IngestRun.Kind.FEED,
+            source=source,
+            submitted=source.url[:2000],
+            status=IngestRun.Status.RUNNING,
+        )
     try:
         runs.poll_source(source, run=run)
     except TransientFetchError as exc:
         if self.request.retries + 1 >= settings.FETCH_MAX_ATTEMPTS:
-            runs.feed_failed(source, run, f"{exc} (gave up after {self.request.retries + 1} attempts)")
+            runs.feed_failed(
+                source, run, f"{exc} (gave up after {self.request.retries + 1} attempts)"
+            )
             return "failed"
         delay = backoff_seconds(self.request.retries, exc.retry_after)
-        raise self.retry(args=[source_id, run.id], countdown=delay, exc=exc, max_retries=None) from None
+        raise self.retry(
+            args=[source_id, run.id], countdown=delay, exc=exc, max_retries=None
+        ) from None
     process_run.delay(run.id)
     return "ok"
 

@@ -30,8 +30,13 @@ def submit_from_form(kind: str, form, user) -> IngestRun:
     if kind == "file":
         upload = data["file"]
         return start_file_run(upload.name, upload.read(), user=user)
-    return start_paste_run(title=data["title"], text=data["text"], language=data["language"],
-                           published=data["published"], user=user)
+    return start_paste_run(
+        title=data["title"],
+        text=data["text"],
+        language=data["language"],
+        published=data["published"],
+        user=user,
+    )
 
 
 def handle_submission(request: HttpRequest, kind: str, form) -> IngestRun | None:
@@ -86,23 +91,38 @@ def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
     if not request.user.has_perm("ingestion.add_article"):
         raise PermissionDenied
     run = get_object_or_404(IngestRun.objects.select_related("submitted_by", "source"), id=run_id)
-    if run.submitted_by_id != request.user.id and not request.user.has_perm("ingestion.view_ingestrun"):
+    if run.submitted_by_id != request.user.id and not request.user.has_perm(
+        "ingestion.view_ingestrun"
+    ):
         raise PermissionDenied
     context = _status_context(run)
     if request.htmx:
         return render(request, "ingestion/submit.html#status", context)
-    context.update({"forms": {name: c(prefix=name) for name, c in FORMS.items()}, "kind": "url",
-                    "recent_runs": _recent_runs(request.user)})
+    context.update(
+        {
+            "forms": {name: c(prefix=name) for name, c in FORMS.items()},
+            "kind": "url",
+            "recent_runs": _recent_runs(request.user),
+        }
+    )
     return render(request, "ingestion/submit.html", context)
 
 
 def _status_context(run: IngestRun) -> dict:
-    articles = list(Article.objects.filter(id__in=run.article_ids).only("id", "title", "state", "language")
-                    .order_by("id"))
-    waiting = not run.is_finished or any(a.state in {Article.State.INGESTED, Article.State.EXTRACTING}
-                                         for a in articles)
-    return {"run": run, "articles": articles, "polling": waiting,
-            "status_url": reverse("ingestion:run", args=[run.id])}
+    articles = list(
+        Article.objects.filter(id__in=run.article_ids)
+        .only("id", "title", "state", "language")
+        .order_by("id")
+    )
+    waiting = not run.is_finished or any(
+        a.state in {Article.State.INGESTED, Article.State.EXTRACTING} for a in articles
+    )
+    return {
+        "run": run,
+        "articles": articles,
+        "polling": waiting,
+        "status_url": reverse("ingestion:run", args=[run.id]),
+    }
 
 
 def _recent_runs(user):

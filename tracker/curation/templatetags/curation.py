@@ -18,7 +18,10 @@ def evidence_in_context(position) -> str:
             return format_html("{} <mark>{}</mark>", sentence, evidence)
         return format_html("<mark>{}</mark>", evidence)
     return format_html(
-        "{}<mark>{}</mark>{}", sentence[:at], sentence[at : at + len(evidence)], sentence[at + len(evidence) :]
+        "{}<mark>{}</mark>{}",
+        sentence[:at],
+        sentence[at : at + len(evidence)],
+        sentence[at + len(evidence) :],
     )
 
 

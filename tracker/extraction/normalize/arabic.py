@@ -16,14 +16,28 @@ import re
 from tracker.extraction.normalize import Analyzer
 
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ORTHO = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "ء", "ئ": "ء", "ة": "ه", "ى": "ي",
-                        "\u06cc": "ي", "\u06a9": "ك"})
+_ORTHO = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ؤ": "ء",
+        "ئ": "ء",
+        "ة": "ه",
+        "ى": "ي",
+        "\u06cc": "ي",
+        "\u06a9": "ك",
+    }
+)
 # Conjunction, then preposition or future س, in every combination the language allows.
 _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ل", "ك", "س")
 PROCLITICS = sorted({c + p for c in _CONJ for p in _PREP} - {""}, key=len, reverse=True)
 PREPOSITIONAL = ("ب", "ل", "ك")
-PRONOUN_SUFFIXES = sorted(["ه", "ها", "هم", "هن", "هما", "كم", "كن", "كما", "نا", "ني", "ي", "ك"], key=len, reverse=True)
+PRONOUN_SUFFIXES = sorted(
+    ["ه", "ها", "هم", "هن", "هما", "كم", "كن", "كما", "نا", "ني", "ي", "ك"], key=len, reverse=True
+)
 _MIN_STEM = 2
 
 
@@ -78,7 +92,7 @@ class ArabicAnalyzer(Analyzer):
         for pre in PROCLITICS:
             if not (base.startswith(pre) and len(base) - len(pre) >= _MIN_STEM):
                 continue
-            stem = base[len(pre):]
+            stem = base[len(pre) :]
             prep = pre.endswith(PREPOSITIONAL)
             forms = [stem]
             if pre.endswith("ل") and stem.startswith("ل"):
@@ -90,7 +104,7 @@ class ArabicAnalyzer(Analyzer):
         for pre in ("", *PROCLITICS):
             if not base.startswith(pre):
                 continue
-            key = drop_article(base[len(pre):])
+            key = drop_article(base[len(pre) :])
             for suf in PRONOUN_SUFFIXES:
                 if key.endswith(suf) and len(key) - len(suf) >= _MIN_STEM + 1:
                     short = key[: -len(suf)]
@@ -99,7 +113,7 @@ class ArabicAnalyzer(Analyzer):
         # Unknown word: strip a conjunction or preposition before the article (والحرب → حرب), nothing riskier.
         for pre in ("وال", "فال", "بال", "كال", "وبال", "ولل", "لل", "ال"):
             if base.startswith(pre) and len(base) - len(pre) >= 3:
-                return base[len(pre):], pre.endswith(("بال", "كال", "لل"))
+                return base[len(pre) :], pre.endswith(("بال", "كال", "لل"))
         return plain, False
 
     def actor_key(self, word: str) -> str:

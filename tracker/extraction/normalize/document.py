@@ -19,13 +19,49 @@ from tracker.extraction.resources import (
     resolve_overlaps,
 )
 
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "no", "vs", "etc", "jr",
-                  "m", "mme", "hr", "fr", "nr", "bzw", "z", "b", "vgl", "т", "г", "им", "гг", "тыс", "млн", "млрд",
-                  "ст", "р", "ін", "тис"}
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "lt",
+    "col",
+    "no",
+    "vs",
+    "etc",
+    "jr",
+    "m",
+    "mme",
+    "hr",
+    "fr",
+    "nr",
+    "bzw",
+    "z",
+    "b",
+    "vgl",
+    "т",
+    "г",
+    "им",
+    "гг",
+    "тыс",
+    "млн",
+    "млрд",
+    "ст",
+    "р",
+    "ін",
+    "тис",
+}
 _CLOSERS = {"»", "\u201d", "\u201c", '"', ")", "]", "\u2019", "\u203a"}
 _TRAILERS = frozenset(_CLOSERS | SENTENCE_END)
 _CLAUSE_MARKS = frozenset(",;:\u060c\u061b\u2014\u2013")
-MAX_SENTENCE_TOKENS = 150  # news sentences stay well below (the development set's longest: 56 tokens)
+MAX_SENTENCE_TOKENS = (
+    150  # news sentences stay well below (the development set's longest: 56 tokens)
+)
 
 
 _STREAM_KINDS = frozenset(("word", "punct"))
@@ -38,8 +74,16 @@ def _analyse_word(analyzer, surface: str, split_words: bool, arabic: bool) -> tu
     out = []
     for a, b in pieces:
         piece = surface[a:b]
-        out.append((a, b, piece, analyzer.actor_key(piece), analyzer.lex_key(piece),
-                    analyzer.is_clitic_prep(piece) if arabic else False))
+        out.append(
+            (
+                a,
+                b,
+                piece,
+                analyzer.actor_key(piece),
+                analyzer.lex_key(piece),
+                analyzer.is_clitic_prep(piece) if arabic else False,
+            )
+        )
     return tuple(out)
 
 
@@ -56,7 +100,9 @@ class Document:
     sentence_of: list[int] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # token ranges [a, b)
     paragraph_of_sentence: list[int] = field(default_factory=list)
-    sentence_rank: list[int] = field(default_factory=list)  # ordinal among sentences that have words
+    sentence_rank: list[int] = field(
+        default_factory=list
+    )  # ordinal among sentences that have words
     quote_of: list[int] = field(default_factory=list)  # quote id or -1
     quotes: list[tuple[int, int]] = field(default_factory=list)  # token ranges of quote contents
     cues: list[Hit] = field(default_factory=list)  # stance cues and markers, overlaps resolved
@@ -74,14 +120,21 @@ class Document:
         akeys: list[str] = []
         lkeys: list[str] = []
         prep: list[bool] = []
-        add_token, add_akey, add_lkey, add_prep = tokens.append, akeys.append, lkeys.append, prep.append
+        add_token, add_akey, add_lkey, add_prep = (
+            tokens.append,
+            akeys.append,
+            lkeys.append,
+            prep.append,
+        )
         for m in TOKEN_RE.finditer(text):
             kind = m.lastgroup
             surface = m.group()
             if kind == "word":
                 entry = cache.get(surface)
                 if entry is None:
-                    entry = cache[surface] = _analyse_word(analyzer, surface, pack.split_words, language == "ar")
+                    entry = cache[surface] = _analyse_word(
+                        analyzer, surface, pack.split_words, language == "ar"
+                    )
                 start = m.start()
                 if len(entry) == 1:
                     _, _, _, akey, lkey, is_prep = entry[0]
@@ -134,7 +187,11 @@ class Document:
                 if surface in SENTENCE_END:
                     end_here = not self._is_abbreviation(i)
                     if end_here:
-                        while i + 1 < n and tokens[i + 1].kind == "punct" and tokens[i + 1].surface in _TRAILERS:
+                        while (
+                            i + 1 < n
+                            and tokens[i + 1].kind == "punct"
+                            and tokens[i + 1].surface in _TRAILERS
+                        ):
                             i += 1
                 elif surface in _CLAUSE_MARKS:
                     last_clause = i
@@ -182,7 +239,12 @@ class Document:
         if prev.surface.casefold() in _ABBREVIATIONS:
             return True
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        return nxt is not None and nxt.kind == "word" and nxt.surface[:1].islower() and self.language != "ar"
+        return (
+            nxt is not None
+            and nxt.kind == "word"
+            and nxt.surface[:1].islower()
+            and self.language != "ar"
+        )
 
     def _find_quotes(self) -> None:
         quote_of = [-1] * len(self.tokens)
@@ -213,7 +275,11 @@ class Document:
         fillers = self.pack.fillers
         akeys, lkeys = self.akeys, self.lkeys
         # Paragraph and line tokens have empty keys; fillers are skipped by their name key.
-        index = [i for i, token in enumerate(self.tokens) if token.kind in _STREAM_KINDS and akeys[i] not in fillers]
+        index = [
+            i
+            for i, token in enumerate(self.tokens)
+            if token.kind in _STREAM_KINDS and akeys[i] not in fillers
+        ]
         stream = Stream.from_keys(index, [lkeys[i] for i in index])
         hits = self.pack.lexicon.find(stream)
         # Hits must not run across sentence ends.
@@ -238,4 +304,4 @@ class Document:
         return [k for k in range(a, b) if self.tokens[k].kind == "word"]
 
     def span_text(self, a: int, b: int) -> str:
-        return self.text[self.tokens[a].start:self.tokens[b - 1].end]
+        return self.text[self.tokens[a].start : self.tokens[b - 1].end]

@@ -38,9 +38,13 @@ class Command(BaseCommand):
         email = os.environ.get("DJANGO_SUPERUSER_EMAIL", "")
         User.objects.create_superuser(username=username, email=email, password=password)
         if generated:
-            self.stdout.write(self.style.WARNING(
-                f"Created admin account '{username}' with password: {password}\n"
-                "This password is shown once; change it in the admin."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Created admin account '{username}' with password: {password}\n"
+                    "This password is shown once; change it in the admin."
+                )
+            )
         else:
-            self.stdout.write(f"Created admin account '{username}' from DJANGO_SUPERUSER_USERNAME/PASSWORD.")
+            self.stdout.write(
+                f"Created admin account '{username}' from DJANGO_SUPERUSER_USERNAME/PASSWORD."
+            )

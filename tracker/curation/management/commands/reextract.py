@@ -11,7 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("article_ids", nargs="*", type=int)
         parser.add_argument("--all", action="store_true", help="every article")
-        parser.add_argument("--now", action="store_true", help="run here instead of on the Celery workers")
+        parser.add_argument(
+            "--now", action="store_true", help="run here instead of on the Celery workers"
+        )
 
     def handle(self, *args, article_ids, all, now, **options):
         if not all and not article_ids:
@@ -21,4 +23,6 @@ class Command(BaseCommand):
             for item_id in job.items.values_list("id", flat=True):
                 jobs.run_item(item_id)
             job.refresh_from_db()
-        self.stdout.write(f"Job {job.pk}: {job.done}/{job.total} done, {job.failed} failed ({job.status}).")
+        self.stdout.write(
+            f"Job {job.pk}: {job.done}/{job.total} done, {job.failed} failed ({job.status})."
+        )

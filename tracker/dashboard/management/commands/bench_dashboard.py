@@ -33,17 +33,17 @@ POSITIONS = 1_000_000
 
 WORDS = {
     "en": "Kremlin NATO troops ceasefire guarantee Ukraine support oppose considering air defence Patriot "
-          "aircraft sanctions negotiations Europe coalition peacekeepers deployment Washington Moscow",
+    "aircraft sanctions negotiations Europe coalition peacekeepers deployment Washington Moscow",
     "fr": "Kremlin OTAN troupes cessez-le-feu garantie Ukraine soutien opposition défense aérienne avions "
-          "sanctions négociations Europe coalition casques déploiement Paris Moscou soldats",
+    "sanctions négociations Europe coalition casques déploiement Paris Moscou soldats",
     "de": "Kreml NATO Truppen Waffenstillstand Garantie Ukraine Unterstützung Ablehnung Luftverteidigung "
-          "Flugzeuge Sanktionen Verhandlungen Europa Koalition Friedenstruppen Einsatz Berlin Moskau",
+    "Flugzeuge Sanktionen Verhandlungen Europa Koalition Friedenstruppen Einsatz Berlin Moskau",
     "ru": "Кремль НАТО войска перемирие гарантии Украина поддержка против ПВО самолеты санкции переговоры "
-          "Европа коалиция миротворцы размещение Москва Вашингтон безопасность",
+    "Европа коалиция миротворцы размещение Москва Вашингтон безопасность",
     "uk": "Кремль НАТО війська перемир'я гарантії Україна підтримка проти ППО літаки санкції переговори "
-          "Європа коаліція миротворці розміщення Київ Вашингтон безпека",
+    "Європа коаліція миротворці розміщення Київ Вашингтон безпека",
     "ar": "الكرملين الناتو قوات وقف إطلاق النار ضمانات أوكرانيا دعم رفض الدفاع الجوي طائرات عقوبات "
-          "مفاوضات أوروبا تحالف حفظ السلام نشر موسكو واشنطن",
+    "مفاوضات أوروبا تحالف حفظ السلام نشر موسكو واشنطن",
 }
 LANGS = list(WORDS)
 
@@ -57,15 +57,25 @@ class Command(BaseCommand):
     help = "Fill the database with synthetic data (once) and time the dashboard pages."
 
     def add_arguments(self, parser):
-        parser.add_argument("--requests", type=int, default=60, help="Requests per page (at least 50).")
-        parser.add_argument("--rebuild", action="store_true", help="Drop the bench data and make it again.")
-        parser.add_argument("--explain", action="store_true", help="Print EXPLAIN ANALYZE of the main queries.")
+        parser.add_argument(
+            "--requests", type=int, default=60, help="Requests per page (at least 50)."
+        )
+        parser.add_argument(
+            "--rebuild", action="store_true", help="Drop the bench data and make it again."
+        )
+        parser.add_argument(
+            "--explain", action="store_true", help="Print EXPLAIN ANALYZE of the main queries."
+        )
 
     def handle(self, *args, requests: int, rebuild: bool, explain: bool, **options):
         if connection.vendor != "postgresql":
-            raise CommandError("bench_dashboard needs PostgreSQL: set DATABASE_URL to a bench database")
+            raise CommandError(
+                "bench_dashboard needs PostgreSQL: set DATABASE_URL to a bench database"
+            )
         requests = max(requests, 50)
-        source, _ = Source.objects.get_or_create(name="bench", defaults={"kind": Source.Kind.MANUAL})
+        source, _ = Source.objects.get_or_create(
+            name="bench", defaults={"kind": Source.Kind.MANUAL}
+        )
         if rebuild:
             self._drop(source)
         self._fill(source)
@@ -81,14 +91,18 @@ class Command(BaseCommand):
             cursor.execute("DELETE FROM dashboard_actorstance")
             cursor.execute("DELETE FROM extraction_position WHERE extractor_version = 'bench'")
             cursor.execute("DELETE FROM ingestion_article WHERE source_id = %s", [source.id])
-            cursor.execute("DELETE FROM extraction_actor WHERE name LIKE 'Bench actor %' AND NOT EXISTS "
-                           "(SELECT 1 FROM extraction_position p WHERE p.actor_id = extraction_actor.id)")
+            cursor.execute(
+                "DELETE FROM extraction_actor WHERE name LIKE 'Bench actor %' AND NOT EXISTS "
+                "(SELECT 1 FROM extraction_position p WHERE p.actor_id = extraction_actor.id)"
+            )
 
     def _fill(self, source):
         articles = Article.objects.filter(source=source).count()
         positions = Position.objects.filter(extractor_version="bench").count()
         if articles == ARTICLES and positions == POSITIONS:
-            self.stdout.write(f"Reusing bench data: {articles:,} articles, {positions:,} positions.")
+            self.stdout.write(
+                f"Reusing bench data: {articles:,} articles, {positions:,} positions."
+            )
             if not ActorStance.objects.exists():
                 self.stdout.write("Rebuilding the stance tables…")
                 stances.rebuild_all()
@@ -102,13 +116,23 @@ class Command(BaseCommand):
             self._actors(cursor)
             self._articles(cursor, source)
             self._positions(cursor, source)
-        self.stdout.write(f"Inserted in {time.perf_counter() - started:.0f} s; rebuilding the stance tables…")
+        self.stdout.write(
+            f"Inserted in {time.perf_counter() - started:.0f} s; rebuilding the stance tables…"
+        )
         stances.rebuild_all()
         self._vacuum()
         self.stdout.write(f"Bench data ready after {time.perf_counter() - started:.0f} s.")
 
-    TABLES = ("extraction_actor", "extraction_actoralias", "extraction_proposal", "ingestion_source",
-              "ingestion_article", "extraction_position", "dashboard_actorstance", "dashboard_stanceshift")
+    TABLES = (
+        "extraction_actor",
+        "extraction_actoralias",
+        "extraction_proposal",
+        "ingestion_source",
+        "ingestion_article",
+        "extraction_position",
+        "dashboard_actorstance",
+        "dashboard_stanceshift",
+    )
 
     def _vacuum(self):
         """VACUUM ANALYZE what the pages read, as autovacuum would on a live server.
@@ -149,11 +173,21 @@ class Command(BaseCommand):
 
     def _articles(self, cursor, source):
         known = {
-            "source": "%(source)s", "url": "'https://bench.invalid/a/' || g", "title": "title_words",
-            "text": "body_words", "language": "lang", "author": "''", "published": "day",
-            "fetched_at": "day::timestamptz", "content_hash": "md5('bench' || g) || md5('hcneb' || g)",
-            "state": "'extracted'", "state_changed_at": "now()", "attempts": "1", "last_error": "''",
-            "extractor_version": "'bench'", "ingest_run": "NULL",
+            "source": "%(source)s",
+            "url": "'https://bench.invalid/a/' || g",
+            "title": "title_words",
+            "text": "body_words",
+            "language": "lang",
+            "author": "''",
+            "published": "day",
+            "fetched_at": "day::timestamptz",
+            "content_hash": "md5('bench' || g) || md5('hcneb' || g)",
+            "state": "'extracted'",
+            "state_changed_at": "now()",
+            "attempts": "1",
+            "last_error": "''",
+            "extractor_version": "'bench'",
+            "ingest_run": "NULL",
         }
         columns, values = [], []
         for field in Article._meta.concrete_fields:
@@ -166,8 +200,18 @@ class Command(BaseCommand):
                 values.append("NULL")
             else:
                 internal = field.get_internal_type()
-                values.append("0" if "Integer" in internal else "false" if internal == "BooleanField" else "''")
-        case = "CASE lang " + " ".join(f"WHEN '{lang}' THEN string_to_array(%s, ' ')" for lang in LANGS) + " END"
+                values.append(
+                    "0"
+                    if "Integer" in internal
+                    else "false"
+                    if internal == "BooleanField"
+                    else "''"
+                )
+        case = (
+            "CASE lang "
+            + " ".join(f"WHEN '{lang}' THEN string_to_array(%s, ' ')" for lang in LANGS)
+            + " END"
+        )
         sql = f"""
             INSERT INTO ingestion_article ({", ".join(columns)})
             SELECT {", ".join(values)} FROM (
@@ -217,43 +261,72 @@ class Command(BaseCommand):
               FROM ingestion_article WHERE source_id = %(source)s
             ) art ON art.rank = gen.article_rank
             """,
-            {"actors": actor_ids, "n": len(actor_ids), "proposals": proposals, "np": len(proposals),
-             "articles": ARTICLES, "positions": POSITIONS, "source": source.id},
+            {
+                "actors": actor_ids,
+                "n": len(actor_ids),
+                "proposals": proposals,
+                "np": len(proposals),
+                "articles": ARTICLES,
+                "positions": POSITIONS,
+                "source": source.id,
+            },
         )
 
     # --- timing --------------------------------------------------------------------------
 
     def _pages(self, source, requests):
         actors = list(
-            ActorStance.objects.values_list("actor_id", flat=True).order_by("-positions_count")[:requests]
+            ActorStance.objects.values_list("actor_id", flat=True).order_by("-positions_count")[
+                :requests
+            ]
         )
-        parents = list(Actor.objects.filter(children__isnull=False, stances__isnull=False)
-                       .values_list("id", flat=True).distinct()[:10])
+        parents = list(
+            Actor.objects.filter(children__isnull=False, stances__isnull=False)
+            .values_list("id", flat=True)
+            .distinct()[:10]
+        )
         kinds = [k for k, _ in Proposal._meta.get_field("kind").choices]
         languages = LANGS
         filtered = []
         for i in range(requests):
             options = [
                 f"proposal={kinds[i % len(kinds)]}&stance={['support', 'oppose', 'considering'][i % 3]}",
-                f"actor={parents[i % len(parents)]}" if parents else f"actor={actors[i % len(actors)]}",
+                f"actor={parents[i % len(parents)]}"
+                if parents
+                else f"actor={actors[i % len(actors)]}",
                 f"language={languages[i % len(languages)]}&proposal={kinds[(i + 2) % len(kinds)]}",
                 f"date_from=2024-0{1 + i % 9}-01&date_to=2024-0{1 + i % 9}-20&review=confirmed",
                 f"source={source.id}&stance=oppose",
                 f"actor={actors[i % len(actors)]}&proposal={kinds[i % len(kinds)]}",
             ]
             filtered.append("/?" + options[i % len(options)])
-        terms = ["Kremlin ceasefire", "garantie", "Waffenstillstand", "перемирие", "гарантії", "الناتو",
-                 '"air defence"', "troops -sanctions", "Luftverteidigung", "миротворцы"]
+        terms = [
+            "Kremlin ceasefire",
+            "garantie",
+            "Waffenstillstand",
+            "перемирие",
+            "гарантії",
+            "الناتو",
+            '"air defence"',
+            "troops -sanctions",
+            "Luftverteidigung",
+            "миротворцы",
+        ]
         kinds_actor = ["", "state", "government_body", "person"]
         return {
             "timeline": [f"/?{'limit=50' if i % 2 else ''}" for i in range(requests)],
             "timeline_filtered": filtered,
             "matrix": [
-                "/matrix/?" + "&".join(p for p in (
-                    f"actor_kind={kinds_actor[i % 4]}" if kinds_actor[i % 4] else "",
-                    f"as_of=2024-{1 + i % 12:02d}-15" if i % 2 else "",
-                    f"page={1 + i % 3}" if i % 5 == 0 else "",
-                ) if p)
+                "/matrix/?"
+                + "&".join(
+                    p
+                    for p in (
+                        f"actor_kind={kinds_actor[i % 4]}" if kinds_actor[i % 4] else "",
+                        f"as_of=2024-{1 + i % 12:02d}-15" if i % 2 else "",
+                        f"page={1 + i % 3}" if i % 5 == 0 else "",
+                    )
+                    if p
+                )
                 for i in range(requests)
             ],
             "actor": [f"/actors/{actors[i % len(actors)]}/" for i in range(requests)],
@@ -262,7 +335,9 @@ class Command(BaseCommand):
 
     def _time_pages(self, source, requests):
         user, _ = get_user_model().objects.get_or_create(username="bench-analyst")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label="extraction", codename="view_position"))
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="extraction", codename="view_position")
+        )
         if "testserver" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         client = Client()
@@ -303,32 +378,67 @@ class Command(BaseCommand):
                 if not seqscan:  # as queries.search_actors does
                     cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)
-                self.stdout.write(f"--- EXPLAIN {name}\n" + "\n".join(r[0] for r in cursor.fetchall()))
+                self.stdout.write(
+                    f"--- EXPLAIN {name}\n" + "\n".join(r[0] for r in cursor.fetchall())
+                )
 
         def show_qs(name, qs):
             show(name, *qs.query.sql_with_params())
 
         tree = queries.ActorTree.load()
-        parent = (Actor.objects.filter(children__isnull=False, stances__isnull=False)
-                  .order_by("id").values_list("id", flat=True).first())
-        top = ActorStance.objects.order_by("-positions_count").values_list("actor_id", flat=True).first()
+        parent = (
+            Actor.objects.filter(children__isnull=False, stances__isnull=False)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        top = (
+            ActorStance.objects.order_by("-positions_count")
+            .values_list("actor_id", flat=True)
+            .first()
+        )
         show_qs("timeline", queries.timeline_qs({}, tree, 51))
-        show_qs("timeline filtered: proposal + stance",
-                queries.timeline_qs({"proposal": "air_support", "stance": "oppose"}, tree, 51))
+        show_qs(
+            "timeline filtered: proposal + stance",
+            queries.timeline_qs({"proposal": "air_support", "stance": "oppose"}, tree, 51),
+        )
         if parent:
-            show_qs(f"timeline filtered: actor {parent} with its children "
-                    f"({len(tree.with_descendants(parent))} actors)", queries.timeline_qs({"actor": parent}, tree, 51))
-            show_qs(f"timeline filtered: actor {parent} with its children + proposal",
-                    queries.timeline_qs({"actor": parent, "proposal": "air_support"}, tree, 51))
-        show_qs("timeline filtered: dates + confirmed", queries.timeline_qs(
-            {"date_from": "2024-03-01", "date_to": "2024-03-20", "review": "confirmed"}, tree, 51))
-        actors = list(Actor.objects.filter(stances__isnull=False).order_by("name").distinct()
-                      .values_list("id", flat=True)[:60])
-        show("matrix now", *ActorStance.objects.filter(actor_id__in=actors).values_list(
-            "actor_id", "proposal_id", "position_id", "stance", "timeline_date").query.sql_with_params())
+            show_qs(
+                f"timeline filtered: actor {parent} with its children "
+                f"({len(tree.with_descendants(parent))} actors)",
+                queries.timeline_qs({"actor": parent}, tree, 51),
+            )
+            show_qs(
+                f"timeline filtered: actor {parent} with its children + proposal",
+                queries.timeline_qs({"actor": parent, "proposal": "air_support"}, tree, 51),
+            )
+        show_qs(
+            "timeline filtered: dates + confirmed",
+            queries.timeline_qs(
+                {"date_from": "2024-03-01", "date_to": "2024-03-20", "review": "confirmed"},
+                tree,
+                51,
+            ),
+        )
+        actors = list(
+            Actor.objects.filter(stances__isnull=False)
+            .order_by("name")
+            .distinct()
+            .values_list("id", flat=True)[:60]
+        )
+        show(
+            "matrix now",
+            *ActorStance.objects.filter(actor_id__in=actors)
+            .values_list("actor_id", "proposal_id", "position_id", "stance", "timeline_date")
+            .query.sql_with_params(),
+        )
         show("matrix as of", queries.MATRIX_AS_OF_SQL, [actors, "2024-06-15"])
         show("actor history", queries.ACTOR_HISTORY_SQL, [top, 40])
         for q in ["перемирие", '"air defence"']:
             show(f"search {q}", *queries.search_sql(q, None, 0, 31))
-        show("search actors", queries.ACTOR_SEARCH_SQL, {"q": "Kremlin ceasefire", "like": "%Kremlin ceasefire%",
-                                                         "limit": 12}, seqscan=False)
+        show(
+            "search actors",
+            queries.ACTOR_SEARCH_SQL,
+            {"q": "Kremlin ceasefire", "like": "%Kremlin ceasefire%", "limit": 12},
+            seqscan=False,
+        )

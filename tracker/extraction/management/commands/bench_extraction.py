@@ -20,15 +20,23 @@ from tracker.extraction.resources import load_resources_from_files
 
 
 class Command(BaseCommand):
-    help = "Benchmark the pure extraction pipeline on the development articles (no database access)."
+    help = (
+        "Benchmark the pure extraction pipeline on the development articles (no database access)."
+    )
     requires_system_checks: list = []
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
-        parser.add_argument("--articles", type=int, default=2000, help="articles to extract (default 2000)")
+        parser.add_argument(
+            "--articles", type=int, default=2000, help="articles to extract (default 2000)"
+        )
         parser.add_argument("--seed", type=int, default=0, help="shuffle seed (default 0)")
-        parser.add_argument("--big-language", default="en", help="language of the 1 MB article (default en)")
-        parser.add_argument("--gold", default=str(bench.DEV), help="JSONL file of articles (default: dev set)")
+        parser.add_argument(
+            "--big-language", default="en", help="language of the 1 MB article (default en)"
+        )
+        parser.add_argument(
+            "--gold", default=str(bench.DEV), help="JSONL file of articles (default: dev set)"
+        )
 
     def handle(self, *args, **options):
         if options["articles"] < 1:
@@ -38,16 +46,29 @@ class Command(BaseCommand):
             raise CommandError(f"{gold} does not exist")
         started = time.perf_counter()
         resources = load_resources_from_files()
-        self.stdout.write(f"resources: {len(resources.actors)} actors, {resources.alias_count} aliases, "
-                          f"{resources.lexicon_size} lexicon entries in {time.perf_counter() - started:.2f}s")
+        self.stdout.write(
+            f"resources: {len(resources.actors)} actors, {resources.alias_count} aliases, "
+            f"{resources.lexicon_size} lexicon entries in {time.perf_counter() - started:.2f}s"
+        )
         try:
-            result = bench.run(resources, articles=options["articles"], seed=options["seed"],
-                               big_language=options["big_language"], gold=gold)
+            result = bench.run(
+                resources,
+                articles=options["articles"],
+                seed=options["seed"],
+                big_language=options["big_language"],
+                gold=gold,
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"cold pass: {result.cold_articles} distinct articles in {result.cold_seconds:.2f}s "
-                          "(first sight of their word forms, lazy analyzers)")
-        self.stdout.write(f"{result.articles} articles, {result.megabytes:.2f} MB in {result.seconds:.2f}s")
-        self.stdout.write(f"one_mb_article language={result.big_language} bytes={result.big_bytes} "
-                          f"seconds={result.big_seconds:.2f}")
+        self.stdout.write(
+            f"cold pass: {result.cold_articles} distinct articles in {result.cold_seconds:.2f}s "
+            "(first sight of their word forms, lazy analyzers)"
+        )
+        self.stdout.write(
+            f"{result.articles} articles, {result.megabytes:.2f} MB in {result.seconds:.2f}s"
+        )
+        self.stdout.write(
+            f"one_mb_article language={result.big_language} bytes={result.big_bytes} "
+            f"seconds={result.big_seconds:.2f}"
+        )
         self.stdout.write(result.summary())

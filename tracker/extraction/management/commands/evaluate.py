@@ -22,8 +22,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Gold file, one article per line")
-        parser.add_argument("--verbose", action="store_true", help="List missed and spurious triples.")
-        parser.add_argument("--predictions", metavar="OUT.jsonl", help="Write what was extracted, one line per article.")
+        parser.add_argument(
+            "--verbose", action="store_true", help="List missed and spurious triples."
+        )
+        parser.add_argument(
+            "--predictions",
+            metavar="OUT.jsonl",
+            help="Write what was extracted, one line per article.",
+        )
 
     def handle(self, *args, file, verbose, predictions, **options):
         try:
@@ -36,7 +42,10 @@ class Command(BaseCommand):
         resources = current_resources()
         extracted = {
             record["id"]: pipeline.extract(
-                record["text"], language=record.get("language"), published=published, resources=resources
+                record["text"],
+                language=record.get("language"),
+                published=published,
+                resources=resources,
             )
             for record, published in zip(records, dates, strict=True)
         }
@@ -53,7 +62,9 @@ class Command(BaseCommand):
         try:
             with open(path, "w", encoding="utf-8") as handle:
                 for article_id, result in extracted.items():
-                    handle.write(json.dumps(_prediction(article_id, result), ensure_ascii=False) + "\n")
+                    handle.write(
+                        json.dumps(_prediction(article_id, result), ensure_ascii=False) + "\n"
+                    )
         except OSError as exc:
             raise CommandError(f"Cannot write {path}: {exc.strerror}") from None
 
@@ -65,7 +76,9 @@ def _published(record: dict, number: int) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"article {number} ({record.get('id')}): 'published' must be an ISO date, not {value!r}") from None
+        raise ValueError(
+            f"article {number} ({record.get('id')}): 'published' must be an ISO date, not {value!r}"
+        ) from None
 
 
 def _prediction(article_id: str, result) -> dict:

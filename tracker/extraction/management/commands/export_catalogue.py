@@ -21,11 +21,17 @@ class Command(BaseCommand):
                 "parent": actor.parent.name if actor.parent else None,
                 "country": actor.country or None,
                 "aliases": [
-                    {"text": alias.text, "language": alias.language or None, "strength": alias.strength}
+                    {
+                        "text": alias.text,
+                        "language": alias.language or None,
+                        "strength": alias.strength,
+                    }
                     for alias in actor.aliases.all()
                 ],
             }
-            for actor in Actor.objects.select_related("parent").prefetch_related("aliases").order_by("name")
+            for actor in Actor.objects.select_related("parent")
+            .prefetch_related("aliases")
+            .order_by("name")
         ]
         payload = json.dumps({"actors": actors}, ensure_ascii=False, indent=1)
         if out == "-":

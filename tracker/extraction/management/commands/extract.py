@@ -30,5 +30,7 @@ class Command(BaseCommand):
             run = extract_article(article_id)
             if run is not None:
                 done += 1
-                self.stdout.write(f"article {article_id}: {run.status}, {run.positions_found} positions")
+                self.stdout.write(
+                    f"article {article_id}: {run.status}, {run.positions_found} positions"
+                )
         self.stdout.write(f"Extracted {done} article(s).")

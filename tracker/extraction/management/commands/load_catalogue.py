@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Load the actor catalogue and lexicons from tracker/extraction/data/ (curator edits are kept)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Reload even if the files did not change.")
+        parser.add_argument(
+            "--force", action="store_true", help="Reload even if the files did not change."
+        )
 
     def handle(self, *args, force, **options):
         counts = sync_data_files(force=force)

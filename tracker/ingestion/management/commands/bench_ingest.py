@@ -38,12 +38,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--articles", type=int, default=10_000)
         parser.add_argument("--workers", type=int, default=1, help="worker processes to start")
-        parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2,
-                            help="pool processes per worker")
-        parser.add_argument("--timeout", type=int, default=1800, help="give up after this many seconds")
+        parser.add_argument(
+            "--concurrency", type=int, default=os.cpu_count() or 2, help="pool processes per worker"
+        )
+        parser.add_argument(
+            "--timeout", type=int, default=1800, help="give up after this many seconds"
+        )
         parser.add_argument("--seed", type=int, default=4)
-        parser.add_argument("--cleanup-only", action="store_true",
-                            help="only remove what an interrupted earlier run left behind")
+        parser.add_argument(
+            "--cleanup-only",
+            action="store_true",
+            help="only remove what an interrupted earlier run left behind",
+        )
 
     def handle(self, *args, **options):
         from tracker.ingestion.models import Source
@@ -63,7 +69,9 @@ class Command(BaseCommand):
         workdir = Path(tempfile.mkdtemp(prefix="bench_ingest_"))
         data = workdir / "bench.jsonl"
         count = write_articles(data, options["articles"], options["seed"])
-        self.stdout.write(f"Built {count} synthetic articles ({data.stat().st_size / 1e6:.1f} MB) in {data}")
+        self.stdout.write(
+            f"Built {count} synthetic articles ({data.stat().st_size / 1e6:.1f} MB) in {data}"
+        )
         workers: list[subprocess.Popen] = []
         sampler = RSSSampler()
         try:
@@ -80,7 +88,9 @@ class Command(BaseCommand):
             for path in workdir.iterdir():
                 path.unlink()
             workdir.rmdir()
-        self.stdout.write(f"ingest_articles_per_s={rate:.0f} worker_peak_rss_mb={sampler.peak_mb:.0f}")
+        self.stdout.write(
+            f"ingest_articles_per_s={rate:.0f} worker_peak_rss_mb={sampler.peak_mb:.0f}"
+        )
 
     def start_workers(self, number: int, concurrency: int, workdir: Path) -> list[subprocess.Popen]:
         from tracker.celery import app
@@ -91,11 +101,29 @@ class Command(BaseCommand):
             name = f"bench{index}-{os.getpid()}@localhost"
             names.append(name)
             log = open(workdir / f"worker{index}.log", "wb")  # noqa: SIM115 - closed with the process
-            command = [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--loglevel", "WARNING",
-                       "--concurrency", str(concurrency), "--hostname", name,
-                       "--without-gossip", "--without-mingle", "--without-heartbeat"]
+            command = [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tracker",
+                "worker",
+                "--loglevel",
+                "WARNING",
+                "--concurrency",
+                str(concurrency),
+                "--hostname",
+                name,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ]
             worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-                command, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                cwd=settings.BASE_DIR,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             workers.append(worker)
         # Readiness is asked by a short-lived `celery inspect ping`, so this process never holds a
@@ -106,8 +134,22 @@ class Command(BaseCommand):
             if any(w.poll() is not None for w in workers):
                 break
             probe = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-                [sys.executable, "-m", "celery", "-A", "tracker", "inspect", "ping", "-d", pending[0], "-t", "2"],
-                cwd=settings.BASE_DIR, capture_output=True, check=False,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "tracker",
+                    "inspect",
+                    "ping",
+                    "-d",
+                    pending[0],
+                    "-t",
+                    "2",
+                ],
+                cwd=settings.BASE_DIR,
+                capture_output=True,
+                check=False,
             )
             if probe.returncode == 0:
                 pending.pop(0)
@@ -132,11 +174,15 @@ class Command(BaseCommand):
         self.stored_after = None
         while True:
             run.refresh_from_db()
-            states = dict(Article.objects.filter(ingest_run=run).values_list("state").annotate(n=Count("id")))
+            states = dict(
+                Article.objects.filter(ingest_run=run).values_list("state").annotate(n=Count("id"))
+            )
             waiting = states.get("ingested", 0) + states.get("extracting", 0)
             finished = run.is_finished and waiting == 0
-            line = (f"  {time.monotonic() - started:6.1f}s stored {run.items_new}/{run.items_seen}, "
-                    f"extracted {states.get('extracted', 0)}, failed {states.get('failed', 0)}")
+            line = (
+                f"  {time.monotonic() - started:6.1f}s stored {run.items_new}/{run.items_seen}, "
+                f"extracted {states.get('extracted', 0)}, failed {states.get('failed', 0)}"
+            )
             if line != last and (finished or int(time.monotonic() - started) % 5 == 0):
                 self.stdout.write(line)
                 last = line
@@ -204,18 +250,24 @@ class Command(BaseCommand):
         if ids:
             self.stdout.write(f"Removing the {len(ids)} benchmark articles…")
         stances = _dashboard_stances()
-        paused = stances is not None and post_delete.disconnect(sender=Position, dispatch_uid=STANCE_HOOK)
+        paused = stances is not None and post_delete.disconnect(
+            sender=Position, dispatch_uid=STANCE_HOOK
+        )
         try:
             for start in range(0, len(ids), 1000):
                 batch = ids[start : start + 1000]
                 with transaction.atomic():
-                    story_ids = set(Article.objects.filter(id__in=batch).values_list("story_id", flat=True))
+                    story_ids = set(
+                        Article.objects.filter(id__in=batch).values_list("story_id", flat=True)
+                    )
                     Article.objects.filter(id__in=batch).delete()
                     Position.history.filter(article_id__in=batch).delete()
                     Story.objects.filter(id__in=story_ids, articles__isnull=True).delete()
         finally:
             if paused:
-                post_delete.connect(stances.on_position_deleted, sender=Position, dispatch_uid=STANCE_HOOK)
+                post_delete.connect(
+                    stances.on_position_deleted, sender=Position, dispatch_uid=STANCE_HOOK
+                )
                 stances.rebuild_all()
         IngestRun.objects.filter(source=source).delete()
         source.delete()
@@ -240,7 +292,11 @@ def write_articles(path: Path, count: int, seed: int) -> int:
     titles: dict[str, list[str]] = {}
     for line in DEV_FILE.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        sentences = [s.strip() for s in _SENTENCE.split(record["text"].replace("\n", " ")) if len(s.strip()) > 20]
+        sentences = [
+            s.strip()
+            for s in _SENTENCE.split(record["text"].replace("\n", " "))
+            if len(s.strip()) > 20
+        ]
         by_language.setdefault(record["language"], []).extend(sentences)
         titles.setdefault(record["language"], []).append(record["title"])
     languages = sorted(by_language)
@@ -274,7 +330,9 @@ class RSSSampler:
         self._thread: threading.Thread | None = None
 
     def start(self, workers: list[subprocess.Popen]) -> None:
-        self._thread = threading.Thread(target=self._loop, args=([w.pid for w in workers],), daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, args=([w.pid for w in workers],), daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:

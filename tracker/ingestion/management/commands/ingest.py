@@ -17,7 +17,9 @@ class Command(BaseCommand):
     help = "Ingest a URL, a file (.html, .txt, .jsonl) or '-' for JSON lines on stdin."
 
     def add_arguments(self, parser):
-        parser.add_argument("target", help="http(s) URL, path to a .html/.txt/.jsonl file, or - for JSONL on stdin")
+        parser.add_argument(
+            "target", help="http(s) URL, path to a .html/.txt/.jsonl file, or - for JSONL on stdin"
+        )
 
     def handle(self, *args, target: str, **options):
         try:

@@ -17,4 +17,6 @@ class Command(BaseCommand):
         report = load_seeds(Path(options["dir"]))
         for error in report.errors:
             self.stderr.write(self.style.ERROR(f"Seed not loaded: {error}"))
-        self.stdout.write(f"Seeds: {report.new} new, {report.duplicate} already present, {len(report.errors)} failed.")
+        self.stdout.write(
+            f"Seeds: {report.new} new, {report.duplicate} already present, {len(report.errors)} failed."
+        )
