@@ -375,8 +375,8 @@ def _merged_page_ids(data: dict, ids: list[int], n: int) -> RawSQL:
     for actor_id in ids:
         params.extend([*branch_params[:slot], actor_id, *branch_params[slot + 1 :]])
     union = " UNION ALL ".join([f"({sql})"] * len(ids))
-    return RawSQL(
-        f"SELECT id FROM ({union}) merged ORDER BY timeline_date DESC, id DESC LIMIT %s",  # noqa: S608, S611 - compiled by Django, values in params
+    return RawSQL(  # noqa: S611 - the SQL is Django-compiled, values are parameters
+        f"SELECT id FROM ({union}) merged ORDER BY timeline_date DESC, id DESC LIMIT %s",  # noqa: S608 - compiled by Django, values in params
         [*params, n],
     )
 
