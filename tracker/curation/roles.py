@@ -17,7 +17,7 @@ ANALYST_PERMISSIONS = [
     "extraction.view_proposal",
     "ingestion.view_article",
     "ingestion.view_source",
-    # Decided by the lead: analysts submit articles (issue 4).
+    # Analysts also submit articles (issue 4 lets them).
     "ingestion.add_article",
 ]
 
