@@ -66,83 +66,56 @@ def stream(
     return response
 
 
-POSITION_HEADER = [
-    "id",
-    "timeline_date",
-    "stated_on",
-    "is_past",
-    "actor_id",
-    "actor",
-    "proposal",
-    "stance",
-    "review_status",
-    "confidence",
-    "evidence",
-    "rules",
-    "article_id",
-    "article_title",
-    "article_url",
-    "language",
-    "source",
+# Export columns as (header, field) pairs: one list, so header and values cannot drift apart.
+POSITION_COLUMNS = [
+    ("id", "id"),
+    ("timeline_date", "timeline_date"),
+    ("stated_on", "stated_on"),
+    ("is_past", "is_past"),
+    ("actor_id", "actor_id"),
+    ("actor", "actor__name"),
+    ("proposal", "proposal__kind"),
+    ("stance", "stance"),
+    ("review_status", "review_status"),
+    ("confidence", "confidence"),
+    ("evidence", "evidence"),
+    ("rules", "rules"),
+    ("article_id", "article_id"),
+    ("article_title", "article__title"),
+    ("article_url", "article__url"),
+    ("language", "article__language"),
+    ("source", "article__source__name"),
 ]
+POSITION_HEADER = [header for header, _ in POSITION_COLUMNS]
+
+SHIFT_COLUMNS = [
+    ("id", "id"),
+    ("timeline_date", "timeline_date"),
+    ("actor_id", "actor_id"),
+    ("actor", "actor__name"),
+    ("proposal", "proposal__kind"),
+    ("from_stance", "from_stance"),
+    ("to_stance", "to_stance"),
+    ("before_position_id", "before_id"),
+    ("before_date", "before__timeline_date"),
+    ("before_evidence", "before__evidence"),
+    ("after_position_id", "after_id"),
+    ("after_evidence", "after__evidence"),
+    ("after_article_id", "after__article_id"),
+]
+SHIFT_HEADER = [header for header, _ in SHIFT_COLUMNS]
+
+
+def _rows(qs, columns) -> Iterator[dict]:
+    values = qs.values_list(*(field for _, field in columns))
+    headers = [header for header, _ in columns]
+    for row in values.iterator(chunk_size=CHUNK):
+        yield dict(zip(headers, row, strict=True))
 
 
 def position_rows(qs) -> Iterator[dict]:
-    values = qs.values_list(
-        "id",
-        "timeline_date",
-        "stated_on",
-        "is_past",
-        "actor_id",
-        "actor__name",
-        "proposal__kind",
-        "stance",
-        "review_status",
-        "confidence",
-        "evidence",
-        "rules",
-        "article_id",
-        "article__title",
-        "article__url",
-        "article__language",
-        "article__source__name",
-    )
-    for row in values.iterator(chunk_size=CHUNK):
-        yield dict(zip(POSITION_HEADER, row, strict=True))
-
-
-SHIFT_HEADER = [
-    "id",
-    "timeline_date",
-    "actor_id",
-    "actor",
-    "proposal",
-    "from_stance",
-    "to_stance",
-    "before_position_id",
-    "before_date",
-    "before_evidence",
-    "after_position_id",
-    "after_evidence",
-    "after_article_id",
-]
+    return _rows(qs, POSITION_COLUMNS)
 
 
 def shift_rows(qs) -> Iterator[dict]:
-    values = qs.values_list(
-        "id",
-        "timeline_date",
-        "actor_id",
-        "actor__name",
-        "proposal__kind",
-        "from_stance",
-        "to_stance",
-        "before_id",
-        "before__timeline_date",
-        "before__evidence",
-        "after_id",
-        "after__evidence",
-        "after__article_id",
-    )
-    for row in values.iterator(chunk_size=CHUNK):
-        yield dict(zip(SHIFT_HEADER, row, strict=True))
+    return _rows(qs, SHIFT_COLUMNS)

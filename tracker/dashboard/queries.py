@@ -170,6 +170,10 @@ def _other_filters(qs: QuerySet, data: dict) -> QuerySet:
         qs = qs.filter(article__language=data["language"])
     if data.get("source"):
         qs = qs.filter(article__source_id=data["source"])
+    return _date_range(qs, data)
+
+
+def _date_range(qs: QuerySet, data: dict) -> QuerySet:
     if data.get("date_from"):
         qs = qs.filter(timeline_date__gte=data["date_from"])
     if data.get("date_to"):
@@ -603,11 +607,7 @@ def filter_shifts(data: dict) -> QuerySet:
         qs = qs.filter(proposal__kind=data["proposal"])
     if data.get("actor"):
         qs = qs.filter(actor_id=data["actor"])
-    if data.get("date_from"):
-        qs = qs.filter(timeline_date__gte=data["date_from"])
-    if data.get("date_to"):
-        qs = qs.filter(timeline_date__lte=data["date_to"])
-    return qs.order_by("-timeline_date", "-id")
+    return _date_range(qs, data).order_by("-timeline_date", "-id")
 
 
 def count_newer_shifts(data: dict, since_id: int, cap: int = 99) -> int:

@@ -174,6 +174,19 @@ SELECT pg_advisory_xact_lock(a::integer, p::integer) FROM ({_PAIRS} ORDER BY a, 
 
 # The same result as ``_refresh_pair`` for every pair at once. Rows that are already right are left
 # alone (no dead tuples, shift ids kept); the data-modifying CTEs all see the same snapshot.
+# Shared by REFRESH_PAIRS and REFRESH_ARTICLE: which shift rows ("s") are still wanted ("w"), and
+# the insert of wanted shifts that are missing.
+_SHIFT_SAME = """w.actor_id = s.actor_id AND w.proposal_id = s.proposal_id AND w.prev_id = s.before_id
+      AND w.id = s.after_id AND w.prev_stance = s.from_stance AND w.stance = s.to_stance
+      AND w.timeline_date = s.timeline_date"""
+_SHIFT_IS_WANTED = f"SELECT 1 FROM wanted w WHERE {_SHIFT_SAME}"  # noqa: S608 - constant SQL, no input
+_SHIFTS_NEW = f"""shifts_new AS (
+  INSERT INTO dashboard_stanceshift (actor_id, proposal_id, before_id, after_id, from_stance, to_stance,
+                                     timeline_date)
+  SELECT w.actor_id, w.proposal_id, w.prev_id, w.id, w.prev_stance, w.stance, w.timeline_date FROM wanted w
+  WHERE NOT EXISTS (SELECT 1 FROM dashboard_stanceshift s WHERE {_SHIFT_SAME})
+),"""  # noqa: S608 - constant SQL, no input
+
 REFRESH_PAIRS = f"""
 WITH pairs AS ({_PAIRS}),
 seq AS (
@@ -192,23 +205,10 @@ latest AS (SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM seq W
 shifts_gone AS (
   DELETE FROM dashboard_stanceshift s USING pairs
   WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p AND NOT EXISTS (
-    SELECT 1 FROM wanted w
-    WHERE w.actor_id = s.actor_id AND w.proposal_id = s.proposal_id AND w.prev_id = s.before_id
-      AND w.id = s.after_id AND w.prev_stance = s.from_stance AND w.stance = s.to_stance
-      AND w.timeline_date = s.timeline_date
+    {_SHIFT_IS_WANTED}
   )
 ),
-shifts_new AS (
-  INSERT INTO dashboard_stanceshift (actor_id, proposal_id, before_id, after_id, from_stance, to_stance,
-                                     timeline_date)
-  SELECT w.actor_id, w.proposal_id, w.prev_id, w.id, w.prev_stance, w.stance, w.timeline_date FROM wanted w
-  WHERE NOT EXISTS (
-    SELECT 1 FROM dashboard_stanceshift s
-    WHERE s.after_id = w.id AND s.before_id = w.prev_id AND s.actor_id = w.actor_id
-      AND s.proposal_id = w.proposal_id AND s.from_stance = w.prev_stance AND s.to_stance = w.stance
-      AND s.timeline_date = w.timeline_date
-  )
-),
+{_SHIFTS_NEW}
 stances_gone AS (
   DELETE FROM dashboard_actorstance s USING pairs
   WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p
@@ -270,23 +270,10 @@ wanted AS (
 shifts_gone AS (
   DELETE FROM dashboard_stanceshift s
   WHERE s.after_id = ANY(ARRAY(SELECT id FROM targets)) AND NOT EXISTS (
-    SELECT 1 FROM wanted w
-    WHERE w.actor_id = s.actor_id AND w.proposal_id = s.proposal_id AND w.prev_id = s.before_id
-      AND w.id = s.after_id AND w.prev_stance = s.from_stance AND w.stance = s.to_stance
-      AND w.timeline_date = s.timeline_date
+    {_SHIFT_IS_WANTED}
   )
 ),
-shifts_new AS (
-  INSERT INTO dashboard_stanceshift (actor_id, proposal_id, before_id, after_id, from_stance, to_stance,
-                                     timeline_date)
-  SELECT w.actor_id, w.proposal_id, w.prev_id, w.id, w.prev_stance, w.stance, w.timeline_date FROM wanted w
-  WHERE NOT EXISTS (
-    SELECT 1 FROM dashboard_stanceshift s
-    WHERE s.after_id = w.id AND s.before_id = w.prev_id AND s.actor_id = w.actor_id
-      AND s.proposal_id = w.proposal_id AND s.from_stance = w.prev_stance AND s.to_stance = w.stance
-      AND s.timeline_date = w.timeline_date
-  )
-),
+{_SHIFTS_NEW}
 pairs AS (SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = %(article)s),
 latest AS (
   SELECT pairs.actor_id, pairs.proposal_id, last.id, last.stance, last.timeline_date, counted.n
