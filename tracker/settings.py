@@ -177,7 +177,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 # An article still "ingested" or "extracting" after this long is re-queued by the sweep.
 STUCK_AFTER_SECONDS = envint("STUCK_AFTER_SECONDS", 300, minimum=10)
+# An article whose extraction stopped its worker this many times is marked failed, not retried.
 EXTRACTION_MAX_ATTEMPTS = envint("EXTRACTION_MAX_ATTEMPTS", 3, minimum=1)
+# Articles per extraction task: one transaction claims them and one saves them all.
+EXTRACTION_BATCH_SIZE = envint("EXTRACTION_BATCH_SIZE", 50, minimum=1)
 
 # --- Auth, sessions, security -----------------------------------------------------
 LOGIN_URL = "/accounts/login/"

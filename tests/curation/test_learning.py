@@ -77,7 +77,7 @@ def test_save_positions_multiplies_a_new_positions_confidence_by_its_rules_preci
         confidence=0.8,
         rules=["stance:oppose:rejected", "actor:alias"],
     )
-    extract.save_positions(article, SimpleNamespace(positions=[found]))
+    extract.save_positions([(article, SimpleNamespace(positions=[found]))])
     assert article.positions.get().confidence == pytest.approx(0.2)
 
 
@@ -96,7 +96,7 @@ def test_rules_nobody_judged_leave_confidence_unchanged(article):
         confidence=0.7,
         rules=["never:judged"],
     )
-    extract.save_positions(article, SimpleNamespace(positions=[found]))
+    extract.save_positions([(article, SimpleNamespace(positions=[found]))])
     assert article.positions.get().confidence == pytest.approx(0.7)
 
 

@@ -47,31 +47,57 @@ def test_rebuild_all_matches_the_incremental_tables(world):
     assert set(StanceShift.objects.values_list("before_id", "after_id")) == shifts
 
 
-def test_bulk_created_positions_are_picked_up_when_the_extraction_run_finishes(world):
-    from tracker.extraction.models import ExtractionRun, Position
+def test_a_batch_of_bulk_created_positions_is_picked_up_when_extraction_says_so(world):
+    from tracker.dashboard import stances
+    from tracker.extraction.models import Position
+    from tracker.extraction.signals import positions_extracted
 
-    article = make_article(
-        title="Bulk", text="Trump opposes ground troops.", published=dt.date(2025, 9, 3)
-    )
-    trump = world["trump"].actor
-    Position.objects.bulk_create(
-        [
-            Position(
-                article=article,
-                actor=trump,
-                proposal=world["mfa"].proposal,
-                stance="oppose",
-                evidence="opposes ground troops",
-                start=6,
-                end=27,
-                timeline_date=article.published,
-                extraction_key="x",
-            )
-        ]
-    )
-    assert not ActorStance.objects.filter(actor=trump, proposal=world["mfa"].proposal).exists()
-    ExtractionRun.objects.create(article=article, status="done")
-    assert ActorStance.objects.get(actor=trump, proposal=world["mfa"].proposal).stance == "oppose"
+    trump, proposal = world["trump"].actor, world["mfa"].proposal
+    batch = []
+    for day, stance in ((dt.date(2025, 9, 3), "oppose"), (dt.date(2025, 9, 20), "support")):
+        article = make_article(
+            title=f"Bulk {day}", text=f"Trump {stance}s ground troops.", published=day
+        )
+        Position.objects.bulk_create(
+            [
+                Position(
+                    article=article,
+                    actor=trump,
+                    proposal=proposal,
+                    stance=stance,
+                    evidence=f"{stance}s ground troops",
+                    start=6,
+                    end=20,
+                    timeline_date=day,
+                    extraction_key="x",
+                )
+            ]
+        )
+        batch.append(article.id)
+    assert not ActorStance.objects.filter(actor=trump, proposal=proposal).exists()
+    positions_extracted.send(sender=None, article_ids=batch)
+
+    def derived():
+        return (
+            set(
+                ActorStance.objects.values_list(
+                    "actor_id", "proposal_id", "position_id", "stance", "positions_count"
+                )
+            ),
+            set(
+                StanceShift.objects.values_list("before_id", "after_id", "from_stance", "to_stance")
+            ),
+        )
+
+    latest = ActorStance.objects.get(actor=trump, proposal=proposal)
+    assert (latest.stance, latest.positions_count) == ("support", 2)
+    assert StanceShift.objects.filter(
+        actor=trump, proposal=proposal, from_stance="oppose", to_stance="support"
+    ).exists()
+    # Refreshing the two articles together gives what rebuilding everything from scratch gives.
+    incremental = derived()
+    stances.rebuild_all()
+    assert derived() == incremental
 
 
 def test_shifts_page_and_feed(analyst_client, world):

@@ -44,7 +44,7 @@ def test_re_extraction_is_idempotent(seed_article):
 
 
 def test_an_article_already_claimed_is_not_extracted_twice(seed_article):
-    assert extract.claim(seed_article.id)
+    assert extract.claim([seed_article.id])
     assert extract.extract_article(seed_article.id) is None
 
 

@@ -9,11 +9,12 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
 
     def ready(self) -> None:
-        # Admin edits and reviews go through save()/delete(). The pipeline saves
-        # positions with bulk_create (no signals), then saves its ExtractionRun as
-        # done in the same transaction: that save refreshes the article's pairs.
+        # Admin edits and reviews go through save()/delete(). The pipeline saves a
+        # batch's positions with bulk_create (no signals), then sends
+        # positions_extracted in the same transaction: that refreshes their pairs.
         from tracker.dashboard import stances
-        from tracker.extraction.models import ExtractionRun, Position
+        from tracker.extraction.models import Position
+        from tracker.extraction.signals import positions_extracted
 
         post_save.connect(
             stances.on_position_saved, sender=Position, dispatch_uid="dashboard-stance-save"
@@ -21,6 +22,6 @@ class DashboardConfig(AppConfig):
         post_delete.connect(
             stances.on_position_deleted, sender=Position, dispatch_uid="dashboard-stance-delete"
         )
-        post_save.connect(
-            stances.on_run_saved, sender=ExtractionRun, dispatch_uid="dashboard-stance-run"
+        positions_extracted.connect(
+            stances.on_positions_extracted, dispatch_uid="dashboard-stance-extracted"
         )

@@ -90,17 +90,21 @@ def _refresh_pair(actor_id: int, proposal_id: int) -> None:
     )
 
 
-def refresh_article(article_id: int) -> None:
-    """Refresh every pair an article's positions touch (called by extraction after saving positions).
+def refresh_articles(article_ids: list[int]) -> None:
+    """Refresh every pair the articles' positions touch (extraction calls this, through the
+    ``positions_extracted`` signal, after saving a batch's positions).
 
     Pairs whose positions were deleted are refreshed by the post_delete receiver.
 
-    On PostgreSQL only the neighbourhood of the article's positions is recomputed (see
-    ``REFRESH_ARTICLE``), so the cost does not grow with the number of positions in a pair.
+    On PostgreSQL only the neighbourhood of the articles' positions is recomputed (see
+    ``REFRESH_ARTICLES``), so the cost does not grow with the number of positions in a pair.
     """
+    article_ids = sorted(set(article_ids))
+    if not article_ids:
+        return
     if connection.vendor != "postgresql":
         pairs = (
-            Position.objects.filter(article_id=article_id)
+            Position.objects.filter(article_id__in=article_ids)
             .values_list("actor_id", "proposal_id")
             .distinct()
         )
@@ -112,9 +116,9 @@ def refresh_article(article_id: int) -> None:
         connection.ensure_connection()
         # A server-side prepared statement: planning this statement costs as much as running it.
         with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(LOCK_ARTICLE_PAIRS, [article_id], prepare=True)
+            cursor.execute(LOCK_ARTICLE_PAIRS, [article_ids], prepare=True)
             if cursor.rowcount:
-                cursor.execute(REFRESH_ARTICLE, {"article": article_id}, prepare=True)
+                cursor.execute(REFRESH_ARTICLES, {"articles": article_ids}, prepare=True)
 
 
 def pairs_touching(position: Position) -> set[Pair]:
@@ -138,9 +142,8 @@ def on_position_deleted(sender, instance: Position, **kwargs) -> None:
     refresh_pairs([(instance.actor_id, instance.proposal_id)])
 
 
-def on_run_saved(sender, instance, raw: bool = False, **kwargs) -> None:
-    if not raw and instance.status == "done":
-        refresh_article(instance.article_id)
+def on_positions_extracted(sender, article_ids, **kwargs) -> None:
+    refresh_articles(article_ids)
 
 
 VISIBLE = "review_status <> 'rejected'"
@@ -174,7 +177,7 @@ SELECT pg_advisory_xact_lock(a::integer, p::integer) FROM ({_PAIRS} ORDER BY a, 
 
 # The same result as ``_refresh_pair`` for every pair at once. Rows that are already right are left
 # alone (no dead tuples, shift ids kept); the data-modifying CTEs all see the same snapshot.
-# Shared by REFRESH_PAIRS and REFRESH_ARTICLE: which shift rows ("s") are still wanted ("w"), and
+# Shared by REFRESH_PAIRS and REFRESH_ARTICLES: which shift rows ("s") are still wanted ("w"), and
 # the insert of wanted shifts that are missing.
 _SHIFT_SAME = """w.actor_id = s.actor_id AND w.proposal_id = s.proposal_id AND w.prev_id = s.before_id
       AND w.id = s.after_id AND w.prev_stance = s.from_stance AND w.stance = s.to_stance
@@ -227,15 +230,16 @@ WHERE (dashboard_actorstance.position_id, dashboard_actorstance.stance, dashboar
 
 LOCK_ARTICLE_PAIRS = """
 SELECT pg_advisory_xact_lock(actor_id::integer, proposal_id::integer) FROM (
-  SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = %s ORDER BY 1, 2
+  SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = ANY(%s)
+  ORDER BY 1, 2
 ) AS pairs
 """
 
-# What ``refresh_pairs`` would produce for the article's pairs, computed locally.
+# What ``refresh_pairs`` would produce for the articles' pairs, computed locally.
 #
 # Every other change to a position goes through save() or delete() and the receivers above, so
 # the derived tables are right for every position except the ones extraction has just
-# bulk-created for this article. Adding positions to a pair's sequence (ordered by timeline_date,
+# bulk-created for these articles. Adding positions to a pair's sequence (ordered by timeline_date,
 # id) can only change the shift that ends at each of them and the shift that ends at the
 # position right after each of them; every other shift joins two positions that are still
 # consecutive. So those "targets" are recomputed from their predecessor (one index probe each on
@@ -243,10 +247,10 @@ SELECT pg_advisory_xact_lock(actor_id::integer, proposal_id::integer) FROM (
 # Rows that are already right are left alone; all CTEs see one snapshot, taken after the pair
 # locks (LOCK_ARTICLE_PAIRS), so a concurrent refresh of the same pair has committed by then.
 _PAIR_SEQ = f"q.actor_id = {{t}}.actor_id AND q.proposal_id = {{t}}.proposal_id AND q.{VISIBLE}"
-REFRESH_ARTICLE = f"""
+REFRESH_ARTICLES = f"""
 WITH mine AS (
   SELECT id, actor_id, proposal_id, stance, timeline_date FROM extraction_position
-  WHERE article_id = %(article)s AND {VISIBLE}
+  WHERE article_id = ANY(%(articles)s) AND {VISIBLE}
 ),
 targets AS (
   SELECT id, actor_id, proposal_id, stance, timeline_date FROM mine
@@ -274,7 +278,9 @@ shifts_gone AS (
   )
 ),
 {_SHIFTS_NEW}
-pairs AS (SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = %(article)s),
+pairs AS (
+  SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = ANY(%(articles)s)
+),
 latest AS (
   SELECT pairs.actor_id, pairs.proposal_id, last.id, last.stance, last.timeline_date, counted.n
   FROM pairs CROSS JOIN LATERAL (

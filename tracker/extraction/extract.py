@@ -1,4 +1,9 @@
-"""Running the pure pipeline on a stored article and saving what it found.
+"""Running the pure pipeline on stored articles and saving what it found.
+
+Articles are extracted in batches: one transaction claims a batch, the pipeline
+runs on each article (a failure costs that article only), and one transaction
+saves every position, state and run record of the batch, then tells the
+dashboard which articles changed. A batch of one is the same path.
 
 Curated data wins: a position that a curator confirmed, rejected or edited is
 never changed, duplicated or brought back by a later extraction.
@@ -9,7 +14,9 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+from collections.abc import Iterable
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,12 +31,21 @@ from tracker.extraction.models import (
     Position,
     Proposal,
 )
+from tracker.extraction.signals import positions_extracted
 from tracker.ingestion.models import Article
 
 logger = logging.getLogger(__name__)
 
 _cache_lock = threading.Lock()
 _cache: dict[str, object] = {"version": None, "resources": None}
+
+
+class Interrupted(Exception):
+    """The batch ran out of time: ``released`` articles were given back untouched, to queue again."""
+
+    def __init__(self, released: list[int]):
+        super().__init__(f"{len(released)} article(s) given back")
+        self.released = released
 
 
 def current_resources():
@@ -78,74 +94,120 @@ def resources_from_db():
     return Resources.from_records(actors, lexicon)
 
 
-def claim(article_id: int, *, count_attempt: bool = False) -> bool:
-    """Move the article from ingested to extracting; False if another worker has it or it is done.
+def claim(article_ids: Iterable[int]) -> list[tuple[Article, ExtractionRun]]:
+    """Move the waiting articles among ``article_ids`` to extracting, count the attempt and open a
+    run record for each, in one transaction. Articles that another worker holds, or that are not
+    waiting, are left alone (skipped, not waited for)."""
+    ids = sorted(set(article_ids))
+    with transaction.atomic():
+        articles = list(
+            Article.objects.select_for_update(skip_locked=True)
+            .filter(id__in=ids, state=Article.State.INGESTED)
+            .only("id", "text", "language", "published", "fetched_at")
+            .order_by("id")
+        )
+        if not articles:
+            return []
+        Article.objects.filter(id__in=[a.id for a in articles]).update(
+            state=Article.State.EXTRACTING,
+            state_changed_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+        runs = ExtractionRun.objects.bulk_create(
+            [
+                ExtractionRun(article=article, extractor_version=pipeline.EXTRACTOR_VERSION)
+                for article in articles
+            ]
+        )
+    return list(zip(articles, runs, strict=True))
 
-    With ``count_attempt`` the same statement counts the extraction attempt.
-    """
-    changes = {"state": Article.State.EXTRACTING, "state_changed_at": timezone.now()}
-    if count_attempt:
-        changes["attempts"] = F("attempts") + 1
-    return bool(
-        Article.objects.filter(id=article_id, state=Article.State.INGESTED).update(**changes)
-    )
 
-
-def release(article_id: int) -> None:
-    """Give a claimed article back (a transient failure); the retry or the sweep takes it again."""
-    Article.objects.filter(id=article_id, state=Article.State.EXTRACTING).update(
+def release(article_ids: Iterable[int]) -> None:
+    """Give claimed articles back (a transient failure); the retry or the sweep takes them again."""
+    Article.objects.filter(id__in=list(article_ids), state=Article.State.EXTRACTING).update(
         state=Article.State.INGESTED, state_changed_at=timezone.now()
     )
 
 
-def extract_article(article_id: int) -> ExtractionRun | None:
-    """Extract positions from one article. Idempotent; returns None when there was nothing to do."""
-    # Claimed and recorded in one transaction: one commit instead of three.
-    with transaction.atomic():
-        if not claim(article_id, count_attempt=True):
-            return None
-        article = Article.objects.get(id=article_id)
-        run = ExtractionRun.objects.create(
-            article=article, extractor_version=pipeline.EXTRACTOR_VERSION
-        )
+def extract_articles(article_ids: Iterable[int]) -> dict[int, ExtractionRun]:
+    """Extract a batch of articles; returns the run of each article this call claimed.
+
+    Idempotent: an article that is not waiting is skipped. A database error gives the whole
+    batch back and is raised (the task retries). A failure of one article's pipeline or save
+    marks that article failed and never costs the others. Running out of time marks the
+    article in hand failed and raises ``Interrupted`` with the ones given back.
+    """
+    claimed = claim(article_ids)
+    if not claimed:
+        return {}
+    finished: set[int] = set()
     try:
-        result = pipeline.extract(
-            article.text,
-            language=None if article.language == "unknown" else article.language,
-            published=article.reference_date,
-            resources=current_resources(),
-        )
-        with transaction.atomic():
-            counts = save_positions(article, result)
-            if article.language == "unknown" and result.language != "unknown":
-                article.language = result.language
-            article.state = Article.State.EXTRACTED
-            article.state_changed_at = timezone.now()
-            article.last_error = ""
-            article.extractor_version = result.extractor_version
-            article.save(
-                update_fields=[
-                    "language",
-                    "state",
-                    "state_changed_at",
-                    "last_error",
-                    "extractor_version",
-                ]
-            )
-            run.status = ExtractionRun.Status.DONE
-            run.finished_at = timezone.now()
-            run.positions_found = len(result.positions)
-            run.positions_new = counts["new"]
-            run.positions_removed = counts["removed"]
-            run.save()
+        resources = current_resources()
+        results = {}
+        for article, run in claimed:
+            try:
+                results[article.id] = pipeline.extract(
+                    article.text,
+                    language=None if article.language == "unknown" else article.language,
+                    published=article.reference_date,
+                    resources=resources,
+                )
+            except SoftTimeLimitExceeded as exc:
+                mark_failed(article.id, run, exc)
+                finished.add(article.id)
+                raise
+            except Exception as exc:
+                logger.exception("Extraction of article %s failed", article.id)
+                mark_failed(article.id, run, exc)
+                finished.add(article.id)
+        ready = [(article, run) for article, run in claimed if article.id in results]
+        _save_or_fail(ready, results, finished)
     except Exception as exc:
-        if is_transient(exc):
-            release(article_id)
-            run.delete()
+        unfinished = [article.id for article, _ in claimed if article.id not in finished]
+        if not (is_transient(exc) or isinstance(exc, SoftTimeLimitExceeded)):
+            # Not the database, not the clock: a bug. The articles fail, visibly, and the worker goes on.
+            logger.exception("Extraction of articles %s failed", unfinished)
+            for article, run in claimed:
+                if article.id in unfinished:
+                    mark_failed(article.id, run, exc)
+            return {article.id: run for article, run in claimed}
+        # Give back what is not finished, without the run records of attempts that never were.
+        release(unfinished)
+        ExtractionRun.objects.filter(
+            id__in=[run.id for article, run in claimed if article.id in unfinished],
+            status=ExtractionRun.Status.RUNNING,
+        ).delete()
+        if isinstance(exc, SoftTimeLimitExceeded):
+            raise Interrupted(unfinished) from exc
+        raise
+    return {article.id: run for article, run in claimed}
+
+
+def _save_or_fail(
+    batch: list[tuple[Article, ExtractionRun]], results: dict, finished: set[int]
+) -> None:
+    """Save a batch; if something in one article breaks the save, save them one at a time, so
+    that only that article fails. Database errors and the time limit are raised."""
+    try:
+        _save(batch, results)
+    except Exception as exc:
+        if is_transient(exc) or isinstance(exc, SoftTimeLimitExceeded):
             raise
-        logger.exception("Extraction of article %s failed", article_id)
-        mark_failed(article_id, run, exc)
-    return run
+        if len(batch) > 1:
+            for one in batch:
+                _save_or_fail([one], results, finished)
+            return
+        article, run = batch[0]
+        logger.exception("Saving the extraction of article %s failed", article.id)
+        mark_failed(article.id, run, exc)
+        finished.add(article.id)
+        return
+    finished.update(article.id for article, _ in batch)
+
+
+def extract_article(article_id: int) -> ExtractionRun | None:
+    """Extract one article (a batch of one); None when it was not waiting."""
+    return extract_articles([article_id]).get(article_id)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -168,43 +230,88 @@ def mark_failed(article_id: int, run: ExtractionRun, exc: BaseException) -> None
     run.save()
 
 
-def save_positions(article: Article, result) -> dict[str, int]:
-    """Replace the article's unreviewed extracted positions with ``result``; leave curated ones alone."""
-    names = {p.actor for p in result.positions}
+def _save(batch: list[tuple[Article, ExtractionRun]], results: dict) -> None:
+    """Save the positions, states and runs of a batch in one transaction."""
+    if not batch:
+        return
+    with transaction.atomic():
+        counts = save_positions([(article, results[article.id]) for article, _ in batch])
+        now = timezone.now()
+        ids = [article.id for article, _ in batch]
+        Article.objects.filter(id__in=ids).update(
+            state=Article.State.EXTRACTED,
+            state_changed_at=now,
+            last_error="",
+            extractor_version=pipeline.EXTRACTOR_VERSION,
+        )
+        for article, _ in batch:
+            found = results[article.id].language
+            if article.language == "unknown" and found != "unknown":
+                Article.objects.filter(id=article.id).update(language=found)
+        for article, run in batch:
+            run.status = ExtractionRun.Status.DONE
+            run.finished_at = now
+            run.positions_found = len(results[article.id].positions)
+            run.positions_new, run.positions_removed = counts[article.id]
+        ExtractionRun.objects.bulk_update(
+            [run for _, run in batch],
+            ["status", "finished_at", "positions_found", "positions_new", "positions_removed"],
+        )
+        positions_extracted.send(sender=Article, article_ids=ids)
+
+
+def save_positions(batch: list[tuple[Article, object]]) -> dict[int, tuple[int, int]]:
+    """Replace each article's unreviewed extracted positions with its result; leave curated ones
+    alone. Returns (new, removed) per article id."""
+    names = {found.actor for _, result in batch for found in result.positions}
     actor_ids = dict(Actor.objects.filter(name__in=names).values_list("name", "id"))
     proposal_ids = dict(Proposal.objects.values_list("kind", "id"))
-    wanted: dict[str, object] = {}
-    for found in result.positions:
-        if found.actor not in actor_ids or found.proposal not in proposal_ids:
-            continue
-        key = Position.key_for(actor_ids[found.actor], found.proposal, found.stance)
-        best = wanted.get(key)
-        if best is None or found.confidence > best.confidence:
-            wanted[key] = found
-    precisions = _curated_precisions(wanted.values())
-    existing = {p.extraction_key: p for p in article.positions.exclude(extraction_key=None)}
-    # Unreviewed machine positions are the machine's to replace; everything else stays.
-    replaceable = {
-        key: p
-        for key, p in existing.items()
-        if p.origin == Position.Origin.EXTRACTED and p.review_status == Position.Review.UNREVIEWED
-    }
-    stale = [p.id for key, p in replaceable.items() if key not in wanted]
+    wanted: dict[int, dict[str, object]] = {}
+    for article, result in batch:
+        mine = wanted.setdefault(article.id, {})
+        for found in result.positions:
+            if found.actor not in actor_ids or found.proposal not in proposal_ids:
+                continue
+            key = Position.key_for(actor_ids[found.actor], found.proposal, found.stance)
+            best = mine.get(key)
+            if best is None or found.confidence > best.confidence:
+                mine[key] = found
+    precisions = _curated_precisions(f for mine in wanted.values() for f in mine.values())
+    existing: dict[int, dict[str, Position]] = {}
+    for position in Position.objects.filter(article_id__in=list(wanted)).exclude(
+        extraction_key=None
+    ):
+        existing.setdefault(position.article_id, {})[position.extraction_key] = position
+    stale, fresh = [], []
+    counts = {}
+    for article, _ in batch:
+        known = existing.get(article.id, {})
+        # Unreviewed machine positions are the machine's to replace; everything else stays.
+        replaceable = {
+            key: p
+            for key, p in known.items()
+            if p.origin == Position.Origin.EXTRACTED
+            and p.review_status == Position.Review.UNREVIEWED
+        }
+        gone = [p.id for key, p in replaceable.items() if key not in wanted[article.id]]
+        stale.extend(gone)
+        new = 0
+        for key, found in wanted[article.id].items():
+            fields = _position_fields(
+                article, found, actor_ids[found.actor], proposal_ids[found.proposal], precisions
+            )
+            if key in replaceable:
+                position = replaceable[key]
+                for name, value in fields.items():
+                    setattr(position, name, value)
+                position.save()
+            elif key not in known:
+                fresh.append(Position(article=article, extraction_key=key, **fields))
+                new += 1
+        counts[article.id] = (new, len(gone))
     Position.objects.filter(id__in=stale).delete()
-    fresh = []
-    for key, found in wanted.items():
-        fields = _position_fields(
-            article, found, actor_ids[found.actor], proposal_ids[found.proposal], precisions
-        )
-        if key in replaceable:
-            position = replaceable[key]
-            for name, value in fields.items():
-                setattr(position, name, value)
-            position.save()
-        elif key not in existing:
-            fresh.append(Position(article=article, extraction_key=key, **fields))
     Position.objects.bulk_create(fresh, ignore_conflicts=True)
-    return {"new": len(fresh), "removed": len(stale)}
+    return counts
 
 
 def _position_fields(
@@ -241,7 +348,7 @@ def _curated_precision(rules, precisions: dict[str, float] | None = None) -> flo
 
 
 def _curated_precisions(found_positions) -> dict[str, float]:
-    """The curated precision of every rule behind these positions, in one query for the article."""
+    """The curated precision of every rule behind these positions, in one query for the batch."""
     from tracker.curation.learning import precisions_for
 
     return precisions_for(rule for found in found_positions for rule in found.rules)

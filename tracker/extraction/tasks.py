@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
@@ -26,36 +25,57 @@ logger = logging.getLogger(__name__)
     soft_time_limit=120,
     time_limit=150,
 )
-def extract_article(article_id: int) -> str:
+def extract_articles(article_ids: list[int]) -> int:
+    """Extract a batch of articles; returns how many this task extracted or failed."""
     try:
-        run = extract.extract_article(article_id)
-    except SoftTimeLimitExceeded as exc:
-        failed = extract.ExtractionRun.objects.filter(
-            article_id=article_id, status="running"
-        ).first()
-        if failed:
-            extract.mark_failed(article_id, failed, exc)
-        return "timeout"
-    return "skipped" if run is None else run.status
+        runs = extract.extract_articles(article_ids)
+    except extract.Interrupted as exc:
+        # Out of time: the article in hand failed; the others go back to the queue, one per task.
+        for article_id in exc.released:
+            extract_articles.delay([article_id])
+        return len(article_ids) - len(exc.released)
+    return len(runs)
+
+
+def queue_extraction(article_ids: list[int]) -> None:
+    """Queue extraction of these articles in tasks of ``EXTRACTION_BATCH_SIZE``; raises
+    QueueUnavailable when the broker is down (the articles are saved: the sweep takes them)."""
+    from tracker.core.queue import send
+
+    size = settings.EXTRACTION_BATCH_SIZE
+    for start in range(0, len(article_ids), size):
+        send(extract_articles, list(article_ids[start : start + size]))
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
 def sweep_stuck_articles() -> int:
     """Re-queue articles left waiting or half-extracted, e.g. after a broker outage or a killed worker."""
     cutoff = timezone.now() - dt.timedelta(seconds=settings.STUCK_AFTER_SECONDS)
-    requeued = 0
-    for article_id, state in Article.objects.stuck(cutoff).values_list("id", "state")[:500]:
+    requeued = []
+    for article_id, state, attempts in Article.objects.stuck(cutoff).values_list(
+        "id", "state", "attempts"
+    )[:500]:
+        still = Article.objects.filter(id=article_id, state=state, state_changed_at__lt=cutoff)
+        if state == Article.State.EXTRACTING and attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
+            # Its extraction stopped the worker (killed, out of memory) every time: a poison
+            # article is given up, visibly, instead of taking workers down for ever.
+            still.update(
+                state=Article.State.FAILED,
+                state_changed_at=timezone.now(),
+                last_error=f"Given up after {attempts} attempts: the extraction stopped its "
+                "worker each time. Fix the cause, then use Retry in admin.",
+            )
+            extract.ExtractionRun.objects.filter(
+                article_id=article_id, status=extract.ExtractionRun.Status.RUNNING
+            ).update(status=extract.ExtractionRun.Status.FAILED, error="worker stopped")
+            continue
         if state == Article.State.EXTRACTING:
-            moved = Article.objects.filter(
-                id=article_id, state=state, state_changed_at__lt=cutoff
-            ).update(state=Article.State.INGESTED, state_changed_at=timezone.now())
+            moved = still.update(state=Article.State.INGESTED, state_changed_at=timezone.now())
         else:
-            moved = Article.objects.filter(
-                id=article_id, state=state, state_changed_at__lt=cutoff
-            ).update(state_changed_at=timezone.now())
+            moved = still.update(state_changed_at=timezone.now())
         if moved:
-            extract_article.delay(article_id)
-            requeued += 1
+            requeued.append(article_id)
+    queue_extraction(requeued)
     if requeued:
-        logger.info("Sweep re-queued %d stuck articles", requeued)
-    return requeued
+        logger.info("Sweep re-queued %d stuck articles", len(requeued))
+    return len(requeued)

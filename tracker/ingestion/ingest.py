@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tracker.core.queue import QueueUnavailable, send
+from tracker.core.queue import QueueUnavailable
 from tracker.ingestion import dedup
 from tracker.ingestion.models import (
     SUPPORTED_LANGUAGES,
@@ -60,10 +60,9 @@ def store_article(
 ) -> Stored:
     """Store one article unless it is already known.
 
-    With ``enqueue`` its extraction is queued once the transaction commits; a
-    broker failure there is logged and left to the sweep. Callers that must tell
-    a person about a broker failure pass ``enqueue=False`` and use
-    ``queue_extraction`` themselves.
+    With ``enqueue`` its extraction is queued once the transaction commits (inside
+    ``ingest_batch``, together with the batch's other articles); a broker failure
+    there is logged and left to the sweep.
     """
     text = prepare_text(text or "")
     if not text:
@@ -122,7 +121,7 @@ def store_article(
             raise
         return Stored(existing, created=False)
     if enqueue:
-        transaction.on_commit(partial(_queue_quietly, article.id), robust=True)
+        transaction.on_commit(partial(_extract_later, article.id), robust=True)
     return Stored(article, created=True)
 
 
@@ -185,21 +184,29 @@ _batch = threading.local()
 
 
 @contextlib.contextmanager
-def story_counts_together():
-    """Collect the story counts that commit hooks inside this block would apply one statement (and
-    one commit) each, and apply them at the end in one short transaction, a statement per story in
-    id order (rows locked for an instant, always in the same order, so batches never deadlock)."""
-    if getattr(_batch, "pending", None) is not None:  # nested: the outer block applies them
+def ingest_batch():
+    """Gather what the commit hooks of the articles stored inside this block would do one at a
+    time, and do it once at the end:
+
+    - story counts: one short transaction, a statement per story in id order (rows locked for an
+      instant, always in the same order, so batches never deadlock);
+    - extraction: the new articles are queued in tasks of ``EXTRACTION_BATCH_SIZE``, not one
+      task each.
+    """
+    if getattr(_batch, "stories", None) is not None:  # nested: the outer block does it
         yield
         return
-    pending: dict[int, list[int]] = {}
-    _batch.pending = pending
+    stories: dict[int, list[int]] = {}
+    extract: list[int] = []
+    _batch.stories, _batch.extract = stories, extract
     try:
         yield
     finally:
-        _batch.pending = None
-        if pending:
-            _apply_story_counts(pending)
+        _batch.stories = _batch.extract = None
+        if stories:
+            _apply_story_counts(stories)
+        if extract:
+            queue_quietly(extract)
 
 
 def _apply_story_counts(pending: dict[int, list[int]]) -> None:
@@ -219,7 +226,7 @@ def _apply_story_counts(pending: dict[int, list[int]]) -> None:
 
 
 def _count_in_story(story_id: int, new_source: bool) -> None:
-    pending = getattr(_batch, "pending", None)
+    pending = getattr(_batch, "stories", None)
     if pending is not None:
         counts = pending.setdefault(story_id, [0, 0])
         counts[0] += 1
@@ -248,16 +255,20 @@ def _newest_articles_per_band(keys: list[int]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def queue_extraction(article_id: int) -> None:
-    """Queue extraction now; raises QueueUnavailable when the broker is down."""
-    from tracker.extraction.tasks import extract_article
+def queue_quietly(article_ids: list[int]) -> None:
+    """Queue extraction of these articles; a broker that is down is logged, not raised."""
+    from tracker.extraction.tasks import queue_extraction
 
-    send(extract_article, article_id)
+    with contextlib.suppress(QueueUnavailable):  # logged by send(); the sweep queues them later
+        queue_extraction(article_ids)
 
 
-def _queue_quietly(article_id: int) -> None:
-    with contextlib.suppress(QueueUnavailable):  # logged by send(); the sweep re-queues the article
-        queue_extraction(article_id)
+def _extract_later(article_id: int) -> None:
+    waiting = getattr(_batch, "extract", None)
+    if waiting is not None:
+        waiting.append(article_id)
+    else:
+        queue_quietly([article_id])
 
 
 def _find_existing(url: str | None, digest: str) -> Article | None:

@@ -294,7 +294,7 @@ def requeue_articles(article_ids) -> int:
     """Send articles back to extraction (a retry after a failure, or a re-run after a lexicon change)."""
     from django.db import transaction
 
-    from tracker.extraction.tasks import extract_article
+    from tracker.ingestion.ingest import queue_quietly
 
     ids = list(
         Article.objects.filter(id__in=list(article_ids))
@@ -302,8 +302,7 @@ def requeue_articles(article_ids) -> int:
         .values_list("id", flat=True)
     )
     Article.objects.filter(id__in=ids).update(
-        state=Article.State.INGESTED, state_changed_at=timezone.now(), last_error=""
+        state=Article.State.INGESTED, state_changed_at=timezone.now(), attempts=0, last_error=""
     )
-    for article_id in ids:
-        transaction.on_commit(lambda article_id=article_id: extract_article.delay(article_id))
+    transaction.on_commit(lambda: queue_quietly(ids))
     return len(ids)

@@ -39,7 +39,7 @@ from tracker.ingestion.fetch import (
     fetch,
 )
 from tracker.ingestion.html import extract_page
-from tracker.ingestion.ingest import IngestError, store_article, story_counts_together
+from tracker.ingestion.ingest import IngestError, ingest_batch, store_article
 from tracker.ingestion.models import LANGUAGE_CHOICES, Article, IngestRun, PendingItem, Source
 
 logger = logging.getLogger(__name__)
@@ -368,7 +368,7 @@ def process_items(run_id: int, item_ids: list[int], *, limits: Limits | None = N
             raise retry
         return outcome
     try:
-        with story_counts_together(), transaction.atomic():
+        with ingest_batch(), transaction.atomic():
             outcome = Outcome()
             _ingest_each(items, outcome, limits)
             record_outcome(run_id, outcome, close=False)
