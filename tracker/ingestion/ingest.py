@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import logging
 import threading
-from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
@@ -83,14 +82,11 @@ def store_article(
             # The story is found before the article is written, so the article is inserted with
             # its story_id (an UPDATE of the article row would rewrite its search vector and
             # every index entry). A new story gets its lead article once the article exists.
-            story_id = _nearest_story(signature, keys)
-            new_story = story_id is None
-            if new_story:
+            nearest = _nearest_story(signature, keys, source)
+            if nearest is None:
                 story_id = Story.objects.create().id
             else:
-                new_source = source is None or not (
-                    Article.objects.filter(story_id=story_id, source_id=source.id).exists()
-                )
+                story_id, new_source = nearest
             article = Article.objects.create(
                 title=title,
                 text=text,
@@ -106,7 +102,7 @@ def store_article(
                 minhash=dedup.pack(signature) if signature else None,
                 story_id=story_id,
             )
-            if new_story:
+            if nearest is None:
                 Story.objects.filter(id=story_id).update(lead_article=article)
             else:
                 transaction.on_commit(partial(_count_in_story, story_id, new_source), robust=True)
@@ -125,37 +121,10 @@ def store_article(
     return Stored(article, created=True)
 
 
-def file_under_story(article: Article, signature: list[int] | None) -> int:
-    """Put a new article in the story of its nearest earlier near-duplicate, or start a story.
-
-    Candidates come from the LSH band index (articles sharing a band key) and are
-    compared by estimated Jaccard similarity; the counts on the story are updated
-    in the same transaction as the article.
-    """
-    keys = dedup.band_keys(signature) if signature else []
-    story_id = _nearest_story(signature, keys, exclude=article.id)
-    if story_id is None:
-        story_id = Story.objects.create(lead_article=article).id
-    else:
-        # Counted after commit, in a statement of its own: a popular story's row is then locked
-        # for an instant, never for a whole batch (two batches would queue or deadlock on it).
-        new_source = article.source_id is None or not (
-            Article.objects.filter(story_id=story_id, source_id=article.source_id).exists()
-        )
-        transaction.on_commit(partial(_count_in_story, story_id, new_source), robust=True)
-    Article.objects.filter(id=article.id).update(story_id=story_id)
-    article.story_id = story_id
-    if keys:
-        MinHashBand.objects.bulk_create(
-            [MinHashBand(article=article, key=key) for key in set(keys)]
-        )
-    return story_id
-
-
 def _nearest_story(
-    signature: list[int] | None, keys: list[int], exclude: int | None = None
-) -> int | None:
-    """The story of the nearest earlier near-duplicate, or None.
+    signature: list[int] | None, keys: list[int], source: Source | None
+) -> tuple[int, bool] | None:
+    """The story of the nearest earlier near-duplicate, and whether ``source`` is new to it; or None.
 
     Candidates come from the LSH band index: the newest few articles per band key (an index
     range each, so the cost does not grow with the table or with a key that many articles
@@ -163,21 +132,14 @@ def _nearest_story(
     """
     if not keys:
         return None
-    best: tuple[float, int] | None = None
-    shared = Counter(
-        article_id for article_id in _newest_articles_per_band(keys) if article_id != exclude
-    )
-    best_ids = [article_id for article_id, _ in shared.most_common(dedup.MAX_CANDIDATES)]
-    if not best_ids:
-        return None
-    candidates = Article.objects.filter(id__in=best_ids, story__isnull=False)
-    for story_id, packed in candidates.values_list("story_id", "minhash"):
+    best: tuple[float, int, bool] | None = None
+    for story_id, packed, has_source in _candidates(keys, source.id if source else None):
         if not packed:
             continue
         score = dedup.similarity(signature, dedup.unpack(packed))
         if score >= dedup.SAME_STORY and (best is None or score > best[0]):
-            best = (score, story_id)
-    return None if best is None else best[1]
+            best = (score, story_id, not has_source)
+    return None if best is None else best[1:]
 
 
 _batch = threading.local()
@@ -239,20 +201,65 @@ def _count_in_story(story_id: int, new_source: bool) -> None:
     )
 
 
-def _newest_articles_per_band(keys: list[int]) -> list[int]:
-    """Raw SQL because this runs for every article: one index range per key, in one statement
-    (the ORM spends longer compiling twenty unioned subqueries than the database runs them)."""
-    table = MinHashBand._meta.db_table
-    part = f"SELECT article_id FROM (SELECT article_id FROM {table} WHERE key = %s ORDER BY article_id DESC LIMIT %s) AS b{{}}"  # noqa: S608
-    sql = " UNION ALL ".join(part.format(i) for i in range(len(keys)))
-    params: list[int] = []
-    for key in keys:
-        params.extend([key, dedup.PER_KEY_CANDIDATES])
+def _candidates(keys: list[int], source_id: int | None) -> list[tuple[int, bytes, bool]]:
+    """(story id, packed MinHash, whether the story has an article from the source) of the
+    articles sharing the most band keys, in one statement.
+
+    Raw SQL because this runs for every article: the newest few articles per key (one index range
+    each), ranked by keys shared; then one index probe per candidate story for the source. On PostgreSQL
+    the keys go in as one array and the statement is prepared once per connection.
+    """
+    params = {
+        "per_key": dedup.PER_KEY_CANDIDATES,
+        "limit": dedup.MAX_CANDIDATES,
+        "source": source_id,
+    }
+    if connection.vendor == "postgresql":
+        params["keys"] = keys
+        hits = _HITS_FROM_ARRAY
+    else:
+        params.update((f"k{i}", key) for i, key in enumerate(keys))
+        hits = " UNION ALL ".join(_HITS_FOR_KEY.format(i=i) for i in range(len(keys)))
+    sql = _CANDIDATES.format(hits=hits)
+    if connection.vendor == "postgresql":
+        import psycopg  # PostgreSQL only
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchall()
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, params
-        )  # only the table name and placeholders are formatted into the SQL
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+_HITS_FROM_ARRAY = """
+  SELECT h.article_id FROM unnest(%(keys)s::bigint[]) AS k(key) CROSS JOIN LATERAL (
+    SELECT article_id FROM ingestion_minhashband WHERE key = k.key ORDER BY article_id DESC
+    LIMIT %(per_key)s
+  ) AS h"""
+_HITS_FOR_KEY = """SELECT article_id FROM (
+    SELECT article_id FROM ingestion_minhashband WHERE key = %(k{i})s ORDER BY article_id DESC
+    LIMIT %(per_key)s) AS h{i}"""
+_CANDIDATES = """
+WITH hits AS ({hits}),
+best AS (
+  SELECT article_id, COUNT(*) AS shared FROM hits GROUP BY article_id
+  ORDER BY shared DESC, article_id DESC LIMIT %(limit)s
+),
+candidates AS (
+  SELECT a.story_id, a.minhash FROM best JOIN ingestion_article a ON a.id = best.article_id
+  WHERE a.story_id IS NOT NULL
+),
+-- An EXISTS in the select list runs as one index probe per story, whatever the statistics say.
+sourced AS (
+  SELECT story_id, EXISTS (
+    SELECT 1 FROM ingestion_article s WHERE s.story_id = st.story_id AND s.source_id = %(source)s
+  ) AS has_source
+  FROM (SELECT DISTINCT story_id FROM candidates) AS st
+)
+SELECT c.story_id, c.minhash, sourced.has_source FROM candidates c JOIN sourced USING (story_id)
+"""
 
 
 def queue_quietly(article_ids: list[int]) -> None:

@@ -240,7 +240,12 @@ class Article(models.Model):
     last_error = models.TextField(blank=True)
     extractor_version = models.CharField(max_length=40, blank=True)
     story = models.ForeignKey(
-        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+        Story,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        db_index=False,  # article_story_source serves lookups by story
     )
     # MinHash signature of the text's word shingles (see dedup.py); its LSH bands are MinHashBand rows.
     minhash = models.BinaryField(null=True, blank=True, editable=False)
@@ -256,6 +261,9 @@ class Article(models.Model):
                 condition=models.Q(state__in=["ingested", "extracting"]),
             ),
             models.Index(fields=["-published", "-id"], name="article_recent"),
+            # "Has this story an article from this source yet?" is asked for every new article;
+            # a story syndicated thousands of times must answer it with one index probe.
+            models.Index(fields=["story", "source"], name="article_story_source"),
         ]
 
     def __str__(self) -> str:
