@@ -110,15 +110,10 @@ def refresh_articles(article_ids: list[int]) -> None:
         )
         refresh_pairs(list(pairs))
         return
-    import psycopg  # PostgreSQL only
-
-    with transaction.atomic():
-        connection.ensure_connection()
-        # A server-side prepared statement: planning this statement costs as much as running it.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(LOCK_ARTICLE_PAIRS, [article_ids], prepare=True)
-            if cursor.rowcount:
-                cursor.execute(REFRESH_ARTICLES, {"articles": article_ids}, prepare=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(LOCK_ARTICLE_PAIRS, [article_ids])
+        if cursor.rowcount:
+            cursor.execute(REFRESH_ARTICLES, {"articles": article_ids})
 
 
 def pairs_touching(position: Position) -> set[Pair]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from tracker.core.queue import QueueUnavailable
@@ -107,9 +107,7 @@ def store_article(
             else:
                 transaction.on_commit(partial(_count_in_story, story_id, new_source), robust=True)
             if keys:
-                MinHashBand.objects.bulk_create(
-                    [MinHashBand(article=article, key=key) for key in set(keys)]
-                )
+                _insert_bands(article.id, keys)
     except IntegrityError:
         # Another worker stored the same URL or text a moment ago: theirs wins.
         existing = _find_existing(url, digest)
@@ -205,9 +203,9 @@ def _candidates(keys: list[int], source_id: int | None) -> list[tuple[int, bytes
     """(story id, packed MinHash, whether the story has an article from the source) of the
     articles sharing the most band keys, in one statement.
 
-    Raw SQL because this runs for every article: the newest few articles per key (one index range
-    each), ranked by keys shared; then one index probe per candidate story for the source. On PostgreSQL
-    the keys go in as one array and the statement is prepared once per connection.
+    Raw SQL because this runs for every article: the newest few articles per key (one index
+    range each), ranked by keys shared; then one index probe per candidate story for the source.
+    On PostgreSQL the keys go in as one array (one statement shape); SQLite gets a subquery per key.
     """
     params = {
         "per_key": dedup.PER_KEY_CANDIDATES,
@@ -220,16 +218,8 @@ def _candidates(keys: list[int], source_id: int | None) -> list[tuple[int, bytes
     else:
         params.update((f"k{i}", key) for i, key in enumerate(keys))
         hits = " UNION ALL ".join(_HITS_FOR_KEY.format(i=i) for i in range(len(keys)))
-    sql = _CANDIDATES.format(hits=hits)
-    if connection.vendor == "postgresql":
-        import psycopg  # PostgreSQL only
-
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchall()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_CANDIDATES.format(hits=hits), params)
         return cursor.fetchall()
 
 
@@ -251,12 +241,16 @@ candidates AS (
   SELECT a.story_id, a.minhash FROM best JOIN ingestion_article a ON a.id = best.article_id
   WHERE a.story_id IS NOT NULL
 ),
--- An EXISTS in the select list runs as one index probe per story, whatever the statistics say.
+-- One probe per candidate story, as a LATERAL ... LIMIT 1 so that it stays a probe: an EXISTS
+-- may be planned as a hash of every article of the source, which stale statistics during a
+-- bulk load make look cheap.
 sourced AS (
-  SELECT story_id, EXISTS (
-    SELECT 1 FROM ingestion_article s WHERE s.story_id = st.story_id AND s.source_id = %(source)s
-  ) AS has_source
+  SELECT st.story_id, probe.found IS NOT NULL AS has_source
   FROM (SELECT DISTINCT story_id FROM candidates) AS st
+  LEFT JOIN LATERAL (
+    SELECT 1 AS found FROM ingestion_article s
+    WHERE s.source_id = %(source)s AND s.story_id = st.story_id LIMIT 1
+  ) AS probe ON true
 )
 SELECT c.story_id, c.minhash, sourced.has_source FROM candidates c JOIN sourced USING (story_id)
 """
@@ -279,12 +273,37 @@ def _extract_later(article_id: int) -> None:
 
 
 def _find_existing(url: str | None, digest: str) -> Article | None:
+    """The stored article with this URL (preferred) or this text, if any.
+
+    Asked for every incoming article and nearly always answered "none", so the question is one
+    small raw statement; the article is loaded only when there is one.
+    """
+    table = Article._meta.db_table
     # No ORDER BY: with one, PostgreSQL may walk the primary key instead of the two unique indexes.
-    condition = Q(content_hash=digest) | Q(url=url) if url else Q(content_hash=digest)
-    found = list(Article.objects.filter(condition)[:2])
+    sql = f"SELECT id, url FROM {table} WHERE content_hash = %s"  # noqa: S608 - table name only
+    params = [digest]
+    if url:
+        sql += " OR url = %s"
+        params.append(url)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT 2", params)
+        found = cursor.fetchall()
     if not found:
         return None
-    return next((a for a in found if url and a.url == url), found[0])
+    article_id = next((i for i, found_url in found if url and found_url == url), found[0][0])
+    return Article.objects.get(id=article_id)
+
+
+def _insert_bands(article_id: int, keys: list[int]) -> None:
+    """The article's LSH band rows in one statement, without a model instance per row."""
+    keys = sorted(set(keys))
+    table = MinHashBand._meta.db_table
+    rows = ", ".join(["(%s, %s)"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id, key) VALUES {rows}",  # noqa: S608 - placeholders only
+            [value for key in keys for value in (article_id, key)],
+        )
 
 
 def _language_for(text: str, declared: str | None) -> str:
