@@ -91,3 +91,155 @@ def test_an_extraction_that_raises_marks_the_article_failed_and_the_next_one_sti
     extract.extract_article(seed_article.id)
     seed_article.refresh_from_db()
     assert seed_article.state == Article.State.EXTRACTED
+
+
+# --- Batches -------------------------------------------------------------------------------
+
+PESKOV = "Kremlin spokesman Dmitry Peskov said the deployment of NATO troops in Ukraine was unacceptable."
+MACRON = "French President Emmanuel Macron said France was ready to send troops to Ukraine."
+RUTTE = (
+    "NATO Secretary General Mark Rutte said the alliance supports sending air defence to Ukraine."
+)
+
+
+@pytest.fixture
+def three_articles(db):
+    return [
+        Article.objects.create(title=text[:20], text=text, language="en", content_hash=str(n) * 64)
+        for n, text in enumerate([PESKOV, MACRON, RUTTE])
+    ]
+
+
+def states(articles):
+    return [Article.objects.get(id=a.id).state for a in articles]
+
+
+def test_a_batch_is_claimed_extracted_and_saved_together(three_articles):
+    runs = extract.extract_articles([a.id for a in three_articles])
+    assert set(runs) == {a.id for a in three_articles}
+    assert states(three_articles) == ["extracted"] * 3
+    assert {run.status for run in ExtractionRun.objects.all()} == {"done"}
+    assert ExtractionRun.objects.count() == 3
+    for article in three_articles:
+        run = ExtractionRun.objects.get(article=article)
+        assert run.positions_new == article.positions.count() > 0
+    assert Article.objects.get(id=three_articles[0].id).attempts == 1
+
+
+def test_a_poison_article_in_a_batch_fails_alone(three_articles, monkeypatch):
+    real_extract = pipeline.extract
+
+    def broken(text, **kwargs):
+        if "Macron" in text:
+            raise RuntimeError("a bug this text trips")
+        return real_extract(text, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract", broken)
+    extract.extract_articles([a.id for a in three_articles])
+    assert states(three_articles) == ["extracted", "failed", "extracted"]
+    assert (
+        "RuntimeError: a bug this text trips"
+        in Article.objects.get(id=three_articles[1].id).last_error
+    )
+
+
+def test_an_article_that_breaks_the_batch_save_fails_alone(three_articles, monkeypatch):
+    real_fields = extract._position_fields
+
+    def broken(article, *args, **kwargs):
+        if article.id == three_articles[2].id:
+            raise ValueError("cannot save this one")
+        return real_fields(article, *args, **kwargs)
+
+    monkeypatch.setattr(extract, "_position_fields", broken)
+    extract.extract_articles([a.id for a in three_articles])
+    assert states(three_articles) == ["extracted", "extracted", "failed"]
+    assert three_articles[0].positions.exists() and not three_articles[2].positions.exists()
+    failed = ExtractionRun.objects.get(article=three_articles[2])
+    assert (failed.status, failed.error) == ("failed", "ValueError: cannot save this one")
+
+
+def test_a_database_error_gives_the_whole_batch_back_for_the_retry(three_articles, monkeypatch):
+    from django.db import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(extract, "_save", down)
+    with pytest.raises(OperationalError):
+        extract.extract_articles([a.id for a in three_articles])
+    assert states(three_articles) == ["ingested"] * 3
+    assert not ExtractionRun.objects.exists()
+    monkeypatch.undo()
+    extract.extract_articles([a.id for a in three_articles])
+    assert states(three_articles) == ["extracted"] * 3
+
+
+def test_running_out_of_time_fails_the_article_in_hand_and_queues_the_rest_again(
+    three_articles, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from tracker.extraction import tasks
+
+    real_extract = pipeline.extract
+
+    def slow(text, **kwargs):
+        if "Macron" in text:
+            raise SoftTimeLimitExceeded()
+        return real_extract(text, **kwargs)
+
+    queued = []
+    monkeypatch.setattr(pipeline, "extract", slow)
+    monkeypatch.setattr(tasks.extract_articles, "delay", queued.append)
+    done = tasks.extract_articles([a.id for a in three_articles])
+    assert done == 1
+    assert states(three_articles) == ["ingested", "failed", "ingested"]
+    assert queued == [[three_articles[0].id], [three_articles[2].id]]
+    assert ExtractionRun.objects.get().status == "failed"
+
+
+def test_the_sweep_gives_up_an_article_that_keeps_stopping_its_worker(
+    three_articles, monkeypatch, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tracker.extraction import tasks
+    from tracker.ingestion.models import requeue_articles
+
+    queued = []
+    monkeypatch.setattr(tasks, "queue_extraction", queued.extend)
+    poison, unlucky, _ = three_articles
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    Article.objects.filter(id=poison.id).update(
+        state="extracting", attempts=settings.EXTRACTION_MAX_ATTEMPTS, state_changed_at=long_ago
+    )
+    ExtractionRun.objects.create(article=poison)
+    Article.objects.filter(id=unlucky.id).update(
+        state="extracting", attempts=1, state_changed_at=long_ago
+    )
+    assert tasks.sweep_stuck_articles() == 1
+    assert queued == [unlucky.id]
+    poison.refresh_from_db()
+    assert poison.state == "failed" and poison.last_error.startswith("Given up after 3 attempts")
+    assert ExtractionRun.objects.get(article=poison).status == "failed"
+    # Retry in admin starts the count again.
+    assert requeue_articles([poison.id]) == 1
+    poison.refresh_from_db()
+    assert (poison.state, poison.attempts, poison.last_error) == ("ingested", 0, "")
+
+
+def test_the_extract_command_runs_batches_in_this_process(three_articles, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.EXTRACTION_BATCH_SIZE = 2
+    Article.objects.filter(id=three_articles[0].id).update(state="failed")
+    out = StringIO()
+    call_command("extract", "--all", stdout=out)
+    assert states(three_articles) == ["extracted"] * 3
+    assert out.getvalue().splitlines()[-1] == "Extracted 3 article(s)."
+    assert f"article {three_articles[0].id}: done" in out.getvalue()

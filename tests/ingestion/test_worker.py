@@ -65,18 +65,40 @@ def test_a_worker_retries_a_503_after_the_servers_retry_after(
 
 
 @pytest.mark.slow
-def test_workers_ingest_a_bulk_file_split_into_batches(celery_worker, settings):
+def test_workers_ingest_a_bulk_file_split_into_batches_and_extract_it_in_batches(
+    celery_worker, settings
+):
+    from celery.signals import before_task_publish
+
     from tracker.ingestion.tasks import dispatch_run
 
     settings.INGEST_CHUNK_SIZE = 4
-    data = fixture_bytes("dev.jsonl") + b"not json\n"
-    run = start_bulk_run("dev.jsonl", data)
-    dispatch_run(run.id)
-    wait_for(lambda: IngestRun.objects.get(id=run.id).is_finished)
-    run.refresh_from_db()
-    assert (run.items_seen, run.items_new, run.items_failed) == (12, 11, 1)
-    assert run.errors[0]["item"] == "line 12"
-    assert not PendingItem.objects.filter(run=run).exists()
+    settings.EXTRACTION_BATCH_SIZE = 3
+    extraction_tasks = []
+
+    def seen(sender=None, body=None, **kwargs):
+        if sender == "tracker.extraction.tasks.extract_articles":
+            extraction_tasks.append(body[0][0])
+
+    before_task_publish.connect(seen, weak=False)
+    try:
+        data = fixture_bytes("dev.jsonl") + b"not json\n"
+        run = start_bulk_run("dev.jsonl", data)
+        dispatch_run(run.id)
+        wait_for(lambda: IngestRun.objects.get(id=run.id).is_finished)
+        run.refresh_from_db()
+        assert (run.items_seen, run.items_new, run.items_failed) == (12, 11, 1)
+        assert run.errors[0]["item"] == "line 12"
+        assert not PendingItem.objects.filter(run=run).exists()
+        articles = Article.objects.filter(ingest_run=run)
+        wait_for(lambda: articles.filter(state=Article.State.EXTRACTED).count() == 11)
+    finally:
+        before_task_publish.disconnect(seen)
+    # One extraction task per ingest batch of 4, cut to the extraction batch size of 3.
+    assert sorted(len(ids) for ids in extraction_tasks) == [1, 1, 3, 3, 3]
+    assert sorted(i for ids in extraction_tasks for i in ids) == sorted(
+        articles.values_list("id", flat=True)
+    )
 
 
 def test_a_404_is_recorded_and_not_retried(http_server, allow_loopback, db):

@@ -1,8 +1,9 @@
 """python manage.py extract [ID ...] [--all] [--failed]: run extraction by hand, in this process."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.extraction.extract import extract_article
+from tracker.extraction.extract import extract_articles
 from tracker.ingestion.models import Article
 
 
@@ -23,12 +24,15 @@ class Command(BaseCommand):
         elif not all:
             raise CommandError("Give article ids, --failed or --all.")
         done = 0
-        for article_id in query.values_list("id", flat=True):
-            Article.objects.filter(id=article_id).exclude(state=Article.State.EXTRACTING).update(
+        ids = list(query.order_by("id").values_list("id", flat=True))
+        size = settings.EXTRACTION_BATCH_SIZE
+        for start in range(0, len(ids), size):
+            batch = ids[start : start + size]
+            # An article a worker is extracting right now is left to that worker.
+            Article.objects.filter(id__in=batch).exclude(state=Article.State.EXTRACTING).update(
                 state=Article.State.INGESTED
             )
-            run = extract_article(article_id)
-            if run is not None:
+            for article_id, run in sorted(extract_articles(batch).items()):
                 done += 1
                 self.stdout.write(
                     f"article {article_id}: {run.status}, {run.positions_found} positions"
