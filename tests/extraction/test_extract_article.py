@@ -14,6 +14,18 @@ def seed_article(db):
     return Article.objects.get()
 
 
+def pipeline_fails_on(monkeypatch, needle: str, error: Exception) -> None:
+    """Make the pipeline raise ``error`` for texts containing ``needle`` (and work for the rest)."""
+    real_extract = pipeline.extract
+
+    def broken(text, **kwargs):
+        if needle in text:
+            raise error
+        return real_extract(text, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract", broken)
+
+
 def triples(article):
     return set(article.positions.values_list("actor__name", "proposal__kind", "stance"))
 
@@ -75,14 +87,7 @@ def test_an_extraction_that_raises_marks_the_article_failed_and_the_next_one_sti
         language="en",
         content_hash="x" * 64,
     )
-    real_extract = pipeline.extract
-
-    def broken(text, **kwargs):
-        if "Peskov" in text:
-            raise RuntimeError("lexicon table is corrupt")
-        return real_extract(text, **kwargs)
-
-    monkeypatch.setattr(pipeline, "extract", broken)
+    pipeline_fails_on(monkeypatch, "Peskov", RuntimeError("lexicon table is corrupt"))
     extract.extract_article(other.id)
     other.refresh_from_db()
     assert other.state == Article.State.FAILED
@@ -127,14 +132,7 @@ def test_a_batch_is_claimed_extracted_and_saved_together(three_articles):
 
 
 def test_a_poison_article_in_a_batch_fails_alone(three_articles, monkeypatch):
-    real_extract = pipeline.extract
-
-    def broken(text, **kwargs):
-        if "Macron" in text:
-            raise RuntimeError("a bug this text trips")
-        return real_extract(text, **kwargs)
-
-    monkeypatch.setattr(pipeline, "extract", broken)
+    pipeline_fails_on(monkeypatch, "Macron", RuntimeError("a bug this text trips"))
     extract.extract_articles([a.id for a in three_articles])
     assert states(three_articles) == ["extracted", "failed", "extracted"]
     assert (
@@ -182,15 +180,8 @@ def test_running_out_of_time_fails_the_article_in_hand_and_queues_the_rest_again
 
     from tracker.extraction import tasks
 
-    real_extract = pipeline.extract
-
-    def slow(text, **kwargs):
-        if "Macron" in text:
-            raise SoftTimeLimitExceeded()
-        return real_extract(text, **kwargs)
-
+    pipeline_fails_on(monkeypatch, "Macron", SoftTimeLimitExceeded())
     queued = []
-    monkeypatch.setattr(pipeline, "extract", slow)
     monkeypatch.setattr(tasks.extract_articles, "delay", queued.append)
     done = tasks.extract_articles([a.id for a in three_articles])
     assert done == 1
