@@ -241,16 +241,15 @@ candidates AS (
   SELECT a.story_id, a.minhash FROM best JOIN ingestion_article a ON a.id = best.article_id
   WHERE a.story_id IS NOT NULL
 ),
--- One probe per candidate story, as a LATERAL ... LIMIT 1 so that it stays a probe: an EXISTS
--- may be planned as a hash of every article of the source, which stale statistics during a
--- bulk load make look cheap.
+-- One probe per candidate story, as a scalar subquery with LIMIT 1 so that it stays a probe: an
+-- EXISTS may be planned as a hash of every article of the source, which stale statistics during
+-- a bulk load make look cheap.
 sourced AS (
-  SELECT st.story_id, probe.found IS NOT NULL AS has_source
-  FROM (SELECT DISTINCT story_id FROM candidates) AS st
-  LEFT JOIN LATERAL (
-    SELECT 1 AS found FROM ingestion_article s
+  SELECT st.story_id, (
+    SELECT 1 FROM ingestion_article s
     WHERE s.source_id = %(source)s AND s.story_id = st.story_id LIMIT 1
-  ) AS probe ON true
+  ) IS NOT NULL AS has_source
+  FROM (SELECT DISTINCT story_id FROM candidates) AS st
 )
 SELECT c.story_id, c.minhash, sourced.has_source FROM candidates c JOIN sourced USING (story_id)
 """
