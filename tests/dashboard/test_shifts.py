@@ -47,54 +47,76 @@ def test_rebuild_all_matches_the_incremental_tables(world):
     assert set(StanceShift.objects.values_list("before_id", "after_id")) == shifts
 
 
-def test_a_batch_of_bulk_created_positions_is_picked_up_when_extraction_says_so(world):
-    from tracker.dashboard import stances
+def bulk_positions(actor, proposal, dated_stances):
+    """What extraction does: an article per (date, stance), its position bulk-created (no signals)."""
     from tracker.extraction.models import Position
-    from tracker.extraction.signals import positions_extracted
 
-    trump, proposal = world["trump"].actor, world["mfa"].proposal
-    batch = []
-    for day, stance in ((dt.date(2025, 9, 3), "oppose"), (dt.date(2025, 9, 20), "support")):
+    articles, added = [], []
+    for day, stance in dated_stances:
         article = make_article(
-            title=f"Bulk {day}", text=f"Trump {stance}s ground troops.", published=day
+            title=f"Bulk {day} {stance}", text=f"{actor} {stance}s it.", published=day
         )
-        Position.objects.bulk_create(
+        created = Position.objects.bulk_create(
             [
                 Position(
                     article=article,
-                    actor=trump,
+                    actor=actor,
                     proposal=proposal,
                     stance=stance,
-                    evidence=f"{stance}s ground troops",
-                    start=6,
-                    end=20,
+                    evidence=f"{stance}s it",
+                    start=0,
+                    end=5,
                     timeline_date=day,
                     extraction_key="x",
                 )
             ]
         )
-        batch.append(article.id)
+        articles.append(article.id)
+        added.extend(p.id for p in created)
+    return articles, added
+
+
+def derived():
+    return (
+        set(
+            ActorStance.objects.values_list(
+                "actor_id", "proposal_id", "position_id", "stance", "positions_count"
+            )
+        ),
+        set(StanceShift.objects.values_list("before_id", "after_id", "from_stance", "to_stance")),
+    )
+
+
+def test_a_batch_of_bulk_created_positions_is_picked_up_when_extraction_says_so(world):
+    from tracker.dashboard import stances
+    from tracker.extraction.signals import positions_extracted
+
+    trump, proposal = world["trump"].actor, world["mfa"].proposal
+    articles, added = bulk_positions(
+        trump, proposal, [(dt.date(2025, 9, 3), "oppose"), (dt.date(2025, 9, 20), "support")]
+    )
     assert not ActorStance.objects.filter(actor=trump, proposal=proposal).exists()
-    positions_extracted.send(sender=None, article_ids=batch)
-
-    def derived():
-        return (
-            set(
-                ActorStance.objects.values_list(
-                    "actor_id", "proposal_id", "position_id", "stance", "positions_count"
-                )
-            ),
-            set(
-                StanceShift.objects.values_list("before_id", "after_id", "from_stance", "to_stance")
-            ),
-        )
-
+    positions_extracted.send(sender=None, article_ids=articles, added_ids=added)
     latest = ActorStance.objects.get(actor=trump, proposal=proposal)
     assert (latest.stance, latest.positions_count) == ("support", 2)
     assert StanceShift.objects.filter(
         actor=trump, proposal=proposal, from_stance="oppose", to_stance="support"
     ).exists()
-    # Refreshing the two articles together gives what rebuilding everything from scratch gives.
+    # A later batch into a pair that already has a stance row (the ministry's, from the world fixture)
+    # and into this one, with one position dated between two older ones: counts are added, not
+    # recounted, and shifts are re-threaded around the newcomer.
+    ministry = world["mfa"].actor
+    articles, added = bulk_positions(
+        ministry,
+        proposal,
+        [(dt.date(2025, 8, 1), "considering"), (dt.date(2025, 10, 1), "support")],
+    )
+    more, more_added = bulk_positions(trump, proposal, [(dt.date(2025, 9, 10), "considering")])
+    before = ActorStance.objects.get(actor=ministry, proposal=proposal).positions_count
+    positions_extracted.send(sender=None, article_ids=articles + more, added_ids=added + more_added)
+    assert ActorStance.objects.get(actor=ministry, proposal=proposal).positions_count == before + 2
+    assert ActorStance.objects.get(actor=trump, proposal=proposal).positions_count == 3
+    # The incremental refresh gives exactly what rebuilding everything from scratch gives.
     incremental = derived()
     stances.rebuild_all()
     assert derived() == incremental

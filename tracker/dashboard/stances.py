@@ -90,9 +90,10 @@ def _refresh_pair(actor_id: int, proposal_id: int) -> None:
     )
 
 
-def refresh_articles(article_ids: list[int]) -> None:
+def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
     """Refresh every pair the articles' positions touch (extraction calls this, through the
-    ``positions_extracted`` signal, after saving a batch's positions).
+    ``positions_extracted`` signal, after saving a batch's positions); ``added_ids`` are the
+    positions it has just bulk-created, the only ones the derived tables do not count yet.
 
     Pairs whose positions were deleted are refreshed by the post_delete receiver.
 
@@ -113,7 +114,9 @@ def refresh_articles(article_ids: list[int]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(LOCK_ARTICLE_PAIRS, [article_ids])
         if cursor.rowcount:
-            cursor.execute(REFRESH_ARTICLES, {"articles": article_ids})
+            cursor.execute(
+                REFRESH_ARTICLES, {"articles": article_ids, "added": sorted(set(added_ids))}
+            )
 
 
 def pairs_touching(position: Position) -> set[Pair]:
@@ -137,8 +140,8 @@ def on_position_deleted(sender, instance: Position, **kwargs) -> None:
     refresh_pairs([(instance.actor_id, instance.proposal_id)])
 
 
-def on_positions_extracted(sender, article_ids, **kwargs) -> None:
-    refresh_articles(article_ids)
+def on_positions_extracted(sender, article_ids, added_ids=(), **kwargs) -> None:
+    refresh_articles(article_ids, added_ids)
 
 
 VISIBLE = "review_status <> 'rejected'"
@@ -237,7 +240,10 @@ SELECT pg_advisory_xact_lock(actor_id::integer, proposal_id::integer) FROM (
 # bulk-created for these articles. Adding positions to a pair's sequence (ordered by timeline_date,
 # id) can only change the shift that ends at each of them and the shift that ends at the
 # position right after each of them; every other shift joins two positions that are still
-# consecutive. So those "targets" are recomputed from their predecessor (one index probe each on
+# consecutive. A pair's count is its stance row's count plus the positions just added (every
+# other change refreshed the pair in full, counts included, before the bulk insert), so the
+# cost does not grow with the pair: counting a pair of 3,000 positions for every batch cost
+# more than the rest of the batch's save. So those "targets" are recomputed from their predecessor (one index probe each on
 # position_pair_latest), and the pair's latest position and count are read from the same index.
 # Rows that are already right are left alone; all CTEs see one snapshot, taken after the pair
 # locks (LOCK_ARTICLE_PAIRS), so a concurrent refresh of the same pair has committed by then.
@@ -276,13 +282,25 @@ shifts_gone AS (
 pairs AS (
   SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = ANY(%(articles)s)
 ),
+added AS (
+  SELECT actor_id, proposal_id, COUNT(*) AS n FROM extraction_position
+  WHERE id = ANY(%(added)s) AND {VISIBLE}
+  GROUP BY actor_id, proposal_id
+),
 latest AS (
-  SELECT pairs.actor_id, pairs.proposal_id, last.id, last.stance, last.timeline_date, counted.n
+  SELECT pairs.actor_id, pairs.proposal_id, last.id, last.stance, last.timeline_date,
+         COALESCE(cur.positions_count + COALESCE(added.n, 0), counted.n) AS n
   FROM pairs CROSS JOIN LATERAL (
     SELECT q.id, q.stance, q.timeline_date FROM extraction_position q WHERE {_PAIR_SEQ.format(t="pairs")}
     ORDER BY q.timeline_date DESC, q.id DESC LIMIT 1
-  ) AS last CROSS JOIN LATERAL (
-    SELECT COUNT(*) AS n FROM extraction_position q WHERE {_PAIR_SEQ.format(t="pairs")}
+  ) AS last
+  LEFT JOIN dashboard_actorstance cur
+    ON cur.actor_id = pairs.actor_id AND cur.proposal_id = pairs.proposal_id
+  LEFT JOIN added ON added.actor_id = pairs.actor_id AND added.proposal_id = pairs.proposal_id
+  CROSS JOIN LATERAL (
+    -- Counted from scratch only for a pair without a stance row yet (a one-time filter).
+    SELECT COUNT(*) AS n FROM extraction_position q
+    WHERE cur.actor_id IS NULL AND {_PAIR_SEQ.format(t="pairs")}
   ) AS counted
 ),
 stances_gone AS (

@@ -235,7 +235,7 @@ def _save(batch: list[tuple[Article, ExtractionRun]], results: dict) -> None:
     if not batch:
         return
     with transaction.atomic():
-        counts = save_positions([(article, results[article.id]) for article, _ in batch])
+        counts, added = save_positions([(article, results[article.id]) for article, _ in batch])
         now = timezone.now()
         ids = [article.id for article, _ in batch]
         Article.objects.filter(id__in=ids).update(
@@ -257,12 +257,14 @@ def _save(batch: list[tuple[Article, ExtractionRun]], results: dict) -> None:
             run.positions_new, run.positions_removed = counts[article.id]
         ExtractionRun.objects.filter(id__in=[run.id for _, run in batch]).delete()
         ExtractionRun.objects.bulk_create([run for _, run in batch])
-        positions_extracted.send(sender=Article, article_ids=ids)
+        positions_extracted.send(sender=Article, article_ids=ids, added_ids=added)
 
 
-def save_positions(batch: list[tuple[Article, object]]) -> dict[int, tuple[int, int]]:
+def save_positions(
+    batch: list[tuple[Article, object]],
+) -> tuple[dict[int, tuple[int, int]], list[int]]:
     """Replace each article's unreviewed extracted positions with its result; leave curated ones
-    alone. Returns (new, removed) per article id."""
+    alone. Returns (new, removed) per article id, and the ids of the positions created."""
     names = {found.actor for _, result in batch for found in result.positions}
     actor_ids = dict(Actor.objects.filter(name__in=names).values_list("name", "id"))
     proposal_ids = dict(Proposal.objects.values_list("kind", "id"))
@@ -310,8 +312,10 @@ def save_positions(batch: list[tuple[Article, object]]) -> dict[int, tuple[int, 
                 new += 1
         counts[article.id] = (new, len(gone))
     Position.objects.filter(id__in=stale).delete()
-    Position.objects.bulk_create(fresh, ignore_conflicts=True)
-    return counts
+    # No ignore_conflicts: the ids are needed, and a conflict would mean two workers extracting
+    # one article at once, which the claim rules out; the article would fail, visibly.
+    Position.objects.bulk_create(fresh)
+    return counts, [position.id for position in fresh]
 
 
 def _position_fields(
