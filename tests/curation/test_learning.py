@@ -61,43 +61,49 @@ def test_recount_rebuilds_the_same_figures(positions, curator):
     assert set(RuleStat.objects.values_list("rule", "confirmed", "rejected")) == figures
 
 
-def test_save_positions_multiplies_a_new_positions_confidence_by_its_rules_precision(article):
-    RuleStat.objects.create(rule="stance:oppose:rejected", confirmed=0, rejected=6)  # precision 2/8
+def save_one_found(article, *, actor, stance, evidence, confidence, rules):
+    """What extraction saves for one position the pipeline found (ground troops, in the text)."""
     found = SimpleNamespace(
-        actor="Russia",
+        actor=actor,
         proposal="ground_troops",
-        stance="oppose",
-        evidence="rejected any deployment",
-        start=74,
-        end=97,
-        sentence_start=66,
-        sentence_end=150,
+        stance=stance,
+        evidence=evidence,
+        start=0,
+        end=len(evidence),
+        sentence_start=0,
+        sentence_end=len(article.text),
         stated_on=None,
         is_past=False,
+        confidence=confidence,
+        rules=rules,
+    )
+    extract.save_positions([(article, SimpleNamespace(positions=[found]))])
+    return article.positions.get()
+
+
+def test_save_positions_multiplies_a_new_positions_confidence_by_its_rules_precision(article):
+    RuleStat.objects.create(rule="stance:oppose:rejected", confirmed=0, rejected=6)  # precision 2/8
+    saved = save_one_found(
+        article,
+        actor="Russia",
+        stance="oppose",
+        evidence="rejected any deployment",
         confidence=0.8,
         rules=["stance:oppose:rejected", "actor:alias"],
     )
-    extract.save_positions([(article, SimpleNamespace(positions=[found]))])
-    assert article.positions.get().confidence == pytest.approx(0.2)
+    assert saved.confidence == pytest.approx(0.2)
 
 
 def test_rules_nobody_judged_leave_confidence_unchanged(article):
-    found = SimpleNamespace(
+    saved = save_one_found(
+        article,
         actor="France",
-        proposal="ground_troops",
         stance="support",
         evidence="ready to send troops",
-        start=0,
-        end=10,
-        sentence_start=0,
-        sentence_end=60,
-        stated_on=None,
-        is_past=False,
         confidence=0.7,
         rules=["never:judged"],
     )
-    extract.save_positions([(article, SimpleNamespace(positions=[found]))])
-    assert article.positions.get().confidence == pytest.approx(0.7)
+    assert saved.confidence == pytest.approx(0.7)
 
 
 def test_an_alias_from_a_span_joins_matching_and_tells_workers_to_rebuild(

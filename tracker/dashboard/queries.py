@@ -90,32 +90,6 @@ def source_choices() -> dict[int, str]:
 
 # --- Positions ----------------------------------------------------------------------
 
-TIMELINE_FIELDS = [
-    "id",
-    "stance",
-    "evidence",
-    "stated_on",
-    "is_past",
-    "timeline_date",
-    "review_status",
-    "confidence",
-    "article_id",
-    "actor_id",
-    "proposal_id",
-    "rules",
-    "start",
-    "end",
-    "actor__name",
-    "proposal__kind",
-    "proposal__title",
-    "article__title",
-    "article__language",
-    "article__url",
-    "article__published",
-    "article__source_id",
-]
-
-
 # What a timeline entry shows (templates/dashboard/_position.html): no article text, no rules.
 TIMELINE_VALUES = [
     "id",
@@ -135,6 +109,16 @@ TIMELINE_VALUES = [
     "article__language",
     "article__story_id",
     "article__source_id",
+]
+# What exports and feeds carry besides: the confidence, the rules, the span and the article's link.
+TIMELINE_FIELDS = [
+    *(f for f in TIMELINE_VALUES if f != "article__story_id"),
+    "confidence",
+    "rules",
+    "start",
+    "end",
+    "article__url",
+    "article__published",
 ]
 
 # Up to this many actors (an actor and its children) the timeline merges one

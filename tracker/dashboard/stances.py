@@ -188,6 +188,19 @@ _SHIFTS_NEW = f"""shifts_new AS (
   WHERE NOT EXISTS (SELECT 1 FROM dashboard_stanceshift s WHERE {_SHIFT_SAME})
 ),"""  # noqa: S608 - constant SQL, no input
 
+# The final statement of both: write each pair's latest position and count, leaving rows that are
+# already right alone.
+_UPSERT_LATEST = """
+INSERT INTO dashboard_actorstance (actor_id, proposal_id, position_id, stance, timeline_date, positions_count)
+SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM latest
+ON CONFLICT (actor_id, proposal_id) DO UPDATE SET
+  position_id = EXCLUDED.position_id, stance = EXCLUDED.stance, timeline_date = EXCLUDED.timeline_date,
+  positions_count = EXCLUDED.positions_count
+WHERE (dashboard_actorstance.position_id, dashboard_actorstance.stance, dashboard_actorstance.timeline_date,
+       dashboard_actorstance.positions_count)
+  IS DISTINCT FROM (EXCLUDED.position_id, EXCLUDED.stance, EXCLUDED.timeline_date, EXCLUDED.positions_count)
+"""
+
 REFRESH_PAIRS = f"""
 WITH pairs AS ({_PAIRS}),
 seq AS (
@@ -215,15 +228,7 @@ stances_gone AS (
   WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p
     AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.actor_id = s.actor_id AND l.proposal_id = s.proposal_id)
 )
-INSERT INTO dashboard_actorstance (actor_id, proposal_id, position_id, stance, timeline_date, positions_count)
-SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM latest
-ON CONFLICT (actor_id, proposal_id) DO UPDATE SET
-  position_id = EXCLUDED.position_id, stance = EXCLUDED.stance, timeline_date = EXCLUDED.timeline_date,
-  positions_count = EXCLUDED.positions_count
-WHERE (dashboard_actorstance.position_id, dashboard_actorstance.stance, dashboard_actorstance.timeline_date,
-       dashboard_actorstance.positions_count)
-  IS DISTINCT FROM (EXCLUDED.position_id, EXCLUDED.stance, EXCLUDED.timeline_date, EXCLUDED.positions_count)
-"""  # noqa: S608 - constant SQL, no input
+{_UPSERT_LATEST}"""  # noqa: S608 - constant SQL, no input
 
 
 LOCK_ARTICLE_PAIRS = """
@@ -309,15 +314,7 @@ stances_gone AS (
     AND EXISTS (SELECT 1 FROM pairs WHERE pairs.actor_id = s.actor_id AND pairs.proposal_id = s.proposal_id)
     AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.actor_id = s.actor_id AND l.proposal_id = s.proposal_id)
 )
-INSERT INTO dashboard_actorstance (actor_id, proposal_id, position_id, stance, timeline_date, positions_count)
-SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM latest
-ON CONFLICT (actor_id, proposal_id) DO UPDATE SET
-  position_id = EXCLUDED.position_id, stance = EXCLUDED.stance, timeline_date = EXCLUDED.timeline_date,
-  positions_count = EXCLUDED.positions_count
-WHERE (dashboard_actorstance.position_id, dashboard_actorstance.stance, dashboard_actorstance.timeline_date,
-       dashboard_actorstance.positions_count)
-  IS DISTINCT FROM (EXCLUDED.position_id, EXCLUDED.stance, EXCLUDED.timeline_date, EXCLUDED.positions_count)
-"""  # noqa: S608 - constant SQL, no input
+{_UPSERT_LATEST}"""  # noqa: S608 - constant SQL, no input
 
 
 def rebuild_all() -> None:

@@ -183,15 +183,20 @@ def timeline(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboard/timeline.html", partial, context)
 
 
+def _since(request: HttpRequest) -> int:
+    """The ``since`` id a polling page sends; -1 when it is missing or not a number."""
+    try:
+        return int(request.GET.get("since", ""))
+    except ValueError:
+        return -1
+
+
 @analyst_view
 def timeline_new(request: HttpRequest) -> HttpResponse:
     """How many positions matching the filters arrived since the page was drawn (polled by htmx)."""
     tree = queries.ActorTree.load()
     form = PositionFilterForm(request.GET, actors=tree.actors, sources=None)
-    try:
-        since = int(request.GET.get("since", ""))
-    except ValueError:
-        since = -1
+    since = _since(request)
     if not form.is_valid() or since < 0:
         return HttpResponse("Invalid filters", status=400)
     count = queries.count_newer(form.cleaned_data, tree, since)
@@ -474,10 +479,7 @@ def shifts_new(request: HttpRequest) -> HttpResponse:
     their own ids change, but the position that made the change keeps its id.
     """
     form = ShiftFilterForm(request.GET)
-    try:
-        since = int(request.GET.get("since", ""))
-    except ValueError:
-        since = -1
+    since = _since(request)
     if not form.is_valid() or since < 0:
         return HttpResponse("Invalid filters", status=400)
     count = queries.count_newer_shifts(form.cleaned_data, since)

@@ -258,6 +258,7 @@ class Command(BaseCommand):
         from django.db import transaction
         from django.db.models.signals import post_delete
 
+        from tracker.dashboard import stances
         from tracker.extraction.models import Position
         from tracker.ingestion.models import Article, IngestRun, Source, Story
 
@@ -267,10 +268,7 @@ class Command(BaseCommand):
         ids = list(Article.objects.filter(source=source).values_list("id", flat=True))
         if ids:
             self.stdout.write(f"Removing the {len(ids)} benchmark articles…")
-        stances = _dashboard_stances()
-        paused = stances is not None and post_delete.disconnect(
-            sender=Position, dispatch_uid=STANCE_HOOK
-        )
+        paused = post_delete.disconnect(sender=Position, dispatch_uid=STANCE_HOOK)
         try:
             for start in range(0, len(ids), 1000):
                 batch = ids[start : start + 1000]
@@ -306,14 +304,6 @@ BULK_MODELS = [
     "dashboard.ActorStance",
     "dashboard.StanceShift",
 ]
-
-
-def _dashboard_stances():
-    try:
-        from tracker.dashboard import stances
-    except ImportError:
-        return None
-    return stances if hasattr(stances, "rebuild_all") else None
 
 
 def write_articles(path: Path, count: int, seed: int) -> int:
