@@ -88,3 +88,53 @@ def test_article_shows_source_dates_and_missing_page(analyst_client, world):
     html = analyst_client.get(f"/articles/{world['articles']['english'].id}/").content.decode()
     assert "Published</dt><dd>1 Sep 2025" in html and "Extraction</dt>" in html
     assert analyst_client.get("/articles/999999/").status_code == 404
+
+
+def test_a_megabyte_article_without_punctuation_renders_in_seconds(analyst_client, catalogue):
+    """Anyone who may submit text can make one; it once pinned a web worker for minutes."""
+    import time
+
+    LexiconEntry.objects.get_or_create(
+        language="en", category="support", proposal_kind="", text="would send"
+    )
+    LexiconEntry.objects.get_or_create(
+        language="en", category="proposal", proposal_kind="air_defense", text="air defence"
+    )
+    unit = "Trump said the US would send air defence "
+    text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+    article = make_article(title="No full stop", text=text, published=dt.date(2025, 9, 1))
+    evidence = "the US would send air defence"
+    middle = text.find(evidence, 500_000)
+    make_position(
+        article,
+        "Donald Trump",
+        "air_defense",
+        "support",
+        evidence,
+        start=middle,
+        end=middle + len(evidence),
+    )
+    started = time.perf_counter()
+    response = analyst_client.get(f"/articles/{article.id}/")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="hl hl-evidence stance-support"' in html and "hl-actor" in html
+    assert html.count("<mark") <= highlight.MAX_SPANS
+    # Linear work is well under a second here; the quadratic cut took about 12 minutes.
+    assert elapsed < 10, f"the article page took {elapsed:.1f}s"
+
+
+def test_mentions_are_looked_for_near_the_evidence_only_and_capped():
+    text = "Trump " * 5000 + "Trump would send air defence " + "Trump " * 5000
+    start = text.find("would send")
+    spans = [highlight.Span(start, start + 10, "evidence", "why", 1, "support")]
+    lo, hi = highlight.sentence_bounds(text, start, start + 10)
+    assert start - lo <= highlight.WINDOW_CHARS and hi - (start + 10) <= highlight.WINDOW_CHARS
+    spans += [
+        highlight.Span(s, e, "actor", "Actor: Trump", 1)
+        for s, e in highlight._find_all(text, "Trump", lo, hi)
+    ]
+    pieces = highlight.segments(text, spans)
+    assert "".join(piece.text for piece in pieces) == text
+    assert sum(1 for piece in pieces if piece.spans) == len(spans)

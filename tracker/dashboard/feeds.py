@@ -1,4 +1,9 @@
-"""Atom feeds of new positions (any timeline filter) and of stance shifts."""
+"""Atom feeds of new positions (any timeline filter) and of stance shifts.
+
+Titles and evidence come from articles that anyone who may submit text can write, so
+summaries are plain text (``type="text"``): a feed reader shows markup in them as characters,
+never renders it.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,17 @@ from tracker.dashboard.forms import PositionFilterForm, ShiftFilterForm, query_s
 FEED_ITEMS = 50
 
 
+class TextAtomFeed(Atom1Feed):
+    """Atom with plain-text summaries (Django's own always declares them HTML)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class PositionFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtomFeed
     description_template = None
 
     def get_object(self, request):
@@ -63,7 +77,7 @@ class PositionFeed(Feed):
 
 
 class ShiftFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtomFeed
 
     def get_object(self, request):
         form = ShiftFilterForm(request.GET)

@@ -1,9 +1,15 @@
 """Article text with evidence, actor, proposal and stance spans marked up, safely.
 
 Spans come from positions (the evidence offsets) and from finding the actor's
-aliases and the lexicon entries that fired inside each evidence. The text is
-cut at every span boundary; each piece is escaped, and pieces under a span are
-wrapped in a ``<mark>`` whose ``data-why`` says why it was extracted.
+aliases and the lexicon entries that fired near each evidence. The text is
+cut at every span boundary in one sweep; each piece is escaped, and pieces
+under a span are wrapped in a ``<mark>`` whose ``data-why`` says why it was
+extracted.
+
+Anyone who may submit text can make an article of a megabyte without a full
+stop, so the work here is bounded whatever the text: mentions are looked for
+in a window of at most ``WINDOW_CHARS`` around each evidence, a position gets
+at most ``MAX_MENTIONS`` mention spans, a page at most ``MAX_SPANS`` spans.
 """
 
 from __future__ import annotations
@@ -17,6 +23,10 @@ from django.utils.safestring import SafeString, mark_safe
 from tracker.extraction.models import ActorAlias, LexiconEntry, Position
 
 STANCE_CATEGORIES = {"support", "oppose", "considering"}
+SENTENCE_ENDS = ".!?؟\n"
+WINDOW_CHARS = 400  # how far before and after an evidence its sentence may reach
+MAX_MENTIONS = 40  # actor, proposal and cue spans per position
+MAX_SPANS = 2000  # spans per page
 
 
 @dataclass
@@ -42,14 +52,16 @@ def _find_all(text: str, needle: str, lo: int, hi: int):
         yield lo + match.start(), lo + match.end()
 
 
-SENTENCE_ENDS = ".!?؟\n"
-
-
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around an evidence span: mentions are looked for there, not in the whole article."""
-    lo = max((text.rfind(c, 0, start) for c in SENTENCE_ENDS), default=-1) + 1
-    ends = [i for i in (text.find(c, end) for c in SENTENCE_ENDS) if i != -1]
-    return lo, (min(ends) + 1 if ends else len(text))
+    """The sentence around an evidence span, cut to ``WINDOW_CHARS`` on each side (and to
+    ``WINDOW_CHARS`` past the start of an evidence longer than that): mentions are looked for
+    there, never in the whole article."""
+    floor = max(0, start - WINDOW_CHARS)
+    ceiling = min(len(text), end + WINDOW_CHARS, start + 3 * WINDOW_CHARS)
+    lo = max((text.rfind(c, floor, start) for c in SENTENCE_ENDS), default=-1)
+    lo = lo + 1 if lo != -1 else floor
+    ends = [i for i in (text.find(c, end, ceiling) for c in SENTENCE_ENDS) if i != -1]
+    return lo, (min(ends) + 1 if ends else ceiling)
 
 
 def rule_names(position: Position) -> list[str]:
@@ -60,7 +72,7 @@ def rule_names(position: Position) -> list[str]:
 
 
 def spans_for(text: str, positions: list[Position], language: str) -> list[Span]:
-    """Every span to mark: evidence from the offsets, then mentions found inside each evidence."""
+    """Every span to mark: evidence from the offsets, then mentions found near each evidence."""
     actor_ids = {p.actor_id for p in positions}
     aliases: dict[int, list[str]] = {}
     for actor_id, alias in ActorAlias.objects.filter(actor_id__in=actor_ids).values_list(
@@ -76,6 +88,8 @@ def spans_for(text: str, positions: list[Position], language: str) -> list[Span]
 
     spans: list[Span] = []
     for position in positions:
+        if len(spans) >= MAX_SPANS:
+            break
         start, end = max(0, position.start), min(len(text), position.end)
         if end <= start:
             continue
@@ -84,54 +98,41 @@ def spans_for(text: str, positions: list[Position], language: str) -> list[Span]
         why = label + (" — rules: " + ", ".join(rules) if rules else "")
         spans.append(Span(start, end, "evidence", why, position.id, position.stance))
         lo, hi = sentence_bounds(text, start, end)
+        mentions: list[Span] = []
         for alias in sorted(
             {position.actor.name, *aliases.get(position.actor_id, [])}, key=len, reverse=True
         ):
+            why = f"Actor: {position.actor.name} (alias “{alias}”)"
             for s, e in _find_all(text, alias, lo, hi):
-                spans.append(
-                    Span(
-                        s,
-                        e,
-                        "actor",
-                        f"Actor: {position.actor.name} (alias “{alias}”)",
-                        position.id,
-                    )
-                )
+                mentions.append(Span(s, e, "actor", why, position.id))
         for entry, _ in lexicon.get(position.proposal.kind, []):
+            why = f"Proposal: {position.proposal.title} (lexicon “{entry}”)"
             for s, e in _find_all(text, entry, lo, hi):
-                spans.append(
-                    Span(
-                        s,
-                        e,
-                        "proposal",
-                        f"Proposal: {position.proposal.title} (lexicon “{entry}”)",
-                        position.id,
-                    )
-                )
+                mentions.append(Span(s, e, "proposal", why, position.id))
         for entry, category in lexicon.get(position.stance, []):
+            why = f"Stance cue: {category} (lexicon “{entry}”)"
             for s, e in _find_all(text, entry, lo, hi):
-                spans.append(
-                    Span(
-                        s,
-                        e,
-                        "stance",
-                        f"Stance cue: {category} (lexicon “{entry}”)",
-                        position.id,
-                        position.stance,
-                    )
-                )
+                mentions.append(Span(s, e, "stance", why, position.id, position.stance))
+        spans.extend(mentions[: min(MAX_MENTIONS, MAX_SPANS - len(spans))])
     return spans
 
 
 def segments(text: str, spans: list[Span]) -> list[Segment]:
-    cuts = {0, len(text)}
-    for span in spans:
-        cuts.update((span.start, span.end))
-    points = sorted(cuts)
+    """Cut the text at every span boundary, in one sweep over the sorted boundaries: each piece
+    lists the spans covering it, in the order they were given."""
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for index, span in enumerate(spans):
+        if span.end > span.start:
+            opening.setdefault(span.start, []).append(index)
+            closing.setdefault(span.end, []).append(index)
+    points = sorted({0, len(text), *opening, *closing})
+    active: set[int] = set()
     out = []
     for lo, hi in zip(points, points[1:], strict=False):
-        covering = [s for s in spans if s.start <= lo and s.end >= hi]
-        out.append(Segment(text[lo:hi], covering))
+        active.difference_update(closing.get(lo, ()))
+        active.update(opening.get(lo, ()))
+        out.append(Segment(text[lo:hi], [spans[i] for i in sorted(active)]))
     return out
 
 
