@@ -259,11 +259,27 @@ AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "curation/locked_out.html"
-# Behind a TLS proxy REMOTE_ADDR is the proxy; the proxy's X-Forwarded-For names the client.
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 1 if HTTPS else 0, minimum=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if HTTPS else ["REMOTE_ADDR"]
+
+
+def axes_client_address(proxy_count: int) -> tuple[tuple[str, ...], int | None]:
+    """Where django-ipware finds the client's address for AXES_PROXY_COUNT reverse proxies.
+
+    Each proxy appends the address it saw to X-Forwarded-For, so the client is the
+    ``proxy_count``-th address from the right; anything further left was written by the client
+    and never counts. With no proxy the header is ignored. (ipware counts the proxies listed in
+    the header: all but the one that connects to us.)
+    """
+    if not proxy_count:
+        return ("REMOTE_ADDR",), None
+    return ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"), proxy_count - 1
+
+
+# (Not kept as a setting of that name: axes reads it as its own deprecated one.)
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = axes_client_address(
+    envint("AXES_PROXY_COUNT", 0, minimum=0)
 )
+# Not strict: addresses a client put on the left of the header must not void the whole header.
+IPWARE_STRICT = False
 
 # Sessions end after a working day; the CSRF token travels in the page (hx-headers), so
 # scripts never need the cookie. Behind HTTPS, the __Host- prefix pins both cookies to this host.
