@@ -215,7 +215,7 @@ def test_the_sweep_gives_up_an_article_that_keeps_stopping_its_worker(
     assert queued == [unlucky.id]
     poison.refresh_from_db()
     assert poison.state == "failed" and poison.last_error.startswith("Given up after 3 attempts")
-    assert ExtractionRun.objects.get(article=poison).status == "failed"
+    assert ExtractionRun.objects.get(article=poison).status == "abandoned"
     # Retry in admin starts the count again.
     assert requeue_articles([poison.id]) == 1
     poison.refresh_from_db()

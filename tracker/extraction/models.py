@@ -284,6 +284,24 @@ class Position(models.Model):
         return f"{actor_id}/{proposal_kind}/{stance}"
 
 
+class ExtractionRunQuerySet(models.QuerySet):
+    def orphaned(self, started_before):
+        """Runs still open whose worker is gone: started before ``started_before`` (longer ago than
+        any task may run) and either their article is no longer being extracted, or it has been
+        claimed again since."""
+        return self.filter(
+            status=ExtractionRun.Status.RUNNING, started_at__lt=started_before
+        ).exclude(
+            article__state="extracting", article__state_changed_at__lte=models.F("started_at")
+        )
+
+    def abandon(self, reason: str) -> int:
+        """Close the open runs among these as abandoned, saying why; the records stay."""
+        return self.filter(status=ExtractionRun.Status.RUNNING).update(
+            status=ExtractionRun.Status.ABANDONED, finished_at=timezone.now(), error=reason
+        )
+
+
 class ExtractionRun(models.Model):
     """One pass of the pipeline over one article, as a record anybody can inspect."""
 
@@ -291,6 +309,7 @@ class ExtractionRun(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        ABANDONED = "abandoned", "Abandoned"  # its worker stopped; ``error`` says why
 
     article = models.ForeignKey(
         "ingestion.Article", on_delete=models.CASCADE, related_name="extraction_runs"
@@ -304,8 +323,18 @@ class ExtractionRun(models.Model):
     positions_removed = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 
+    objects = ExtractionRunQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
+        # The sweep looks for open runs every minute; they are few among millions of records.
+        indexes = [
+            models.Index(
+                fields=["started_at"],
+                name="extractionrun_open",
+                condition=models.Q(status="running"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Extraction of article {self.article_id} ({self.status})"

@@ -7,7 +7,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from tracker.extraction import extract
@@ -47,35 +47,51 @@ def queue_extraction(article_ids: list[int]) -> None:
         send(extract_articles, list(article_ids[start : start + size]))
 
 
+WORKER_STOPPED = (
+    "The worker stopped before this extraction finished (killed, out of memory or restarted)."
+)
+
+
 @shared_task(soft_time_limit=60, time_limit=90)
 def sweep_stuck_articles() -> int:
-    """Re-queue articles left waiting or half-extracted, e.g. after a broker outage or a killed worker."""
+    """Re-queue articles left waiting or half-extracted, e.g. after a broker outage or a killed
+    worker, and close the run records their dead workers left open as abandoned."""
     cutoff = timezone.now() - dt.timedelta(seconds=settings.STUCK_AFTER_SECONDS)
+    runs = extract.ExtractionRun.objects
     requeued = []
     for article_id, state, attempts in Article.objects.stuck(cutoff).values_list(
         "id", "state", "attempts"
     )[:500]:
         still = Article.objects.filter(id=article_id, state=state, state_changed_at__lt=cutoff)
-        if state == Article.State.EXTRACTING and attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
-            # Its extraction stopped the worker (killed, out of memory) every time: a poison
-            # article is given up, visibly, instead of taking workers down for ever.
-            still.update(
-                state=Article.State.FAILED,
-                state_changed_at=timezone.now(),
-                last_error=f"Given up after {attempts} attempts: the extraction stopped its "
-                "worker each time. Fix the cause, then use Retry in admin.",
-            )
-            extract.ExtractionRun.objects.filter(
-                article_id=article_id, status=extract.ExtractionRun.Status.RUNNING
-            ).update(status=extract.ExtractionRun.Status.FAILED, error="worker stopped")
-            continue
-        if state == Article.State.EXTRACTING:
-            moved = still.update(state=Article.State.INGESTED, state_changed_at=timezone.now())
-        else:
-            moved = still.update(state_changed_at=timezone.now())
+        open_runs = runs.filter(article_id=article_id)
+        with transaction.atomic():
+            if state == Article.State.EXTRACTING and attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
+                # Its extraction stopped the worker (killed, out of memory) every time: a poison
+                # article is given up, visibly, instead of taking workers down for ever.
+                if still.update(
+                    state=Article.State.FAILED,
+                    state_changed_at=timezone.now(),
+                    last_error=f"Given up after {attempts} attempts: the extraction stopped its "
+                    "worker each time. Fix the cause, then use Retry in admin.",
+                ):
+                    open_runs.abandon(f"{WORKER_STOPPED} Given up after {attempts} attempts.")
+                continue
+            if state == Article.State.EXTRACTING:
+                moved = still.update(state=Article.State.INGESTED, state_changed_at=timezone.now())
+                if moved:
+                    open_runs.abandon(f"{WORKER_STOPPED} The sweep re-queued the article.")
+            else:
+                moved = still.update(state_changed_at=timezone.now())
         if moved:
             requeued.append(article_id)
+    # Records a worker left open after it had let go of the article (it died between failing or
+    # giving back the article and closing the record).
+    closed = runs.orphaned(cutoff).abandon(WORKER_STOPPED)
     queue_extraction(requeued)
-    if requeued:
-        logger.info("Sweep re-queued %d stuck articles", len(requeued))
+    if requeued or closed:
+        logger.info(
+            "Sweep re-queued %d stuck articles, closed %d abandoned extraction runs",
+            len(requeued),
+            closed,
+        )
     return len(requeued)

@@ -102,7 +102,9 @@ def poll_feed(self, source_id: int, run_id: int | None = None) -> str:
 
 @shared_task(soft_time_limit=60, time_limit=90)
 def sweep_pending_items() -> int:
-    """Re-dispatch items whose message was lost or whose worker died; returns how many."""
+    """Re-dispatch items whose message was lost or whose worker died (their claims are let go,
+    so any worker may take them), and close runs a dead worker left open after their last item;
+    returns how many tasks were sent."""
     now = timezone.now()
     waiting = now - dt.timedelta(seconds=settings.STUCK_AFTER_SECONDS)
     stale = now - dt.timedelta(seconds=runs.CLAIM_STALE_SECONDS)
@@ -116,10 +118,28 @@ def sweep_pending_items() -> int:
         for start in range(0, len(ids), settings.INGEST_CHUNK_SIZE):
             ingest_items.delay(run_id, ids[start : start + settings.INGEST_CHUNK_SIZE])
             sent += 1
-    # Items whose worker died go one per task: one of them may be what killed it.
-    for item_id, run_id in died.values_list("id", "run_id")[:500]:
-        ingest_items.delay(run_id, [item_id])
-        sent += 1
+    # Items whose worker died go one per task: one of them may be what killed it. The attempt
+    # the dead worker made stays counted, so an item that keeps killing workers is given up.
+    for item_id, run_id, claim in died.values_list("id", "run_id", "claim")[:500]:
+        if PendingItem.objects.filter(id=item_id, claim=claim, claimed_at__lt=stale).update(
+            claimed_at=None, claim=None
+        ):
+            logger.warning(
+                "Run %s: the worker ingesting item %s stopped (killed, out of memory or "
+                "restarted); the item is queued again",
+                run_id,
+                item_id,
+            )
+            ingest_items.delay(run_id, [item_id])
+            sent += 1
+    # A worker that died after storing a run's last batch but before closing the run.
+    for run_id in IngestRun.objects.filter(
+        status__in=[IngestRun.Status.QUEUED, IngestRun.Status.RUNNING],
+        created_at__lt=waiting,
+        items_seen__gt=0,
+        pending__isnull=True,
+    ).values_list("id", flat=True)[:500]:
+        runs.close_run_if_done(run_id)
     if sent:
         logger.info("Ingestion sweep re-dispatched %d task(s)", sent)
     return sent
