@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from tracker.core.db import drop_broken_connections
 from tracker.extraction import pipeline
 from tracker.extraction.models import (
     Actor,
@@ -171,7 +172,10 @@ def extract_articles(article_ids: Iterable[int]) -> dict[int, ExtractionRun]:
                 if article.id in unfinished:
                     mark_failed(article.id, run, exc)
             return {article.id: run for article, run in claimed}
-        # Give back what is not finished, without the run records of attempts that never were.
+        # Give back what is not finished, without the run records of attempts that never were;
+        # on a fresh connection if the database dropped this one (else they stay held until the
+        # sweep, and the task's retry finds nothing to claim).
+        drop_broken_connections()
         release(unfinished)
         ExtractionRun.objects.filter(
             id__in=[run.id for article, run in claimed if article.id in unfinished],
