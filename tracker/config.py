@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -57,14 +58,62 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envports(name: str, default: list[str]) -> list[tuple[int, int]]:
+    """Ports and ranges ("80,443,8000-8100") as inclusive (low, high) pairs."""
+    ranges = []
+    for item in envlist(name, default):
+        low, _, high = item.partition("-")
+        try:
+            pair = (int(low), int(high or low))
+        except ValueError:
+            pair = (0, 0)
+        if not 1 <= pair[0] <= pair[1] <= 65535:
+            raise ConfigError(
+                f"{name} must list ports or ranges such as 80,443,8000-8100, not {item!r}"
+            )
+        ranges.append(pair)
+    return ranges
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password replaced by ***, for error messages and logs."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return "(an unparseable URL)"
+    if not password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
 def persistent_secret(path: Path) -> str:
-    """Return the secret kept in ``path``, creating it on first use (embedded mode)."""
+    """Return the secret kept in ``path``, creating it on first use (embedded mode).
+
+    The file is written under a temporary name with mode 0600 from the start, then linked into
+    place: nobody ever sees it readable by others or half written, and of two processes starting
+    at once, the second finds the first one's key and uses it.
+    """
     if path.exists():
         secret = path.read_text().strip()
         if secret:
             return secret
+        path.unlink()  # an empty file left by an older version
     path.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(50)
-    path.write_text(secret)
-    path.chmod(0o600)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secret)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return path.read_text().strip()
+    finally:
+        temporary.unlink(missing_ok=True)
     return secret

@@ -13,7 +13,16 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from tracker.config import ConfigError, envbool, envint, envlist, envstr, persistent_secret
+from tracker.config import (
+    ConfigError,
+    envbool,
+    envint,
+    envlist,
+    envports,
+    envstr,
+    persistent_secret,
+    redact_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("TRACKER_VAR_DIR") or BASE_DIR / "var")
@@ -109,7 +118,11 @@ if DATABASE_URL:
     try:
         _db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     except Exception as exc:  # dj-database-url raises several kinds for bad URLs
-        raise ConfigError(f"DATABASE_URL is not a valid database URL ({exc})") from None
+        # Its messages quote the URL, password included: show the URL redacted instead.
+        raise ConfigError(
+            f"DATABASE_URL is not a valid database URL ({type(exc).__name__}: "
+            f"{redact_url(DATABASE_URL)})"
+        ) from None
     if _db.get("ENGINE") not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         raise ConfigError("DATABASE_URL must start with postgres:// or sqlite:///")
     if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -138,7 +151,7 @@ _broker_scheme = urlsplit(CELERY_BROKER_URL).scheme
 if _broker_scheme not in {"redis", "rediss", "filesystem", "memory"}:
     raise ConfigError(
         "CELERY_BROKER_URL (or REDIS_URL) must be redis://host:port/db or filesystem://, "
-        f"not {CELERY_BROKER_URL!r}"
+        f"not {redact_url(CELERY_BROKER_URL)!r}"
     )
 if _broker_scheme == "filesystem":
     _queue_dir = VAR_DIR / "broker" / "queue"
@@ -236,8 +249,17 @@ FETCH_ALLOWED_CONTENT_TYPES = envlist(
 )
 # A feed that fails this many polls in a row is flagged in admin.
 FEED_FAILING_AFTER = envint("FEED_FAILING_AFTER", 3, minimum=1)
-# Uploaded files (single pages and bulk JSONL) larger than this are refused.
-INGEST_MAX_UPLOAD_BYTES = envint("INGEST_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, minimum=1024)
+# Ports fetched from ("80,443,8000-8100"); anything else is refused before connecting.
+FETCH_ALLOWED_PORTS = envports("FETCH_ALLOWED_PORTS", ["80", "443"])
+# Seconds a host name lookup may take (getaddrinfo has no timeout of its own).
+FETCH_DNS_TIMEOUT = envint("FETCH_DNS_TIMEOUT", 5, minimum=1)
+# Uploaded files (single pages and bulk JSONL) larger than this are refused. Set the proxy's
+# body limit (nginx client_max_body_size) to the same value.
+INGEST_MAX_UPLOAD_BYTES = envint("INGEST_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+# The longest article text (characters), whatever it came from: feed entry, page, upload, paste.
+INGEST_MAX_ARTICLE_CHARS = envint("INGEST_MAX_ARTICLE_CHARS", 2_000_000, minimum=1000)
+# The longest line of a bulk JSONL file (bytes); longer lines are refused without being read whole.
+INGEST_MAX_LINE_BYTES = envint("INGEST_MAX_LINE_BYTES", 8 * 1024 * 1024, minimum=1024)
 # Bulk items per task: big enough to be cheap, small enough that workers share the load.
 INGEST_CHUNK_SIZE = envint("INGEST_CHUNK_SIZE", 100, minimum=1)
 CELERY_BEAT_SCHEDULE["sweep-pending-ingest-items"] = {

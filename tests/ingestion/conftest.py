@@ -88,10 +88,16 @@ def http_server():
     server.server_close()
 
 
+# The test servers listen on ephemeral ports; production fetches only 80 and 443.
+EPHEMERAL_PORTS = [(80, 80), (443, 443), (1024, 65535)]
+
+
 @pytest.fixture
 def allow_loopback(settings):
-    """Let fetches reach 127.0.0.0/8 (where the test servers listen) and nothing else private."""
+    """Let fetches reach 127.0.0.0/8 (where the test servers listen, on high ports) and nothing
+    else private."""
     settings.FETCH_ALLOW_PRIVATE_ADDRESSES = ["127.0.0.0/8"]
+    settings.FETCH_ALLOWED_PORTS = EPHEMERAL_PORTS
     return settings
 
 

@@ -8,7 +8,13 @@ import zlib
 import pytest
 from django.conf import settings as django_settings
 
-from tests.ingestion.conftest import Reply, fixture_bytes, gzip_bomb, html_reply
+from tests.ingestion.conftest import (
+    EPHEMERAL_PORTS,
+    Reply,
+    fixture_bytes,
+    gzip_bomb,
+    html_reply,
+)
 from tracker.ingestion import fetch as fetch_module
 from tracker.ingestion.fetch import (
     FetchError,
@@ -40,7 +46,7 @@ def test_private_addresses_are_refused_unless_a_test_turns_that_off():
         ("http://0.0.0.0/", "unspecified"),
         ("http://224.0.0.1/", "multicast"),
         ("http://240.0.0.1/", "reserved"),
-        ("http://192.168.1.1:8080/admin", "private"),
+        ("http://192.168.1.1/admin", "private"),
     ],
 )
 def test_it_refuses_non_public_addresses(url, kind):
@@ -50,7 +56,8 @@ def test_it_refuses_non_public_addresses(url, kind):
     assert "only fetches from the public internet" in str(refused.value)
 
 
-def test_it_refuses_a_host_name_that_resolves_to_a_private_address(http_server):
+def test_it_refuses_a_host_name_that_resolves_to_a_private_address(http_server, settings):
+    settings.FETCH_ALLOWED_PORTS = EPHEMERAL_PORTS
     http_server.routes["/page"] = html_reply(PAGE)
     url = http_server.url("/page").replace("127.0.0.1", "localhost")
     with pytest.raises(
@@ -251,3 +258,117 @@ def test_a_cyrillic_page_mislabelled_as_latin_1_is_decoded_as_cyrillic():
 def test_an_unlabelled_non_utf8_page_is_detected():
     text = decode_body(fixture_bytes("pages", "zakharova_cp1251.html"), None)
     assert "Мария Захарова" in text
+
+
+# --- Ports, tunnelled addresses, one classification everywhere, DNS ---------------------------
+
+
+def test_only_ports_80_and_443_are_fetched_by_default():
+    assert Limits.from_settings().allowed_ports == ((80, 80), (443, 443))
+    with pytest.raises(RefusedURL, match="port 8080 is not one the tracker fetches from"):
+        fetch("http://example.org:8080/admin")
+    with pytest.raises(RefusedURL, match="port 22 is not one"):
+        fetch("https://example.org:22/")
+
+
+def test_fetch_allowed_ports_widens_the_list(settings):
+    settings.FETCH_ALLOWED_PORTS = [(80, 80), (443, 443), (8000, 8100)]
+    # Past the port check, the private address is what refuses it.
+    with pytest.raises(RefusedURL, match="it is a private address"):
+        fetch("http://10.0.0.1:8080/")
+
+
+def test_the_allowed_ports_setting_is_checked_at_start_up(monkeypatch):
+    from tracker.config import ConfigError, envports
+
+    monkeypatch.setenv("FETCH_ALLOWED_PORTS", "80, 443,8000-8100")
+    assert envports("FETCH_ALLOWED_PORTS", ["80"]) == [(80, 80), (443, 443), (8000, 8100)]
+    monkeypatch.setenv("FETCH_ALLOWED_PORTS", "80,http")
+    with pytest.raises(ConfigError, match="FETCH_ALLOWED_PORTS"):
+        envports("FETCH_ALLOWED_PORTS", ["80"])
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("http://[2002:7f00:1::1]/", "loopback IPv4 inside a 6to4"),
+        ("http://[2002:a00:1::1]/", "private IPv4 inside a 6to4"),
+        ("http://[2002:a9fe:a9fe::1]/", "link-local IPv4 inside a 6to4"),
+        # Teredo: server 65.54.227.120, client 10.0.0.1 (stored inverted in the last 32 bits).
+        ("http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/", "private IPv4 inside a Teredo"),
+        ("http://[2001:0:7f00:1:8000:63bf:3fff:fdd2]/", "loopback IPv4 inside a Teredo"),
+    ],
+)
+def test_6to4_and_teredo_addresses_around_a_private_ipv4_are_refused(url, kind):
+    with pytest.raises(RefusedURL, match=f"it is a {kind} address"):
+        fetch(url)
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("8.8.8.8", None),
+        ("2606:4700:4700::1111", None),
+        ("2002:808:808::1", None),  # 6to4 around a public address
+        ("100.64.0.1", "private"),  # carrier-grade NAT: is_private False before 3.12.4
+        ("192.0.0.9", "reserved"),  # is_global True on 3.13, False on 3.11
+        ("192.0.0.170", "reserved"),
+        ("198.18.0.1", "reserved"),
+        ("192.0.2.1", "reserved"),
+        ("0.1.2.3", "unspecified"),
+        ("255.255.255.255", "reserved"),
+        ("::ffff:10.0.0.1", "private"),
+        ("::ffff:8.8.8.8", None),
+        ("::10.0.0.1", "reserved"),  # IPv4-compatible, deprecated
+        ("64:ff9b::a00:1", "reserved"),  # NAT64
+        ("64:ff9b:1::1", "reserved"),
+        ("100::1", "reserved"),  # discard-only
+        ("2001:db8::1", "reserved"),
+        ("2001:2::1", "reserved"),
+        ("2001:20::1", "reserved"),
+        ("fd00::1", "private"),
+        ("fe80::1", "link-local"),
+        ("fec0::1", "reserved"),  # old site-local
+        ("ff02::1", "multicast"),
+        ("::", "unspecified"),
+        ("::1", "loopback"),
+    ],
+)
+def test_addresses_are_classified_by_our_own_lists_on_every_python_version(
+    monkeypatch, address, reason
+):
+    import ipaddress
+
+    # ipaddress's own answers changed between 3.11 and 3.13: refuse to consult them at all.
+    for cls in (ipaddress.IPv4Address, ipaddress.IPv6Address):
+        for name in ("is_private", "is_global", "is_reserved", "is_loopback", "is_link_local"):
+            monkeypatch.setattr(cls, name, property(lambda self: pytest.fail("consulted")))
+    assert fetch_module.non_public_reason(ipaddress.ip_address(address)) == reason
+
+
+def test_a_slow_dns_answer_times_out(monkeypatch, settings):
+    settings.FETCH_DNS_TIMEOUT = 1
+
+    def slow_resolver(*args, **kwargs):
+        import time
+
+        time.sleep(4)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", slow_resolver)
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(TransientFetchError, match=r"slow\.example\.org could not be found \(DNS\)"):
+        fetch("https://slow.example.org/")
+    assert time.monotonic() - started < 3
+
+
+def test_an_unresolvable_host_is_named_without_the_raw_socket_error(monkeypatch):
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", no_such_host)
+    with pytest.raises(FetchError) as failed:
+        fetch("https://no-such-host.example.org/news")
+    assert str(failed.value) == "The address no-such-host.example.org could not be found (DNS)."

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import grant
 from tracker.ingestion import tasks
 from tracker.ingestion.models import Article, IngestRun, PendingItem
 from tracker.ingestion.runs import process_run_inline
@@ -199,7 +200,8 @@ def test_a_jsonl_upload_ingests_good_lines_and_reports_bad_ones_with_line_number
     assert "is not a date" in errors["line 6"]
 
 
-def test_the_gold_evaluation_file_is_valid_bulk_input(analyst_client):
+def test_the_gold_evaluation_file_is_valid_bulk_input(analyst_client, alice):
+    grant(alice, "ingestion.add_source")  # the file names its sources; creating them needs this
     data = DEV_FILE.read_bytes()  # byte-identical to the shared gold file
     analyst_client.post(
         SUBMIT, {"kind": "file", "file-file": SimpleUploadedFile("dev.jsonl", data)}

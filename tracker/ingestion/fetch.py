@@ -1,15 +1,19 @@
 """Fetching a URL from the outside world without letting it reach inside.
 
 Every hop (the first request and each redirect, which we follow ourselves) is
-checked: http or https only, and every address the host name resolves to must
-be a public one. The connection then goes to the address that was checked (the
+checked: http or https only, on an allowed port (80 and 443 unless
+FETCH_ALLOWED_PORTS widens the list), and every address the host name resolves to
+(with a time limit) must be a public one by our own explicit network lists, the
+same on every Python version. The connection then goes to the address that was checked (the
 URL is rewritten to the IP, the Host header and TLS SNI keep the name), so a
 DNS answer that changes between check and connect cannot slip through. Bodies
-are streamed, decompressed by us with a cap, and refused past a size limit.
+are streamed, decompressed by us with a cap, and refused past a size limit, or
+when they are binary whatever their declared type says.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import email.utils
 import ipaddress
 import socket
@@ -21,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from charset_normalizer import from_bytes
 from django.conf import settings
+
+from tracker.ingestion.sniff import binary_kind
 
 ALLOWED_SCHEMES = {"http", "https"}
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -80,6 +86,8 @@ class Limits:
     total_timeout: float = (
         60.0  # a server dripping bytes slower than the read timeout still stops here
     )
+    allowed_ports: tuple[tuple[int, int], ...] = ((80, 80), (443, 443))
+    dns_timeout: float = 5.0
 
     @classmethod
     def from_settings(cls, **overrides) -> Limits:
@@ -92,6 +100,8 @@ class Limits:
             "allowed_content_types": tuple(settings.FETCH_ALLOWED_CONTENT_TYPES),
             "user_agent": settings.FETCH_USER_AGENT,
             "total_timeout": settings.FETCH_TOTAL_TIMEOUT,
+            "allowed_ports": tuple(tuple(pair) for pair in settings.FETCH_ALLOWED_PORTS),
+            "dns_timeout": settings.FETCH_DNS_TIMEOUT,
         }
         values.update(overrides)
         return cls(**values)
@@ -113,7 +123,12 @@ def fetch(
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         current = url
         for _hop in range(limits.max_redirects + 1):
-            target = check_url(current, allow_private=limits.allow_private)
+            target = check_url(
+                current,
+                allow_private=limits.allow_private,
+                allowed_ports=limits.allowed_ports,
+                dns_timeout=limits.dns_timeout,
+            )
             response = _get(client, target, request_headers, limits)
             if response.status_code in REDIRECT_CODES:
                 location = response.headers.get("location")
@@ -141,7 +156,13 @@ def _allowance(value) -> bool | tuple[str, ...]:
     return bool(value)
 
 
-def check_url(url: str, *, allow_private: bool | tuple[str, ...] = False) -> Target:
+def check_url(
+    url: str,
+    *,
+    allow_private: bool | tuple[str, ...] = False,
+    allowed_ports: tuple[tuple[int, int], ...] = ((80, 80), (443, 443)),
+    dns_timeout: float = 5.0,
+) -> Target:
     """Refuse what we never fetch; return the host and the checked address to connect to."""
     try:
         parts = urlsplit(url.strip())
@@ -158,11 +179,16 @@ def check_url(url: str, *, allow_private: bool | tuple[str, ...] = False) -> Tar
     if parts.username or parts.password:
         raise RefusedURL("URLs with a user name or password are not fetched.")
     port = port or (443 if scheme == "https" else 80)
-    addresses = _resolve(host, port)
+    if not any(low <= port <= high for low, high in allowed_ports):
+        raise RefusedURL(
+            f"Refused to fetch {url[:200]}: port {port} is not one the tracker fetches from "
+            "(80 and 443; FETCH_ALLOWED_PORTS widens the list)."
+        )
+    addresses = _resolve(host, port, dns_timeout)
     if allow_private is not True:
         allowed = [ipaddress.ip_network(n, strict=False) for n in (allow_private or ())]
         for address in addresses:
-            reason = _non_public_reason(address)
+            reason = non_public_reason(address)
             if reason and not any(address.version == n.version and address in n for n in allowed):
                 shown = host if host == str(address) else f"{host} ({address})"
                 raise RefusedURL(
@@ -172,40 +198,102 @@ def check_url(url: str, *, allow_private: bool | tuple[str, ...] = False) -> Tar
     return Target(url=url.strip(), host=host, address=str(addresses[0]))
 
 
-def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+# getaddrinfo has no timeout of its own; lookups run on a few threads and we stop waiting.
+_resolver = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="dns")
+
+
+def _resolve(
+    host: str, port: int, timeout: float = 5.0
+) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     try:
         return [ipaddress.ip_address(host)]
     except ValueError:
         pass
+    lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"Cannot resolve the host name {host!r} ({exc}).") from None
+        infos = lookup.result(timeout=timeout)
+    except concurrent.futures.TimeoutError:
+        lookup.cancel()
+        raise TransientFetchError(
+            f"The address {host} could not be found (DNS): no answer within {timeout:g} s."
+        ) from None
+    except (socket.gaierror, UnicodeError):
+        raise FetchError(f"The address {host} could not be found (DNS).") from None
     addresses = []
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise FetchError(f"The host name {host!r} has no address.")
+        raise FetchError(f"The address {host} could not be found (DNS).")
     return addresses
 
 
-def _non_public_reason(address) -> str | None:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    checks = [
-        ("loopback", address.is_loopback),
-        ("link-local", address.is_link_local),
-        ("multicast", address.is_multicast),
-        ("unspecified", address.is_unspecified),
-        ("reserved", address.is_reserved),
-        ("private", address.is_private),
-        ("non-public", not address.is_global),
-    ]
-    for name, hit in checks:
-        if hit:
-            return name
+def _networks(
+    *rows: tuple[str, str],
+) -> list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str]]:
+    return [(ipaddress.ip_network(network), reason) for network, reason in rows]
+
+
+# Our own lists (IANA special-purpose registries), not ipaddress's is_private/is_global, whose
+# answers changed between Python 3.11 and 3.13: the same address is refused on every version.
+_IPV4_NON_PUBLIC = _networks(
+    ("0.0.0.0/8", "unspecified"),
+    ("10.0.0.0/8", "private"),
+    ("100.64.0.0/10", "private"),  # carrier-grade NAT
+    ("127.0.0.0/8", "loopback"),
+    ("169.254.0.0/16", "link-local"),
+    ("172.16.0.0/12", "private"),
+    ("192.0.0.0/24", "reserved"),
+    ("192.0.2.0/24", "reserved"),
+    ("192.88.99.0/24", "reserved"),
+    ("192.168.0.0/16", "private"),
+    ("198.18.0.0/15", "reserved"),
+    ("198.51.100.0/24", "reserved"),
+    ("203.0.113.0/24", "reserved"),
+    ("224.0.0.0/4", "multicast"),
+    ("240.0.0.0/4", "reserved"),  # includes 255.255.255.255
+)
+_IPV6_NON_PUBLIC = _networks(
+    ("::/128", "unspecified"),
+    ("::1/128", "loopback"),
+    ("fe80::/10", "link-local"),
+    ("fc00::/7", "private"),
+    ("ff00::/8", "multicast"),
+    ("2001:db8::/32", "reserved"),
+    ("2001:2::/48", "reserved"),
+    ("2001:10::/28", "reserved"),
+    ("2001:20::/28", "reserved"),
+)
+_IPV6_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+_TEREDO = ipaddress.ip_network("2001::/32")
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
+
+
+def non_public_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why ``address`` is not on the public internet ("private", "loopback"...), or None."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return next((reason for net, reason in _IPV4_NON_PUBLIC if address in net), None)
+    if address.ipv4_mapped is not None:
+        return non_public_reason(address.ipv4_mapped)
+    reason = next((reason for net, reason in _IPV6_NON_PUBLIC if address in net), None)
+    if reason:
+        return reason
+    if address not in _IPV6_GLOBAL_UNICAST:
+        return "reserved"  # IPv4-compatible, NAT64, discard and everything IANA has not given out
+    # 6to4 and Teredo carry an IPv4 address inside; a private one there reaches the inside.
+    embedded = []
+    if address in _SIX_TO_FOUR:
+        embedded.append(address.sixtofour)
+    elif address in _TEREDO:
+        embedded.extend(address.teredo)
+    elif address in ipaddress.ip_network("2001::/23"):
+        return "reserved"  # IETF protocol assignments
+    for inner in embedded:
+        reason = non_public_reason(inner)
+        if reason:
+            tunnel = "6to4" if address in _SIX_TO_FOUR else "Teredo"
+            return f"{reason} IPv4 inside a {tunnel}"
     return None
 
 
@@ -275,6 +363,12 @@ def _finish(url: str, response: httpx.Response, limits: Limits) -> Fetched:
         body = _read_body(url, response, limits.max_bytes, time.monotonic() + limits.total_timeout)
         if not body.strip():
             raise FetchError(f"{url} answered with an empty body.")
+        kind = binary_kind(body)
+        if kind:
+            raise FetchError(
+                f"{url} says it is {content_type} but sends {kind}; the tracker expected an "
+                "HTML page, plain text or a feed."
+            )
         return Fetched(
             url=url,
             status=status,

@@ -37,7 +37,8 @@ class FileSubmissionForm(forms.Form):
             raise forms.ValidationError("Upload a .html, .txt or .jsonl file.")
         if upload.size > settings.INGEST_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"The file is larger than {settings.INGEST_MAX_UPLOAD_BYTES:,} bytes."
+                f"The file is larger than {settings.INGEST_MAX_UPLOAD_BYTES:,} bytes "
+                "(INGEST_MAX_UPLOAD_BYTES)."
             )
         return upload
 

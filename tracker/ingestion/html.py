@@ -2,20 +2,21 @@
 
 Stored article text is always plain text. Pages go through trafilatura (main
 text, title, date, author); anything else from outside that contains markup
-(feed summaries) is stripped with nh3, which also drops script and style
-content, before it is unescaped to text.
+(feed summaries) is parsed by libxml2 and reduced to its text, without script
+and style content. No regular expression runs on hostile markup here: the title,
+too, comes from the parsed tree, so the cost stays linear in the input.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html as html_lib
-import re
 from dataclasses import dataclass
 
 import nh3
 
-_BLOCK_TAGS = re.compile(r"(?i)<\s*(/p|br\s*/?|/div|/li|/h[1-6]|/blockquote|/tr)\s*>")
+# Elements whose end is a line break in the text, and elements whose content is not text.
+_BLOCK_ENDS = ("p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
+_DROPPED_CONTENT = ("script", "style", "template")
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,34 @@ def extract_page(page: str, url: str | None = None) -> PageText:
 
 
 def html_to_text(fragment: str) -> str:
-    """Markup to plain text: block ends become line breaks, every tag and script goes."""
-    fragment = _BLOCK_TAGS.sub("\n", fragment or "")
-    cleaned = nh3.clean(fragment, tags=set(), attributes={}, strip_comments=True)
-    text = html_lib.unescape(cleaned)
-    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+    """Markup to plain text: block ends become line breaks, every tag and script goes.
+
+    Parsed by libxml2, which is linear and stops nesting at 256 levels: html5ever (nh3) spent
+    four minutes on 100,000 nested <div>s, checking every open element at every tag.
+    """
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" in fragment or "&" in fragment:
+        fragment = _markup_text(fragment)
+    return "\n".join(" ".join(line.split()) for line in fragment.split("\n")).strip()
+
+
+def _markup_text(fragment: str) -> str:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser(
+        encoding="utf-8", recover=True, no_network=True, remove_comments=True, remove_pis=True
+    )
+    try:
+        root = lxml_html.document_fromstring(fragment.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in list(root.iter(*_DROPPED_CONTENT)):
+        element.drop_tree()
+    for element in root.iter(*_BLOCK_ENDS):
+        element.tail = "\n" + (element.tail or "")
+    return root.text_content()
 
 
 def safe_html(fragment: str) -> str:
@@ -75,8 +99,21 @@ def safe_html(fragment: str) -> str:
 
 
 def _html_title(page: str) -> str:
-    match = re.search(r"(?is)<title[^>]*>(.*?)</title>", page[:200_000])
-    return html_to_text(match.group(1))[:1000] if match else ""
+    """The page's <title>, from libxml2's parse tree (linear, whatever the markup)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not page.strip():
+        return ""
+    parser = lxml_html.HTMLParser(encoding="utf-8", recover=True, no_network=True)
+    try:
+        tree = lxml_html.document_fromstring(page.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return ""
+    title = tree.find(".//title")
+    if title is None:
+        return ""
+    return " ".join(title.text_content().split())[:1000]
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -1,9 +1,13 @@
 """Storing an article once, whatever it came from, and handing it to extraction.
 
 Every way in (seeds, pasted text, uploads, URLs, feeds, bulk files) ends in
-``store_article``: it cleans the text, refuses exact duplicates by canonical
-URL and content hash (safely under concurrency), files the article under its
-story (near-duplicates, see dedup.py) and queues extraction on commit.
+``store_article``: it cleans the text, refuses text longer than
+INGEST_MAX_ARTICLE_CHARS, refuses exact duplicates by canonical URL and content
+hash (safely under concurrency), files the article under its story
+(near-duplicates, see dedup.py) and queues extraction on commit.
+
+Text a person uploaded or pasted only claims its URL: it never stops the
+article fetched from that URL later, which is stored and linked to the upload.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import threading
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,7 +35,7 @@ from tracker.ingestion.models import (
     Story,
     content_hash,
 )
-from tracker.ingestion.text import prepare_text
+from tracker.ingestion.text import clean_line, prepare_text
 
 logger = logging.getLogger(__name__)
 
@@ -56,22 +61,34 @@ def store_article(
     source: Source | None = None,
     run: IngestRun | None = None,
     enqueue: bool = True,
+    uploaded: bool = False,
+    uploaded_by=None,
 ) -> Stored:
     """Store one article unless it is already known.
+
+    ``uploaded`` marks text a person supplied (with ``uploaded_by``, when known): it is a
+    duplicate of an article with the same URL, but a fetched article is never a duplicate of
+    an uploaded one by URL alone; it is stored and the uploaded copies are linked to it.
 
     With ``enqueue`` its extraction is queued once the transaction commits (inside
     ``ingest_batch``, together with the batch's other articles); a broker failure
     there is logged and left to the sweep.
     """
+    limit = settings.INGEST_MAX_ARTICLE_CHARS
+    if len(text or "") > limit:
+        raise IngestError(
+            f"The article's text is {len(text):,} characters long; the limit is {limit:,} "
+            "(INGEST_MAX_ARTICLE_CHARS)."
+        )
     text = prepare_text(text or "")
     if not text:
         raise IngestError("The article has no text.")
-    title = " ".join((title or "").split())[:1000] or text.split("\n", 1)[0][:200]
+    title = clean_line(title or "")[:1000] or text.split("\n", 1)[0][:200]
     url = dedup.canonical_url(url) or None
     if url and len(url) > 2000:
         raise IngestError("The URL is longer than 2000 characters.")
     digest = content_hash(text)
-    existing = _find_existing(url, digest)
+    existing = _find_existing(url, digest, uploaded=uploaded)
     if existing is not None:
         return Stored(existing, created=False)
     language = _language_for(text, language)
@@ -93,9 +110,11 @@ def store_article(
                 language=language,
                 published=published,
                 url=url,
-                author=" ".join((author or "").split())[:300],
+                author=clean_line(author or "")[:300],
                 source=source,
                 ingest_run=run,
+                uploaded=uploaded,
+                uploaded_by=uploaded_by if uploaded else None,
                 content_hash=digest,
                 state=Article.State.INGESTED,
                 state_changed_at=timezone.now(),
@@ -108,9 +127,13 @@ def store_article(
                 transaction.on_commit(partial(_count_in_story, story_id, new_source), robust=True)
             if keys:
                 _insert_bands(article.id, keys)
+            if url and not uploaded:
+                Article.objects.filter(url=url, uploaded=True, fetched_copy__isnull=True).update(
+                    fetched_copy=article
+                )
     except IntegrityError:
         # Another worker stored the same URL or text a moment ago: theirs wins.
-        existing = _find_existing(url, digest)
+        existing = _find_existing(url, digest, uploaded=uploaded)
         if existing is None:
             raise
         return Stored(existing, created=False)
@@ -271,8 +294,9 @@ def _extract_later(article_id: int) -> None:
         queue_quietly([article_id])
 
 
-def _find_existing(url: str | None, digest: str) -> Article | None:
-    """The stored article with this URL (preferred) or this text, if any.
+def _find_existing(url: str | None, digest: str, *, uploaded: bool = False) -> Article | None:
+    """The stored article with this URL (preferred) or this text, if any. A fetched article
+    looks for the URL among fetched articles only: an upload's claim on it does not count.
 
     Asked for every incoming article and nearly always answered "none", so the question is one
     small raw statement; the article is loaded only when there is one.
@@ -282,7 +306,7 @@ def _find_existing(url: str | None, digest: str) -> Article | None:
     sql = f"SELECT id, url FROM {table} WHERE content_hash = %s"  # noqa: S608 - table name only
     params = [digest]
     if url:
-        sql += " OR url = %s"
+        sql += " OR url = %s" if uploaded else " OR (url = %s AND NOT uploaded)"
         params.append(url)
     with connection.cursor() as cursor:
         cursor.execute(sql + " LIMIT 2", params)

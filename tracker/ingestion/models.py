@@ -229,8 +229,11 @@ class Article(models.Model):
     ingest_run = models.ForeignKey(
         IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
-    url = models.URLField(
-        max_length=2000, null=True, blank=True, unique=True, help_text="Canonical URL."
+    url = models.URLField(  # noqa: DJ001 - NULL, so articles without a URL never collide
+        max_length=2000,
+        null=True,
+        blank=True,
+        help_text="Canonical URL (unique among fetched articles; an upload only claims it).",
     )
     title = models.CharField(max_length=1000)
     text = models.TextField()
@@ -249,6 +252,30 @@ class Article(models.Model):
     )
     # MinHash signature of the text's word shingles (see dedup.py); its LSH bands are MinHashBand rows.
     minhash = models.BinaryField(null=True, blank=True, editable=False)
+    # Provenance: text a person supplied (upload, paste, bulk file) is not what its URL says
+    # until a fetch of that URL confirms it; the fetched article is then linked here.
+    uploaded = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The text was uploaded or pasted by a person, not fetched from its URL.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    fetched_copy = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uploaded_copies",
+        editable=False,
+        help_text="The article later fetched from this uploaded article's URL.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -265,6 +292,13 @@ class Article(models.Model):
             # only index on source answers it with one probe, whatever the planner's statistics
             # say about the source or the story (a bulk load outgrows them at once).
             models.Index(fields=["source", "story"], name="article_source_story"),
+            models.Index(fields=["url"], name="article_url"),
+        ]
+        constraints = [
+            # An upload may claim a URL that a fetch later fills with the real article.
+            models.UniqueConstraint(
+                fields=["url"], condition=models.Q(uploaded=False), name="article_fetched_url"
+            ),
         ]
 
     def __str__(self) -> str:

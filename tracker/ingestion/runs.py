@@ -13,13 +13,15 @@ blocking the queue.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -41,10 +43,14 @@ from tracker.ingestion.fetch import (
 from tracker.ingestion.html import extract_page
 from tracker.ingestion.ingest import IngestError, ingest_batch, store_article
 from tracker.ingestion.models import LANGUAGE_CHOICES, Article, IngestRun, PendingItem, Source
+from tracker.ingestion.sniff import binary_kind
+from tracker.ingestion.text import clean_line
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_EXTENSIONS = {".html", ".htm", ".txt", ".jsonl"}
+# Runs whose article text a person supplied rather than a fetch.
+UPLOADED_KINDS = {IngestRun.Kind.UPLOAD, IngestRun.Kind.PASTE, IngestRun.Kind.BULK}
 MAX_ITEM_ATTEMPTS = 3  # an item that crashed or timed out a worker this often is given up
 CLAIM_STALE_SECONDS = 900  # longer than any task's hard time limit
 _LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
@@ -71,7 +77,7 @@ def start_url_run(url: str, *, user=None, kind: str = IngestRun.Kind.URL) -> Ing
             kind=kind, submitted=url[:2000], submitted_by=user, items_seen=1
         )
         PendingItem.objects.create(
-            run=run, kind=PendingItem.Kind.URL, position=1, payload={"url": url}
+            run=run, kind=PendingItem.Kind.URL, position=1, payload=storable({"url": url})
         )
     return run
 
@@ -95,47 +101,108 @@ def start_paste_run(
             items_seen=1,
         )
         PendingItem.objects.create(
-            run=run, kind=PendingItem.Kind.ARTICLE, position=1, payload=payload
+            run=run, kind=PendingItem.Kind.ARTICLE, position=1, payload=storable(payload)
         )
     return run
 
 
-def start_file_run(name: str, data: bytes, *, user=None) -> IngestRun:
-    """An uploaded or local file: .html/.htm page, .txt article, or .jsonl bulk (one article a line)."""
+def start_file_run(name: str, data: bytes | BinaryIO, *, user=None) -> IngestRun:
+    """An uploaded or local file: .html/.htm page, .txt article, or .jsonl bulk (one article a line).
+
+    ``data`` is bytes or a binary file (Django's upload, an open file): a bulk file is read a
+    line at a time, never whole; a single page is read only up to FETCH_MAX_BYTES.
+    """
     suffix = PurePath(name).suffix.lower()
     if suffix not in UPLOAD_EXTENSIONS:
         raise IngestError(f"{name}: only .html, .txt and .jsonl files can be ingested.")
-    if len(data) > settings.INGEST_MAX_UPLOAD_BYTES:
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    limit = settings.INGEST_MAX_UPLOAD_BYTES
+    if size > limit:
         raise IngestError(
-            f"{name} is larger than the limit of {settings.INGEST_MAX_UPLOAD_BYTES:,} bytes."
+            f"{name} is {size:,} bytes; the limit is {limit:,} bytes (INGEST_MAX_UPLOAD_BYTES)."
         )
+    head = stream.read(65536)
+    stream.seek(0)
+    if size <= len(head) and not head.strip():
+        raise IngestError(f"{name} is empty.")
+    _refuse_binary(name, head)
+    if suffix == ".jsonl":
+        return start_bulk_run(name, stream, user=user)
+    page_limit = settings.FETCH_MAX_BYTES
+    if size > page_limit:
+        raise IngestError(
+            f"{name} is {size:,} bytes; one .html or .txt article can be at most "
+            f"{page_limit:,} bytes (FETCH_MAX_BYTES). Send many articles as a .jsonl file."
+        )
+    data = stream.read(page_limit)
     if not data.strip():
         raise IngestError(f"{name} is empty.")
-    if suffix == ".jsonl":
-        return start_bulk_run(name, data, user=user)
+    _refuse_binary(name, data)
     text = decode_body(data)
     if suffix == ".txt":
+        if len(text) > settings.INGEST_MAX_ARTICLE_CHARS:
+            raise IngestError(
+                f"{name} has {len(text):,} characters; the limit is "
+                f"{settings.INGEST_MAX_ARTICLE_CHARS:,} (INGEST_MAX_ARTICLE_CHARS)."
+            )
         first, _, rest = text.lstrip("\ufeff").strip().partition("\n")
         title, body = (first.strip(), rest) if rest.strip() else (PurePath(name).stem, text)
-        item = (PendingItem.Kind.ARTICLE, {"title": title, "text": body})
+        item = (PendingItem.Kind.ARTICLE, {"title": title[:1000], "text": body})
     else:
         item = (PendingItem.Kind.HTML, {"html": text, "name": name})
     with transaction.atomic():
         run = IngestRun.objects.create(
             kind=IngestRun.Kind.UPLOAD, submitted=name[:2000], submitted_by=user, items_seen=1
         )
-        PendingItem.objects.create(run=run, kind=item[0], position=1, payload=item[1])
+        PendingItem.objects.create(run=run, kind=item[0], position=1, payload=storable(item[1]))
     return run
 
 
+def storable(payload: dict) -> dict:
+    """The payload without NUL characters, which PostgreSQL's jsonb refuses (and clean_text
+    would drop from the article anyway): one NUL in a bulk line must not fail the upload."""
+    return {
+        key: value.replace("\x00", "") if isinstance(value, str) else value
+        for key, value in payload.items()
+    }
+
+
+def _refuse_binary(name: str, data: bytes) -> None:
+    kind = binary_kind(data)
+    if kind:
+        raise IngestError(
+            f"{name} is not a text file (it looks like {kind}). Expected a .txt article or an "
+            ".html page in UTF-8 or another text encoding, or a .jsonl file with one JSON "
+            "article a line."
+        )
+
+
+# A batch of bulk items is written once it holds this many items or this many bytes of text.
+_BULK_BATCH_ITEMS = 1000
+_BULK_BATCH_BYTES = 16 * 1024 * 1024
+
+
 def start_bulk_run(
-    name: str, data: bytes | Iterable[bytes], *, user=None, source: Source | None = None
+    name: str,
+    data: bytes | BinaryIO | Iterable[bytes],
+    *,
+    user=None,
+    source: Source | None = None,
 ) -> IngestRun:
     """One article a line (url, title, text, language, published, source; extra fields ignored).
 
-    Good lines become items; bad lines are counted as failed with their line numbers at once.
+    Good lines become items; bad lines are counted as failed at once, the first
+    ``IngestRun.SHOWN_ERRORS`` with their line numbers and the rest as a count. Memory stays
+    bounded whatever the file: it is read a line at a time, a line longer than
+    INGEST_MAX_LINE_BYTES is skipped without being held, and items are written in batches.
     """
-    lines = data.splitlines() if isinstance(data, bytes) else data
+    lines = read_lines(
+        io.BytesIO(data) if isinstance(data, bytes | bytearray) else data,
+        settings.INGEST_MAX_LINE_BYTES,
+    )
     with transaction.atomic():
         run = IngestRun.objects.create(
             kind=IngestRun.Kind.BULK,
@@ -145,30 +212,48 @@ def start_bulk_run(
             status=IngestRun.Status.QUEUED,
         )
         batch: list[PendingItem] = []
+        batch_bytes = 0
         errors: list[dict] = []
         seen = failed = 0
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
+        for number, raw in lines:
+            if raw is not None and not raw.strip():
                 continue
             seen += 1
             try:
+                if raw is None:
+                    raise IngestError(
+                        f"longer than {settings.INGEST_MAX_LINE_BYTES:,} bytes "
+                        "(INGEST_MAX_LINE_BYTES)"
+                    )
                 payload = _bulk_line(raw)
             except IngestError as exc:
                 failed += 1
-                errors.append({"item": f"line {number}", "error": str(exc)})
+                if len(errors) < IngestRun.SHOWN_ERRORS:
+                    errors.append({"item": f"line {number}", "error": str(exc)})
                 continue
             batch.append(
                 PendingItem(
-                    run=run, kind=PendingItem.Kind.ARTICLE, position=number, payload=payload
+                    run=run,
+                    kind=PendingItem.Kind.ARTICLE,
+                    position=number,
+                    payload=storable(payload),
                 )
             )
-            if len(batch) >= 1000:
+            batch_bytes += len(raw)
+            if len(batch) >= _BULK_BATCH_ITEMS or batch_bytes >= _BULK_BATCH_BYTES:
                 PendingItem.objects.bulk_create(batch)
-                batch = []
+                batch, batch_bytes = [], 0
         PendingItem.objects.bulk_create(batch)
+        if failed > len(errors):
+            errors.append(
+                {
+                    "item": "more lines",
+                    "error": f"{failed - len(errors):,} more bad lines are counted but not listed",
+                }
+            )
         run.items_seen = seen
         run.items_failed = failed
-        run.errors = errors[: IngestRun.SHOWN_ERRORS]
+        run.errors = errors
         if seen == failed:
             run.status = IngestRun.Status.FAILED if seen else IngestRun.Status.DONE
             run.finished_at = timezone.now()
@@ -178,24 +263,61 @@ def start_bulk_run(
     return run
 
 
+def read_lines(
+    stream: BinaryIO | Iterable[bytes], limit: int
+) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) for each line of ``stream``; None for a line longer than ``limit``
+    bytes, which is skipped in small reads instead of being held in memory."""
+    readline = getattr(stream, "readline", None)
+    if readline is None:  # an iterable of lines
+        for number, line in enumerate(stream, start=1):
+            yield number, (line if len(line.rstrip(b"\r\n")) <= limit else None)
+        return
+    number = 0
+    while True:
+        line = readline(limit + 2)  # the limit, "\r\n", and one byte to tell a longer line
+        if not line:
+            return
+        number += 1
+        if line.endswith(b"\n") and len(line.rstrip(b"\r\n")) <= limit:
+            yield number, line
+            continue
+        if not line.endswith(b"\n") and len(line) <= limit:
+            yield number, line  # the last line, without a newline
+            continue
+        while line and not line.endswith(b"\n"):
+            line = readline(65536)
+        yield number, None
+
+
 def _bulk_line(raw: bytes) -> dict:
     try:
         record = json.loads(raw)
     except UnicodeDecodeError as exc:
-        raise IngestError(f"not UTF-8 (byte {exc.start})") from None
+        raise IngestError(f"not UTF-8 (byte {exc.start + 1})") from None
+    except json.JSONDecodeError as exc:
+        # The decoder's own "line 1 column 76 (char 75)" is about the line, not the file.
+        raise IngestError(f"not valid JSON at column {exc.colno} ({exc.msg})") from None
     except ValueError as exc:
         raise IngestError(f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise IngestError("not valid JSON (nested too deeply)") from None
     if not isinstance(record, dict):
         raise IngestError("not a JSON object")
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise IngestError("no text")
+    if len(text) > settings.INGEST_MAX_ARTICLE_CHARS:
+        raise IngestError(
+            f"the text is {len(text):,} characters long; the limit is "
+            f"{settings.INGEST_MAX_ARTICLE_CHARS:,} (INGEST_MAX_ARTICLE_CHARS)"
+        )
     payload = {}
     for key in ("url", "title", "language", "published", "source", "author"):
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             raise IngestError(f"{key} must be a string")
-        payload[key] = value
+        payload[key] = value[:10_000] if value else value
     payload["text"] = text
     if payload["published"]:
         _parse_date(payload["published"])
@@ -215,13 +337,54 @@ def poll_source(
         submitted=source.url[:2000],
         status=IngestRun.Status.RUNNING,
     )
+    return _poll(source.url, run, source, limits)
+
+
+def check_feed(
+    url: str, *, limits: Limits | None = None, sleep: Callable[[float], None] = time.sleep
+) -> IngestRun:
+    """Poll the feed at ``url`` once, in this process (``manage.py ingest --feed``), the way the
+    scheduled task does: transient errors are retried with backoff up to FETCH_MAX_ATTEMPTS.
+
+    A feed Source with this URL is polled as itself. Any other URL is polled without
+    conditional GET and without touching a Source's polling state, its articles filed under
+    the web site's source, like a submitted URL's: how an operator tries a feed before adding it.
+    """
+    url = (url or "").strip()
+    source = Source.objects.filter(kind=Source.Kind.FEED, url=url).first()
+    if source is None and urlsplit(url).scheme.lower() not in {"http", "https"}:
+        raise IngestError(f"Only http:// and https:// feeds can be polled, not {url[:200]!r}.")
+    run = IngestRun.objects.create(
+        kind=IngestRun.Kind.FEED,
+        source=source or _site_source(url),
+        submitted=url[:2000],
+        status=IngestRun.Status.RUNNING,
+    )
+    attempts = settings.FETCH_MAX_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            return _poll(url, run, source, limits)
+        except TransientFetchError as exc:
+            if attempt >= attempts:
+                feed_failed(source, run, f"{exc} (gave up after {attempt} attempts)", url=url)
+                run.refresh_from_db()
+                return run
+            from tracker.ingestion.fetch import backoff_seconds
+
+            sleep(backoff_seconds(attempt - 1, exc.retry_after, cap=30))
+    return run
+
+
+def _poll(url: str, run: IngestRun, source: Source | None, limits: Limits | None) -> IngestRun:
+    """Fetch and parse the feed at ``url`` into the run's items; ``source`` (a feed Source, or
+    None for a one-off check) gets the conditional GET and the record of how the poll went."""
     headers = {}
-    if source.etag:
+    if source is not None and source.etag:
         headers["If-None-Match"] = source.etag
-    if source.last_modified:
+    if source is not None and source.last_modified:
         headers["If-Modified-Since"] = source.last_modified
     try:
-        response = fetch(source.url, headers=headers, limits=limits)
+        response = fetch(url, headers=headers, limits=limits)
         if response.not_modified:
             _feed_succeeded(source, run, "not modified", response.headers)
             return run
@@ -229,12 +392,15 @@ def poll_source(
     except TransientFetchError:
         raise
     except (FetchError, FeedError) as exc:
-        feed_failed(source, run, str(exc))
+        feed_failed(source, run, str(exc), url=url)
         return run
     known = set()
     urls = [dedup.canonical_url(e.url) for e in entries if e.url]
     if urls:
-        known = set(Article.objects.filter(url__in=urls).values_list("url", flat=True))
+        # An uploaded copy does not make an entry known: the fetched article is linked to it.
+        known = set(
+            Article.objects.filter(url__in=urls, uploaded=False).values_list("url", flat=True)
+        )
     items, errors = [], []
     duplicates = 0
     for number, entry in enumerate(entries, start=1):
@@ -247,6 +413,8 @@ def poll_source(
         }
         if canonical and canonical in known:
             duplicates += 1
+        elif entry.problem:
+            errors.append({"item": f"entry {number}", "error": entry.problem})
         elif entry.has_full_text or not entry.url:
             if not entry.text:
                 errors.append(
@@ -258,7 +426,7 @@ def poll_source(
                     run=run,
                     kind=PendingItem.Kind.ARTICLE,
                     position=number,
-                    payload={**payload, "text": entry.text},
+                    payload=storable({**payload, "text": entry.text}),
                 )
             )
         else:
@@ -267,12 +435,12 @@ def poll_source(
                     run=run,
                     kind=PendingItem.Kind.URL,
                     position=number,
-                    payload={**payload, "fallback_text": entry.text},
+                    payload=storable({**payload, "fallback_text": entry.text}),
                 )
             )
     if warning and not items and not duplicates:
         # Malformed and nothing usable in it: the poll failed, and counts towards flagging the feed.
-        feed_failed(source, run, warning)
+        feed_failed(source, run, warning, url=url)
         return run
     if warning:
         errors.insert(0, {"item": "feed", "error": warning})
@@ -288,28 +456,33 @@ def poll_source(
     return run
 
 
-def _feed_succeeded(source: Source, run: IngestRun, status: str, headers: dict[str, str]) -> None:
+def _feed_succeeded(
+    source: Source | None, run: IngestRun, status: str, headers: dict[str, str]
+) -> None:
     lowered = {k.lower(): v for k, v in headers.items()}
-    Source.objects.filter(id=source.id).update(
-        etag=lowered.get("etag", source.etag)[:500],
-        last_modified=lowered.get("last-modified", source.last_modified)[:100],
-        last_polled_at=timezone.now(),
-        last_status=status,
-        last_error="",
-        consecutive_failures=0,
-    )
+    if source is not None:
+        Source.objects.filter(id=source.id).update(
+            etag=lowered.get("etag", source.etag)[:500],
+            last_modified=lowered.get("last-modified", source.last_modified)[:100],
+            last_polled_at=timezone.now(),
+            last_status=status,
+            last_error="",
+            consecutive_failures=0,
+        )
     if status == "not modified":
         IngestRun.objects.filter(id=run.id).update(
             status=IngestRun.Status.DONE, finished_at=timezone.now()
         )
 
 
-def feed_failed(source: Source, run: IngestRun, message: str) -> None:
+def feed_failed(source: Source | None, run: IngestRun, message: str, *, url: str = "") -> None:
     IngestRun.objects.filter(id=run.id).update(
         status=IngestRun.Status.FAILED,
         finished_at=timezone.now(),
-        errors=[{"item": source.url, "error": message}],
+        errors=[{"item": url or (source.url if source else run.submitted), "error": message}],
     )
+    if source is None:
+        return
     Source.objects.filter(id=source.id).update(
         last_polled_at=timezone.now(),
         last_status="failed",
@@ -344,7 +517,9 @@ def claim_items(run_id: int, item_ids: list[int]) -> list[PendingItem]:
         status=IngestRun.Status.RUNNING
     )
     return list(
-        PendingItem.objects.filter(claim=token).select_related("run", "run__source").order_by("id")
+        PendingItem.objects.filter(claim=token)
+        .select_related("run", "run__source", "run__submitted_by")
+        .order_by("id")
     )
 
 
@@ -385,7 +560,7 @@ def process_items(run_id: int, item_ids: list[int], *, limits: Limits | None = N
 def _ingest_each(
     items: list[PendingItem], outcome: Outcome, limits: Limits | None
 ) -> RetryLater | None:
-    sources: dict[str, Source] = {}
+    sources: dict[str, Source | None] = {}
     retry: RetryLater | None = None
     for item in items:
         label = _label(item)
@@ -401,7 +576,7 @@ def _ingest_each(
             outcome.done_ids.append(item.id)
             continue
         try:
-            stored = ingest_item(item, sources=sources, limits=limits)
+            stored = ingest_item(item, sources=sources, limits=limits, notes=outcome.errors)
         except TransientFetchError as exc:
             if item.attempts >= settings.FETCH_MAX_ATTEMPTS:
                 outcome.failed += 1
@@ -441,11 +616,17 @@ def _ingest_each(
 
 
 def ingest_item(
-    item: PendingItem, *, sources: dict[str, Source] | None = None, limits: Limits | None = None
+    item: PendingItem,
+    *,
+    sources: dict[str, Source | None] | None = None,
+    limits: Limits | None = None,
+    notes: list[dict] | None = None,
 ):
     payload = item.payload
     run = item.run
     source = run.source
+    # Text a person supplied is marked as such, with who supplied it (None on the command line).
+    uploaded = item.kind != PendingItem.Kind.URL and run.kind in UPLOADED_KINDS
     language = payload.get("language") or (source.language if source else "") or None
     if language and language not in _LANGUAGES:
         language = "unknown"  # a language we do not support is recorded as such, never guessed
@@ -454,7 +635,10 @@ def ingest_item(
     author = payload.get("author") or ""
     if item.kind == PendingItem.Kind.ARTICLE:
         if payload.get("source"):
-            source = _named_source(payload["source"], sources if sources is not None else {})
+            named = _named_source(
+                payload["source"], sources if sources is not None else {}, run, notes
+            )
+            source = named or source
         text = payload.get("text") or ""
         url = payload.get("url") or None
         if url and urlsplit(url).scheme.lower() not in {"http", "https"}:
@@ -493,6 +677,8 @@ def ingest_item(
         author=author,
         source=source,
         run=run,
+        uploaded=uploaded,
+        uploaded_by=run.submitted_by if uploaded else None,
     )
 
 
@@ -585,12 +771,30 @@ def _parse_date(value: str) -> dt.date:
         raise IngestError(f"published {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _named_source(name: str, cache: dict[str, Source]) -> Source:
-    name = " ".join(name.split())[:200]
+def _named_source(
+    name: str, cache: dict[str, Source | None], run: IngestRun, notes: list[dict] | None
+) -> Source | None:
+    """The Source a bulk line names. A new one is created only for someone who may add sources
+    (or on the command line); otherwise the line is stored without a source, with a note."""
+    name = clean_line(name)[:200]
+    if not name:
+        return None
     if name not in cache:
-        cache[name] = Source.objects.get_or_create(
-            name=name, defaults={"kind": Source.Kind.MANUAL}
-        )[0]
+        found = Source.objects.filter(name=name).first()
+        user = run.submitted_by
+        if found is None and (user is None or user.has_perm("ingestion.add_source")):
+            found = Source.objects.get_or_create(name=name, defaults={"kind": Source.Kind.MANUAL})[
+                0
+            ]
+        elif found is None and notes is not None:
+            notes.append(
+                {
+                    "item": f"source {name[:100]!r}",
+                    "error": "note: not a known source, and only people who may add sources "
+                    "can create one; its articles were stored without a source",
+                }
+            )
+        cache[name] = found
     return cache[name]
 
 
@@ -609,6 +813,7 @@ __all__ = [
     "RefusedURL",
     "RetryLater",
     "batches",
+    "check_feed",
     "close_run_if_done",
     "feed_failed",
     "poll_source",

@@ -43,5 +43,10 @@ def collapse_repeated_paragraphs(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def clean_line(text: str) -> str:
+    """A title or a name: one line, no control characters (PostgreSQL refuses NUL), NFC."""
+    return " ".join(clean_text(text).split())
+
+
 def prepare_text(text: str) -> str:
     return collapse_repeated_paragraphs(clean_text(text))

@@ -29,7 +29,8 @@ def submit_from_form(kind: str, form, user) -> IngestRun:
         return start_url_run(data["url"], user=user)
     if kind == "file":
         upload = data["file"]
-        return start_file_run(upload.name, upload.read(), user=user)
+        # The upload itself (Django's temporary file above 2.5 MB), read a line at a time.
+        return start_file_run(upload.name, upload, user=user)
     return start_paste_run(
         title=data["title"],
         text=data["text"],

@@ -1,7 +1,8 @@
-"""python manage.py ingest URL|FILE|-: ingest a page, a file (.html, .txt, .jsonl) or stdin, in this process.
+"""python manage.py ingest URL|FILE|-|--feed URL: ingest a page, a file, stdin or one feed poll, in this process.
 
-The same path as the dashboard: a recorded run, safe fetching with retries,
-store_article for every article; extraction is queued for the workers.
+The same path as the dashboard and beat: a recorded run, safe fetching with
+retries, the same feed parser, store_article for every article; extraction is
+queued for the workers.
 """
 
 import sys
@@ -10,30 +11,50 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.ingestion.ingest import IngestError
-from tracker.ingestion.runs import process_run_inline, start_bulk_run, start_file_run, start_url_run
+from tracker.ingestion.runs import (
+    check_feed,
+    process_run_inline,
+    start_bulk_run,
+    start_file_run,
+    start_url_run,
+)
 
 
 class Command(BaseCommand):
-    help = "Ingest a URL, a file (.html, .txt, .jsonl) or '-' for JSON lines on stdin."
+    help = (
+        "Ingest a URL, a file (.html, .txt, .jsonl) or '-' for JSON lines on stdin; "
+        "or poll one feed once with --feed URL."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "target", help="http(s) URL, path to a .html/.txt/.jsonl file, or - for JSONL on stdin"
+            "target",
+            nargs="?",
+            help="http(s) URL, path to a .html/.txt/.jsonl file, or - for JSONL on stdin",
+        )
+        parser.add_argument(
+            "--feed",
+            metavar="URL",
+            help="poll this RSS/Atom feed once, as a scheduled poll would, and ingest its entries",
         )
 
-    def handle(self, *args, target: str, **options):
+    def handle(self, *args, target: str | None, feed: str | None, **options):
+        if bool(target) == bool(feed):
+            raise CommandError("Give either a URL, a file or - to ingest, or --feed URL.")
         try:
-            if target == "-":
-                run = start_bulk_run("<stdin>", sys.stdin.buffer.read())
+            if feed:
+                run = check_feed(feed)
+            elif target == "-":
+                run = start_bulk_run("<stdin>", sys.stdin.buffer)
             elif "://" in target or target.lower().startswith(("javascript:", "data:", "mailto:")):
                 run = start_url_run(target)
             else:
                 path = Path(target)
                 try:
-                    data = path.read_bytes()
+                    with path.open("rb") as handle:
+                        run = start_file_run(path.name, handle)
                 except OSError as exc:
                     raise CommandError(f"Cannot read {target}: {exc.strerror}") from None
-                run = start_file_run(path.name, data)
         except IngestError as exc:
             raise CommandError(str(exc)) from None
         run = process_run_inline(run)
@@ -43,5 +64,7 @@ class Command(BaseCommand):
             f"Run {run.id} {run.status}: {run.items_seen} seen, {run.items_new} new, "
             f"{run.items_duplicate} duplicate, {run.items_failed} failed."
         )
-        if run.items_failed and not (run.items_new or run.items_duplicate):
+        if run.status == run.Status.FAILED or (
+            run.items_failed and not (run.items_new or run.items_duplicate)
+        ):
             raise CommandError("Nothing was ingested.")
