@@ -96,3 +96,53 @@ def confidence_factor(rules, precisions: dict[str, float] | None = None) -> floa
         precisions = RuleStat.objects.precisions(ids)
     judged = [precisions[rule] for rule in ids if rule in precisions]
     return min(judged) if judged else 1.0
+
+
+def curated_articles():
+    """Curators' decisions as training examples for the learned model, one article each.
+
+    A confirmed position (or an edited one, as the curator left it) says its actor holds its
+    stance on its proposal; a rejected one says that actor holds none; an edit that moved a
+    position to another actor or proposal also says the original pair holds none. A curator's
+    positive wins over a rejection of the same pair.
+    """
+    from tracker.extraction.training import LabelledArticle
+
+    reviewed = (
+        Position.objects.exclude(review_status=Position.Review.UNREVIEWED, origin="extracted")
+        .select_related("article", "actor", "proposal")
+        .order_by("article_id", "id")
+    )
+    articles: dict[int, LabelledArticle] = {}
+    names: dict[int, str] = {}
+    for position in reviewed.iterator():
+        article = position.article
+        labelled = articles.get(article.id)
+        if labelled is None:
+            labelled = articles[article.id] = LabelledArticle(
+                id=f"article-{article.id}",
+                text=article.text,
+                language=article.language or None,
+                published=article.published,
+                group=f"article-{article.id}",
+                origin="curated",
+            )
+        pair = (position.actor.name, position.proposal.kind)
+        if position.review_status == Position.Review.REJECTED:
+            labelled.labels.setdefault(pair, ("none", 1.0))
+            continue
+        labelled.labels[pair] = (position.stance, 1.0)
+        original = position.original or {}
+        if corrected(position) and original.get("actor_id") and original.get("proposal"):
+            actor_id = original["actor_id"]
+            if actor_id not in names:
+                names[actor_id] = (
+                    Position.actor.field.related_model.objects.filter(id=actor_id)
+                    .values_list("name", flat=True)
+                    .first()
+                    or ""
+                )
+            old_pair = (names[actor_id], original["proposal"])
+            if old_pair != pair:
+                labelled.labels.setdefault(old_pair, ("none", 1.0))
+    return list(articles.values())

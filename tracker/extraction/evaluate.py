@@ -54,8 +54,9 @@ class Counts:
 class Report:
     by_language: dict[str, dict[str, Counts]] = field(default_factory=dict)
     overall: dict[str, Counts] = field(default_factory=lambda: {m: Counts() for m in METRICS})
-    missed: list[tuple[str, tuple]] = field(default_factory=list)
-    spurious: list[tuple[str, tuple]] = field(default_factory=list)
+    missed: list[tuple[str, tuple, str]] = field(default_factory=list)
+    spurious: list[tuple[str, tuple, str]] = field(default_factory=list)
+    causes: dict[str, int] = field(default_factory=dict)
     articles: int = 0
 
     def f1(self, metric: str) -> float:
@@ -71,9 +72,17 @@ class Report:
                     f"{language:<8}{metric:<20}{c.precision:6.2f}{c.recall:6.2f}{c.f1:6.2f}  "
                     f"{c.tp}/{c.fn}/{c.fp}"
                 )
-        for label, items in (("missed", self.missed), ("spurious", self.spurious)):
-            for article_id, triple in items:
-                out.append(f"{label}: {article_id} {' / '.join(map(str, triple))}")
+        if self.missed:
+            out.append(
+                "missed by cause: "
+                + ", ".join(f"{cause} {self.causes.get(cause, 0)}" for cause in MISS_CAUSES)
+            )
+        for cause in MISS_CAUSES:
+            for article_id, triple, why in self.missed:
+                if why == cause:
+                    out.append(f"missed: {article_id} {' / '.join(map(str, triple))} ({cause})")
+        for article_id, triple, _ in self.spurious:
+            out.append(f"spurious: {article_id} {' / '.join(map(str, triple))}")
         out.append(
             f"positions_strict_f1={self.f1('positions_strict'):.2f} "
             f"positions_lenient_f1={self.f1('positions_lenient'):.2f} "
@@ -86,31 +95,75 @@ def _canonical(name: str, catalogue_names: Mapping[str, str]) -> str:
     return catalogue_names.get(fold(name), name)
 
 
-def _set_counts(gold: set, optional: set, predicted: set) -> tuple[Counts, set, set]:
-    missed = gold - predicted
-    spurious = predicted - gold - optional
-    c = Counts(
-        tp=len(gold & predicted), fn=len(missed), tp_pred=len(gold & predicted), fp=len(spurious)
-    )
-    return c, missed, spurious
+def canonicalizer(resources):
+    """A function from a gold name to the catalogue's canonical name (unknown names unchanged)."""
+    names = catalogue_names(resources)
+    return lambda name: _canonical(name, names)
+
+
+def unresolved_names(records: Iterable[dict], resources) -> list[tuple[str, str]]:
+    """(article id, name) for every gold actor name that the catalogue cannot resolve."""
+    names = catalogue_names(resources)
+    out = []
+    for record in records:
+        seen = set()
+        mentioned = list(record.get("actors", [])) + list(record.get("actors_optional", []))
+        mentioned += [p["actor"] for p in record.get("positions", [])]
+        for name in mentioned:
+            if name not in seen and fold(name) not in names:
+                seen.add(name)
+                out.append((str(record["id"]), name))
+    return out
+
+
+def match_one_to_one(
+    gold: list, optional: list, predicted: list, matches
+) -> tuple[Counts, list, list]:
+    """The contract's matching: each gold item, in order, takes the first unused matching prediction;
+    then each optional gold item absorbs one unused matching prediction, which counts neither way;
+    every prediction left unused is a false positive. Returns the counts, missed gold, spurious predictions."""
+    used = [False] * len(predicted)
+
+    def take(item) -> bool:
+        for k, candidate in enumerate(predicted):
+            if not used[k] and matches(candidate, item):
+                used[k] = True
+                return True
+        return False
+
+    missed = [g for g in gold if not take(g)]
+    for item in optional:
+        take(item)
+    spurious = [p for k, p in enumerate(predicted) if not used[k]]
+    tp = len(gold) - len(missed)
+    return Counts(tp=tp, fn=len(missed), tp_pred=tp, fp=len(spurious)), missed, spurious
 
 
 def _related(a: str, b: str, hierarchy: Mapping[str, str | None]) -> bool:
     return a == b or hierarchy.get(a) == b or hierarchy.get(b) == a
 
 
-def _lenient_counts(gold: set, optional: set, predicted: set, hierarchy) -> Counts:
-    def matches(p, g):
-        return p[1] == g[1] and p[2] == g[2] and _related(p[0], g[0], hierarchy)
+def _equal(a, b) -> bool:
+    return a == b
 
-    found = {g for g in gold if any(matches(p, g) for p in predicted)}
-    tp_pred = fp = 0
-    for p in predicted:
-        if any(matches(p, g) for g in gold):
-            tp_pred += 1
-        elif not any(matches(p, o) for o in optional):
-            fp += 1
-    return Counts(tp=len(found), fn=len(gold) - len(found), tp_pred=tp_pred, fp=fp)
+
+def miss_cause(triple: tuple, prediction, related) -> str:
+    """Why a gold triple was missed: the first of actor, proposal, stance that the extraction lacks."""
+    actor, proposal, stance = triple
+    if not any(related(a, actor) for a in getattr(prediction, "actors", [])):
+        return "actor not found"
+    if proposal not in getattr(prediction, "proposals", []):
+        return "proposal not found"
+    if any(related(p[0], actor) and p[1] == proposal for p in getattr(prediction, "triples", [])):
+        return "wrong stance"
+    return "found, not linked"
+
+
+MISS_CAUSES = ("actor not found", "proposal not found", "found, not linked", "wrong stance")
+
+
+def _ordered_unique(items) -> list:
+    return list(dict.fromkeys(items))
 
 
 def score(
@@ -121,6 +174,7 @@ def score(
 ) -> Report:
     """Score predictions (article id → Extraction-like with actors, proposals, positions) against gold."""
     report = Report()
+    related = lambda a, b: _related(a, b, hierarchy)  # noqa: E731
     for record in gold_records:
         article_id = record["id"]
         language = record.get("language") or "unknown"
@@ -128,35 +182,60 @@ def score(
         table = report.by_language.setdefault(language, {m: Counts() for m in METRICS})
         report.articles += 1
         canon = lambda n: _canonical(n, catalogue_names)  # noqa: E731
-        gold_actors = {canon(a) for a in record.get("actors", [])}
-        optional_actors = {canon(a) for a in record.get("actors_optional", [])}
-        gold_actors -= optional_actors
-        pred_actors = {canon(a) for a in getattr(prediction, "actors", [])} - optional_actors
-        gold_props = set(record.get("proposals", []))
-        pred_props = set(getattr(prediction, "proposals", []))
-        gold_triples, optional_triples = set(), set()
+        optional_actors = _ordered_unique(canon(a) for a in record.get("actors_optional", []))
+        gold_actors = [
+            a
+            for a in _ordered_unique(canon(a) for a in record.get("actors", []))
+            if a not in optional_actors
+        ]
+        pred_actors = _ordered_unique(canon(a) for a in getattr(prediction, "actors", []))
+        gold_triples, optional_triples = [], []
         for position in record.get("positions", []):
             triple = (canon(position["actor"]), position["proposal"], position["stance"])
-            (optional_triples if position.get("optional") else gold_triples).add(triple)
-        gold_triples -= optional_triples
-        pred_triples = {
+            (optional_triples if position.get("optional") else gold_triples).append(triple)
+        pred_triples = _ordered_unique(
             (canon(p.actor), p.proposal, p.stance) for p in getattr(prediction, "positions", [])
-        }
-        results = {
-            "actors": _set_counts(gold_actors, optional_actors, pred_actors)[0],
-            "proposals": _set_counts(gold_props, set(), pred_props)[0],
-        }
-        strict, missed, spurious = _set_counts(gold_triples, optional_triples, pred_triples)
-        results["positions_strict"] = strict
-        results["positions_lenient"] = _lenient_counts(
-            gold_triples, optional_triples, pred_triples, hierarchy
         )
+        results = {
+            "actors": match_one_to_one(gold_actors, optional_actors, pred_actors, _equal)[0],
+            "proposals": match_one_to_one(
+                _ordered_unique(record.get("proposals", [])),
+                [],
+                _ordered_unique(getattr(prediction, "proposals", [])),
+                _equal,
+            )[0],
+        }
+        strict, missed, spurious = match_one_to_one(
+            gold_triples, optional_triples, pred_triples, _equal
+        )
+        results["positions_strict"] = strict
+        results["positions_lenient"] = match_one_to_one(
+            gold_triples,
+            optional_triples,
+            pred_triples,
+            lambda p, g: p[1] == g[1] and p[2] == g[2] and related(p[0], g[0]),
+        )[0]
         for metric, counts in results.items():
             table[metric].add(counts)
             report.overall[metric].add(counts)
-        report.missed.extend((article_id, t) for t in sorted(missed))
-        report.spurious.extend((article_id, t) for t in sorted(spurious))
+        seen = _Seen(
+            actors=[canon(a) for a in getattr(prediction, "actors", [])],
+            proposals=list(getattr(prediction, "proposals", [])),
+            triples=pred_triples,
+        )
+        for triple in missed:
+            cause = miss_cause(triple, seen, related)
+            report.causes[cause] = report.causes.get(cause, 0) + 1
+            report.missed.append((article_id, triple, cause))
+        report.spurious.extend((article_id, t, "") for t in spurious)
     return report
+
+
+@dataclass
+class _Seen:
+    actors: list
+    proposals: list
+    triples: list
 
 
 def read_gold(path: str | Path) -> list[dict]:

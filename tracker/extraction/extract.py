@@ -345,6 +345,7 @@ def _position_fields(
             float(found.confidence) * _curated_precision(found.rules, precisions), 3
         ),
         "rules": list(found.rules),
+        "why": [[name, weight] for name, weight in getattr(found, "why", ())],
         "extractor_version": pipeline.EXTRACTOR_VERSION,
     }
 

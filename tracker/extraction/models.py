@@ -223,6 +223,11 @@ class Position(models.Model):
     rules = models.JSONField(
         default=list, blank=True, help_text="Rules and lexicon entries that fired."
     )
+    why = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The learned model's strongest features for this position: [name, weight] pairs.",
+    )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EXTRACTED)
     review_status = models.CharField(
         max_length=10, choices=Review.choices, default=Review.UNREVIEWED

@@ -10,20 +10,22 @@ actor names and aliases of four or more characters), and no positions.
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from tracker.extraction.attribution import Attributor, Holder
+from tracker.extraction.candidates import Featurizer
 from tracker.extraction.dates import find_date
 from tracker.extraction.gazetteer import ActorSpan, find_actor_spans
 from tracker.extraction.language import detect_language
+from tracker.extraction.learned import AttributionModel, shipped_model
 from tracker.extraction.normalize import SUPPORTED_LANGUAGES, sanitize
 from tracker.extraction.normalize.document import Document
 from tracker.extraction.proposals import ProposalSpan, find_proposal_spans
 from tracker.extraction.resources import Resources, Stream, case_matches, resolve_overlaps
 from tracker.extraction.stance import pair_cues
 
-EXTRACTOR_VERSION = "2025.2"
+EXTRACTOR_VERSION = "2026.1"
 STANCES = ("support", "oppose", "considering")
 
 
@@ -59,6 +61,7 @@ class ExtractedPosition:
     is_past: bool
     confidence: float
     rules: tuple[str, ...]
+    why: tuple[tuple[str, float], ...] = ()  # the model's strongest features for this position
 
 
 @dataclass
@@ -72,9 +75,21 @@ class Extraction:
     extractor_version: str = EXTRACTOR_VERSION
 
 
+SHIPPED = "shipped"
+
+
 def extract(
-    text: str, *, language: str | None, published: date | None, resources: Resources
+    text: str,
+    *,
+    language: str | None,
+    published: date | None,
+    resources: Resources,
+    model: AttributionModel | None | str = SHIPPED,
 ) -> Extraction:
+    """Extract an article. ``model`` is the learned attribution layer: the shipped one by default,
+    another ``AttributionModel`` (cross-validation), or None for the rules alone."""
+    if model == SHIPPED:
+        model = shipped_model()
     # A long article allocates hundreds of thousands of small objects that die with the call: cyclic
     # garbage collection would traverse the whole heap (compiled resources included) several times
     # for nothing, so it is paused for the call and left to run afterwards.
@@ -82,14 +97,21 @@ def extract(
     if paused:
         gc.disable()
     try:
-        return _extract(text, language=language, published=published, resources=resources)
+        return _extract(
+            text, language=language, published=published, resources=resources, model=model
+        )
     finally:
         if paused:
             gc.enable()
 
 
 def _extract(
-    text: str, *, language: str | None, published: date | None, resources: Resources
+    text: str,
+    *,
+    language: str | None,
+    published: date | None,
+    resources: Resources,
+    model: AttributionModel | None,
 ) -> Extraction:
     text = sanitize(text or "")
     if language is None:
@@ -111,7 +133,11 @@ def _extract(
         )
         for p in proposals
     ]
-    positions = _positions(doc, spans, proposals, published)
+    positions, pairings, attributor = _positions(doc, spans, proposals, published)
+    if model is not None:
+        positions = _learned_positions(
+            doc, spans, proposals, pairings, attributor, positions, published, model
+        )
     return Extraction(
         language=language,
         actors=_unique(m.actor for m in mentions),
@@ -120,6 +146,21 @@ def _extract(
         mentions=mentions,
         proposal_mentions=proposal_mentions,
     )
+
+
+def candidates_for(
+    text: str, *, language: str | None, published: date | None, resources: Resources
+):
+    """The learned layer's candidates of an article (for training): rules run, no model."""
+    text = sanitize(text or "")
+    language = (language or detect_language(text) or "unknown").lower()
+    if language not in SUPPORTED_LANGUAGES:
+        return []
+    doc = Document.build(text, language, resources.packs[language], resources)
+    spans, _venues = find_actor_spans(doc)
+    proposals = find_proposal_spans(doc)
+    positions, pairings, attributor = _positions(doc, spans, proposals, published)
+    return features_of(doc, spans, proposals, pairings, attributor, positions)
 
 
 def _mention(doc: Document, span: ActorSpan) -> Mention:
@@ -141,6 +182,7 @@ def _positions(
         tuple[str, int], tuple[float, int, str]
     ] = {}  # (holder, proposal start) → best cue
     candidates = []
+    pairings = []
     holders_by_sentence: dict[int, Holder] = {}
     anaphor_sentences = {doc.sentence_of[h.start] for h in doc.cues if h.payload[0] == "anaphor"}
     for pairing in pair_cues(doc, proposals, topic):
@@ -161,6 +203,7 @@ def _positions(
                 holder = Holder(
                     previous.actors, pairing.cue.start, previous.rules + ("holder:carried-over",)
                 )
+        pairings.append((pairing, holder))
         if holder is None:
             continue
         holders_by_sentence[sentence] = holder
@@ -183,7 +226,76 @@ def _positions(
         if key not in winners or confidence > winners[key][0]:
             winners[key] = (confidence, candidate)
     positions = [_position(doc, *candidate, published) for _, candidate in winners.values()]
-    return sorted(positions, key=lambda p: (p.start, p.actor, p.proposal))
+    return sorted(positions, key=lambda p: (p.start, p.actor, p.proposal)), pairings, attributor
+
+
+def features_of(doc, spans, proposals, pairings, attributor, rule_positions):
+    """The learned layer's candidates for an article, with their features."""
+    rule_triples: dict[tuple[str, str, str], float] = {}
+    for p in rule_positions:
+        key = (p.actor, p.proposal, p.stance)
+        rule_triples[key] = max(rule_triples.get(key, 0.0), p.confidence)
+    return Featurizer(doc, spans, proposals, pairings, rule_triples, attributor).candidates()
+
+
+def _learned_positions(
+    doc, spans, proposals, pairings, attributor, rule_positions, published, model
+) -> list[ExtractedPosition]:
+    """The model decides every candidate; a kept rule position keeps its evidence, a new one takes
+    the sentence where the actor and the proposal meet with a cue of that stance."""
+    by_triple = {(p.actor, p.proposal, p.stance): p for p in rule_positions}
+    out = []
+    for candidate in features_of(doc, spans, proposals, pairings, attributor, rule_positions):
+        stance, probability, _ = model.predict(candidate.features)
+        if stance == "none":
+            continue
+        why = model.why(candidate.features, stance)
+        rule = by_triple.get((candidate.actor, candidate.kind, stance))
+        confidence = round(probability, 3)
+        if rule is not None:
+            out.append(
+                replace(
+                    rule,
+                    confidence=confidence,
+                    why=why,
+                    rules=(f"model:{model.version}", *rule.rules),
+                )
+            )
+            continue
+        out.append(_model_position(doc, candidate, stance, confidence, why, published, model))
+    return sorted(out, key=lambda p: (p.start, p.actor, p.proposal))
+
+
+CONTEXT_ORDER = {"same": 0, "quote": 1, "prev": 2, "anaphor": 3, "topic": 4, "headline": 5}
+
+
+def _model_position(doc, candidate, stance, confidence, why, published, model) -> ExtractedPosition:
+    meeting = min(
+        candidate.meetings,
+        key=lambda m: (m.stance != stance, CONTEXT_ORDER[m.context], m.distance, m.sentence),
+    )
+    sa, sb = doc.sentences[meeting.sentence]
+    start, end = doc.tokens[sa].start, doc.tokens[sb - 1].end
+    found, date_rule, _explicit = _sentence_date(doc, meeting.sentence, published)
+    stated_on = found if found is not None else published
+    rules = [f"model:{model.version}", f"context:{meeting.context}"]
+    if date_rule and found is not None:
+        rules.append(date_rule)
+    return ExtractedPosition(
+        actor=candidate.actor,
+        proposal=candidate.kind,
+        stance=stance,
+        start=start,
+        end=end,
+        sentence_start=start,
+        sentence_end=end,
+        evidence=doc.text[start:end],
+        stated_on=stated_on,
+        is_past=False,
+        confidence=confidence,
+        rules=tuple(rules),
+        why=why,
+    )
 
 
 def _confidence(score: float, holder_rules: tuple[str, ...], via_anaphor: bool) -> float:

@@ -2,6 +2,8 @@
 
 from django import template
 
+from tracker.extraction.learned import describe
+
 register = template.Library()
 
 SYMBOLS = {"support": "✔", "considering": "?", "oppose": "✖"}
@@ -26,3 +28,16 @@ def position_date(position) -> str:
     if position.is_past:
         return f"before {position.timeline_date:%-d %b %Y}"
     return f"{position.timeline_date:%-d %b %Y}"
+
+
+@register.filter
+def why_words(why) -> list[tuple[str, float]]:
+    """The learned model's strongest features of a position, in words, with their weights."""
+    out = []
+    for item in why or []:
+        if isinstance(item, list | tuple) and len(item) == 2 and isinstance(item[0], str):
+            try:
+                out.append((describe(item[0]), float(item[1])))
+            except (TypeError, ValueError):
+                continue
+    return out
