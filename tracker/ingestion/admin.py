@@ -195,9 +195,16 @@ class ArticleAdmin(admin.ModelAdmin):
         "state",
         "fetched_at",
         "story",
+        "uploaded",
         "short_error",
     ]
-    list_filter = ["state", "language", "source", ("published", admin.DateFieldListFilter)]
+    list_filter = [
+        "state",
+        "language",
+        "uploaded",
+        "source",
+        ("published", admin.DateFieldListFilter),
+    ]
     search_fields = ["title", "url", "text"]
     date_hierarchy = "fetched_at"
     readonly_fields = [
@@ -210,6 +217,9 @@ class ArticleAdmin(admin.ModelAdmin):
         "fetched_at",
         "ingest_run",
         "story",
+        "uploaded",
+        "uploaded_by",
+        "fetched_copy",
     ]
     exclude = ["minhash"]
     list_select_related = ["source"]
