@@ -35,7 +35,8 @@ def hostile(name: str) -> bytes:
 
 
 def feed_source(url: str) -> Source:
-    return Source.objects.create(name="Hostile feed", kind=Source.Kind.FEED, url=url)
+    name = f"Hostile feed {Source.objects.count() + 1}"
+    return Source.objects.create(name=name, kind=Source.Kind.FEED, url=url)
 
 
 def poll(http_server, body: bytes, content_type: str = RSS, **headers) -> IngestRun:
@@ -366,3 +367,20 @@ def test_a_gzip_bomb_stops_at_the_size_limit_and_the_feed_run_records_it(
     run = poll(http_server, bomb, **{"Content-Encoding": "gzip"})
     assert run.status == "failed" and "larger than the limit" in run.errors[0]["error"]
     assert time.monotonic() - started < 10
+
+
+def test_a_utf16_feed_without_a_bom_is_read_and_its_entity_still_refused(
+    http_server, allow_loopback, db
+):
+    from tests.ingestion.conftest import fixture_bytes
+
+    plain = fixture_bytes("feeds", "rss.xml").decode("utf-8")
+    plain = plain.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    assert plain.startswith('<?xml version="1.0" encoding="UTF-16"?>')
+    run = poll(http_server, plain.encode("utf-16-le"))
+    assert (run.status, run.items_new) == ("done", 2)
+    hostile_body = hostile("utf16_entity_feed.xml").decode("utf-16").encode("utf-16-be")
+    assert not hostile_body.startswith(b"\xfe\xff")
+    Article.objects.all().delete()
+    refused = poll(http_server, hostile_body)
+    assert refused.status == "failed" and refused.errors[0]["error"] == DTD_REFUSED

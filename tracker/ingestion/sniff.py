@@ -51,6 +51,12 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
+_BOMLESS_XML = [
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+]
 _SAMPLE = 65536
 # More than this share of control characters or undecodable bytes is not text in any language.
 MAX_JUNK_SHARE = 0.05
@@ -66,6 +72,10 @@ def binary_kind(data: bytes) -> str | None:
     if head[4:8] == _FTYP:
         return "an MP4 or HEIF media file"
     encoding = next((name for bom, name in _BOMS if head.startswith(bom)), None)
+    # XML in UTF-16 or UTF-32 without a BOM starts with "<" and NULs (XML 1.0, appendix F).
+    encoding = encoding or next(
+        (name for start, name in _BOMLESS_XML if head.startswith(start)), None
+    )
     if encoding is None:
         if b"\x00" in data:
             return "binary data (it contains NUL bytes)"
