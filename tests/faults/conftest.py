@@ -8,6 +8,7 @@ Every wait polls with a deadline; nothing relies on a sleep being long enough.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import signal
@@ -24,6 +25,8 @@ import redis
 from django.db import connection, models
 
 ROOT = Path(__file__).resolve().parents[2]
+STALE_SECONDS = 15
+STALE = dt.timedelta(seconds=STALE_SECONDS)
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.05):
@@ -169,7 +172,7 @@ class Worker:
             self.process.wait()
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
+        return self.log_path.read_text(errors="replace")
 
 
 def _group_alive(pgid: int) -> bool:
@@ -229,7 +232,7 @@ def workers(transactional_db, tmp_path, publish_to, request):
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         for worker in started:
-            sys.stderr.write(f"\n--- {worker.name} ---\n{worker.log()}\n")
+            sys.stderr.write(f"\n--- {worker.name} ---\n{worker.log()[-4000:]}\n")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -340,8 +343,10 @@ def settle(
     supervise: Callable[[], object] | None = None,
 ) -> None:
     """Wait until every run is finished and none of their articles waits or is being extracted;
-    with ``sweep``, sweeping (as beat does every minute) whenever the workers are seen idle;
-    with ``supervise``, calling it on every round (to restart a worker that died)."""
+    with ``sweep``, sweeping as beat does: whatever waited since a moment the workers were seen
+    idle, and whatever has been held for ``STALE_SECONDS`` (far longer than any batch here takes;
+    production waits ``STUCK_AFTER_SECONDS``); with ``supervise``, calling it on every round (to
+    restart a worker that died)."""
     from django.utils import timezone
 
     from tracker.ingestion.models import Article, IngestRun
@@ -358,8 +363,8 @@ def settle(
         if supervise is not None:
             supervise()
         seen = timezone.now()
-        if sweep is not None and not busy():
-            sweep(seen, at_once=False)
+        if sweep is not None:
+            sweep(seen if not busy() else seen - STALE, at_once=False)
         if time.monotonic() > deadline:
             states = dict(
                 Article.objects.filter(ingest_run_id__in=run_ids)
