@@ -327,15 +327,18 @@ def test_text_in_legacy_encodings_and_utf16_is_not_mistaken_for_binary(analyst_c
 # --- Bulk files: NUL bytes, mixed encodings, a 10 MB line, a gzip bomb ------------------
 
 
-def test_nul_bytes_and_mixed_encodings_in_a_bulk_file_cost_only_their_lines(analyst_client):
+def test_nul_bytes_surrogates_and_mixed_encodings_in_a_bulk_file_cost_only_their_lines(
+    analyst_client,
+):
     upload(analyst_client, "mixed.jsonl", hostile("mixed_encodings.jsonl"))
     run = process_run_inline(IngestRun.objects.get())
-    assert (run.items_seen, run.items_new, run.items_failed) == (5, 3, 2)
+    assert (run.items_seen, run.items_new, run.items_failed) == (6, 4, 2)
     errors = {e["item"]: e["error"] for e in run.errors}
     assert errors["line 3"].startswith("not UTF-8 (byte")
     assert errors["line 4"].startswith("not UTF-8 (byte")
     cleaned = Article.objects.get(title="NUL in the title")
     assert "\x00" not in cleaned.text and "NUL byte escaped" in cleaned.text
+    assert Article.objects.get(title="Lone surrogate").text.startswith("Text with a lone  surr")
     assert {"Good first line", "Good last line"} <= set(
         Article.objects.values_list("title", flat=True)
     )
@@ -384,3 +387,12 @@ def test_a_utf16_feed_without_a_bom_is_read_and_its_entity_still_refused(
     Article.objects.all().delete()
     refused = poll(http_server, hostile_body)
     assert refused.status == "failed" and refused.errors[0]["error"] == DTD_REFUSED
+
+
+def test_pasted_text_with_nul_bytes_is_refused_by_the_form(analyst_client):
+    response = analyst_client.post(
+        SUBMIT, {"kind": "paste", "paste-title": "NUL", "paste-text": GOOD_TEXT + "\x00"}
+    )
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not IngestRun.objects.exists()

@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -162,10 +163,10 @@ def start_file_run(name: str, data: bytes | BinaryIO, *, user=None) -> IngestRun
 
 
 def storable(payload: dict) -> dict:
-    """The payload without NUL characters, which PostgreSQL's jsonb refuses (and clean_text
-    would drop from the article anyway): one NUL in a bulk line must not fail the upload."""
+    """The payload without NULs and lone surrogates, which PostgreSQL's jsonb refuses (and
+    clean_text drops from the article anyway): one in a bulk line must not fail the upload."""
     return {
-        key: value.replace("\x00", "") if isinstance(value, str) else value
+        key: _UNSTORABLE.sub("", value) if isinstance(value, str) else value
         for key, value in payload.items()
     }
 
@@ -180,6 +181,7 @@ def _refuse_binary(name: str, data: bytes) -> None:
         )
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # A batch of bulk items is written once it holds this many items or this many bytes of text.
 _BULK_BATCH_ITEMS = 1000
 _BULK_BATCH_BYTES = 16 * 1024 * 1024
