@@ -256,6 +256,12 @@ FETCH_DNS_TIMEOUT = envint("FETCH_DNS_TIMEOUT", 5, minimum=1)
 # Uploaded files (single pages and bulk JSONL) larger than this are refused. Set the proxy's
 # body limit (nginx client_max_body_size) to the same value.
 INGEST_MAX_UPLOAD_BYTES = envint("INGEST_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Past that limit an upload's bytes are dropped as they arrive, not written to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "tracker.ingestion.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # The longest article text (characters), whatever it came from: feed entry, page, upload, paste.
 INGEST_MAX_ARTICLE_CHARS = envint("INGEST_MAX_ARTICLE_CHARS", 2_000_000, minimum=1000)
 # The longest line of a bulk JSONL file (bytes); longer lines are refused without being read whole.

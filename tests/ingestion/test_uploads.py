@@ -9,6 +9,7 @@ import json
 import tracemalloc
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 
 from tests.conftest import grant
 from tests.ingestion.conftest import Reply, html_reply
@@ -232,3 +233,32 @@ def test_a_feed_entry_whose_url_an_upload_claimed_is_not_dropped_as_a_duplicate(
     run = process_run_inline(poll_source(source))
     assert (run.items_seen, run.items_new, run.items_duplicate) == (1, 1, 0)
     assert Article.objects.get(title="Fake").fetched_copy.title == "Macron"
+
+
+class CountingHandler(FileUploadHandler):
+    """Stands where Django's own handlers stand, counting what reaches them."""
+
+    received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        CountingHandler.received += len(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        return SimpleUploadedFile(self.file_name, b"x" * file_size)
+
+
+def test_an_oversized_upload_is_dropped_as_it_arrives_not_written_out(analyst_client, settings):
+    settings.INGEST_MAX_UPLOAD_BYTES = 256 * 1024
+    settings.FILE_UPLOAD_HANDLERS = [
+        "tracker.ingestion.uploads.UploadLimitHandler",
+        "tests.ingestion.test_uploads.CountingHandler",
+    ]
+    CountingHandler.received = 0
+    response = upload(analyst_client, "big.jsonl", jsonl({"text": TEXT}) * 20_000)  # ~3 MB
+    assert response.status_code == 400
+    assert "The file is larger than 262,144 bytes (INGEST_MAX_UPLOAD_BYTES)." in (
+        response.content.decode()
+    )
+    assert 0 < CountingHandler.received <= 256 * 1024
+    assert not IngestRun.objects.exists()
