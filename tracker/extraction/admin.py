@@ -99,6 +99,7 @@ class PositionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "timeline_date"
     readonly_fields = [
         "rules",
+        "why",
         "original",
         "extraction_key",
         "extractor_version",
