@@ -31,6 +31,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tracker.core.db import drop_broken_connections
 from tracker.ingestion import dedup
 from tracker.ingestion.feeds import FeedError, parse_feed
 from tracker.ingestion.fetch import (
@@ -550,7 +551,9 @@ def process_items(run_id: int, item_ids: list[int], *, limits: Limits | None = N
             _ingest_each(items, outcome, limits)
             record_outcome(run_id, outcome, close=False)
     except BaseException:
-        # Rolled back: give the items back at once so the retry can claim them.
+        # Rolled back: give the items back at once so the retry can claim them (on a fresh
+        # connection if the server dropped this one).
+        drop_broken_connections()
         PendingItem.objects.filter(id__in=[item.id for item in items]).update(
             claimed_at=None, claim=None
         )
