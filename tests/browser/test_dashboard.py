@@ -121,6 +121,23 @@ def test_the_arabic_article_reads_right_to_left_with_spans_highlighted(
     screenshot("article-arabic-phone")
 
 
+def test_a_positions_why_shows_the_models_reasons_in_words(
+    logged_in_page, live_server, seeded, screenshot
+):
+    page = logged_in_page
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{live_server.url}/articles/{seeded.id}/")
+    first = page.locator(".article-side .position details").first
+    first.locator("summary").click()
+    reasons = first.locator("ul.why li")
+    expect(reasons.first).to_be_visible()
+    assert "|" not in reasons.first.inner_text() and "(+" in reasons.first.inner_text()
+    screenshot("article-why")
+    page.set_viewport_size(PHONE)
+    expect(reasons.first).to_be_visible()
+    screenshot("article-why-phone")
+
+
 def test_clicking_a_matrix_cell_shows_its_evidence(
     logged_in_page, live_server, small_world, screenshot
 ):

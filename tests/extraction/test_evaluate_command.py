@@ -73,3 +73,19 @@ def test_a_malformed_file_fails_naming_the_line(db, tmp_path, content, message):
     gold.write_text(content, encoding="utf-8")
     with pytest.raises(CommandError, match=message):
         call_command("evaluate", str(gold))
+
+
+def test_it_warns_about_gold_names_the_catalogue_cannot_resolve(db, capsys, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    record = {
+        "id": "t1",
+        "language": "en",
+        "text": "Nothing happened today.",
+        "actors": ["Emmanuel Macron", "Zorblax the Unknown"],
+        "positions": [],
+    }
+    gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    call_command("evaluate", str(gold))
+    err = capsys.readouterr().err
+    assert "t1: the catalogue does not know the gold name 'Zorblax the Unknown'" in err
+    assert "Macron" not in err

@@ -98,6 +98,11 @@ class Featurizer:
         self.topic = max(self.kind_counts, key=self.kind_counts.get) if self.kind_counts else None
         self.headline = self._first_sentence()
         self._facts: dict[int, tuple[str, ...]] = {}
+        self._lineage: dict[str, frozenset[str]] = {}
+        self.rules_by_kind: dict[str, list[tuple[str, str, float]]] = {}
+        for (actor, kind, stance), confidence in rule_triples.items():
+            self.rules_by_kind.setdefault(kind, []).append((actor, stance, confidence))
+        self._clauses: dict[tuple[str, int, str], tuple[str, ...]] = {}
         self.speakers: dict[int, tuple[str, ...]] = {}
         for q in range(len(doc.quotes)):
             holder = attributor.quote_speaker(q)
@@ -296,41 +301,49 @@ class Featurizer:
                     if self.attributor.eligible(m):
                         meet(m.actor, kind, context, sentence, 40, m)
 
+    def _clause_features(self, context: str, sentence: int, kind: str) -> tuple[str, ...]:
+        """What the proposal's sentence says whoever the actor is (computed once a sentence)."""
+        key = (context, sentence, kind)
+        cached = self._clauses.get(key)
+        if cached is not None:
+            return cached
+        names = [f"ctx_{context}"]
+        cats = self.cue_categories.get(sentence, set())
+        for category in (*STANCE_CUES, "negation", "modality"):
+            if category in cats:
+                names.append(f"sent_cue|{context}={category}")
+        if self._negated_proposal(sentence, kind):
+            names.append(f"neg_proposal|{context}")
+        for pairing, _holder in self.paired.get((sentence, kind), ()):
+            stance = pairing.stance
+            names.append(f"pair|{context}={stance}")
+            if pairing.negation is not None:
+                names.append(f"pair_neg|{context}={stance}")
+            if pairing.modality is not None:
+                names.append(f"pair_modal|{context}={stance}")
+            if pairing.past is not None:
+                names.append("pair_past")
+            if pairing.cue.payload[0] == "warning":
+                names.append("pair_warning")
+        cached = self._clauses[key] = tuple(names)
+        return cached
+
     def _mention_features(self, c, context, sentence, kind, mention, distance) -> None:
         f = c.features
-        f[f"ctx_{context}"] = 1.0
-        cats = self.cue_categories.get(sentence, set())
-        for category in STANCE_CUES:
-            if category in cats:
-                f[f"sent_cue|{context}={category}"] = 1.0
-        if "negation" in cats:
-            f[f"sent_cue|{context}=negation"] = 1.0
-        if "modality" in cats:
-            f[f"sent_cue|{context}=modality"] = 1.0
-        if self._negated_proposal(sentence, kind):
-            f[f"neg_proposal|{context}"] = 1.0
+        for name in self._clause_features(context, sentence, kind):
+            f[name] = 1.0
         nearest = None
         for pairing, holder in self.paired.get((sentence, kind), ()):
             stance = pairing.stance
             mine = holder is not None and c.actor in holder.actors
             if mine:
                 f[f"votes={stance}"] = f.get(f"votes={stance}", 0.0) + 1.0
-            if mention is not None:
+            who = "mine" if mine else ("other" if holder is not None else "nobody")
+            f[f"pair|{context}|{who}={stance}"] = 1.0
+            if mention is not None and context == "same":
                 gap = abs(pairing.cue.start - mention.start)
                 if nearest is None or gap < nearest[0]:
                     nearest = (gap, stance)
-            who = "mine" if mine else ("other" if holder is not None else "nobody")
-            f[f"pair|{context}={stance}"] = 1.0
-            f[f"pair|{context}|{who}={stance}"] = 1.0
-            if pairing.negation is not None:
-                f[f"pair_neg|{context}={stance}"] = 1.0
-            if pairing.modality is not None:
-                f[f"pair_modal|{context}={stance}"] = 1.0
-            if pairing.past is not None:
-                f["pair_past"] = 1.0
-            if pairing.cue.payload[0] == "warning":
-                f["pair_warning"] = 1.0
-            if mention is not None and context == "same":
                 side = "after" if pairing.cue.start >= mention.end else "before"
                 f[f"cue_{side}_actor={stance}"] = 1.0
         if nearest is not None and context == "same":
@@ -382,19 +395,26 @@ class Featurizer:
             f["topic"] = 1.0
         if self.headline is not None and c.kind in self.kinds_by_sentence.get(self.headline, {}):
             f["k_headline"] = 1.0
-        relatives = set(resources.ancestors(c.actor))
-        for stance in ("support", "oppose", "considering"):
-            confidence = self.rule_triples.get((c.actor, c.kind, stance))
-            if confidence is not None:
+        ruled = False
+        for actor, stance, confidence in self.rules_by_kind.get(c.kind, ()):
+            if actor == c.actor:
+                ruled = True
                 f[f"rule={stance}"] = 1.0
                 f["rule_confidence"] = max(f.get("rule_confidence", 0.0), confidence)
                 f[f"rule|{doc.language}={stance}"] = 1.0
-        for (actor, kind, stance), _ in self.rule_triples.items():
-            if kind != c.kind or actor == c.actor:
-                continue
-            if actor in relatives or c.actor in resources.ancestors(actor):
+            elif actor in self._ancestors(c.actor) or c.actor in self._ancestors(actor):
                 f[f"rule_rel={stance}"] = 1.0
             else:
                 f[f"rule_other={stance}"] = 1.0
-        if not any(k.startswith("rule=") for k in f):
+        if not ruled:
             f["rule=none"] = 1.0
+        for name in [
+            n for n in f if n.startswith(("pair|same|mine=", "nearest_cue=", "pair|quote|mine="))
+        ]:
+            f[f"{name}|{doc.language}"] = f[name]
+
+    def _ancestors(self, actor: str) -> frozenset[str]:
+        found = self._lineage.get(actor)
+        if found is None:
+            found = self._lineage[actor] = frozenset(self.resources.ancestors(actor))
+        return found

@@ -26,6 +26,7 @@ training-time dependency).
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import math
@@ -184,14 +185,15 @@ class AttributionModel:
 
     def scores(self, values: Mapping[str, float]) -> list[float]:
         columns = self.columns
-        scores = list(self.bias)
-        n = len(scores)
+        s0, s1, s2, s3 = self.bias  # four classes, checked on load
         for name, v in values.items():
             column = columns.get(name)
             if column is not None:
-                for c in range(n):
-                    scores[c] += column[c] * v
-        return scores
+                s0 += column[0] * v
+                s1 += column[1] * v
+                s2 += column[2] * v
+                s3 += column[3] * v
+        return [s0, s1, s2, s3]
 
     def predict(self, values: Mapping[str, float]) -> tuple[str, float, list[float]]:
         """(stance or "none", probability of that decision, class probabilities)."""
@@ -208,16 +210,17 @@ class AttributionModel:
     def why(self, values: Mapping[str, float], stance: str) -> tuple[tuple[str, float], ...]:
         """The features that weighed most for ``stance`` against ``none``, strongest first."""
         c = self.classes.index(stance)
+        columns = self.columns
         contributions = []
         for name, v in values.items():
-            i = self.index.get(name)
-            if i is None or not v:
-                continue
-            contribution = (self.weights[c][i] - self.weights[0][i]) * v
-            if contribution > 0:
-                contributions.append((name, round(contribution, 3)))
-        contributions.sort(key=lambda item: (-item[1], item[0]))
-        return tuple(contributions[:WHY_FEATURES])
+            column = columns.get(name)
+            if column is not None and v:
+                contribution = (column[c] - column[0]) * v
+                if contribution > 0:
+                    contributions.append((-round(contribution, 3), name))
+        return tuple(
+            (name, -weight) for weight, name in heapq.nsmallest(WHY_FEATURES, contributions)
+        )
 
 
 QUALIFIERS = {

@@ -24,7 +24,7 @@ OPTIONAL_WEIGHT = 0.5  # an optional gold triple is a softer positive
 CURATED_WEIGHT = 3.0  # a curator's decision outweighs an annotated article's
 MAX_ITER = 2000
 MIN_COUNT = 2  # features seen fewer times are dropped
-THRESHOLD = 0.4  # a candidate becomes a position when P(none) < 1 - THRESHOLD (cross-validated)
+THRESHOLD = 0.45  # a candidate becomes a position when P(none) < 1 - THRESHOLD (cross-validated)
 
 
 class TrainingUnavailable(RuntimeError):

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.extraction import bench
+from tracker.extraction.pipeline import SHIPPED
 from tracker.extraction.resources import load_resources_from_files
 
 
@@ -37,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--gold", default=str(bench.DEV), help="JSONL file of articles (default: dev set)"
         )
+        parser.add_argument(
+            "--rules-only", action="store_true", help="time the rules without the learned model"
+        )
 
     def handle(self, *args, **options):
         if options["articles"] < 1:
@@ -57,6 +61,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 big_language=options["big_language"],
                 gold=gold,
+                model=None if options["rules_only"] else SHIPPED,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
