@@ -136,6 +136,7 @@ def test_a_positions_why_shows_the_models_reasons_in_words(
     page.set_viewport_size(PHONE)
     expect(reasons.first).to_be_visible()
     screenshot("article-why-phone")
+    first.screenshot(path=str(screenshot("article-why-phone").with_name("article-why-panel.png")))
 
 
 def test_clicking_a_matrix_cell_shows_its_evidence(

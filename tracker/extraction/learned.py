@@ -223,6 +223,7 @@ class AttributionModel:
         )
 
 
+SIDES = {"ukraine": "Ukraine", "russia": "Russia", "other": "neither Ukraine nor Russia"}
 QUALIFIERS = {
     "same": "in the proposal's sentence",
     "quote": "in a quote",
@@ -241,6 +242,10 @@ def describe(feature: str) -> str:
     proposal's sentence, with this actor as holder): oppose'."""
     base, _, value = feature.partition("=")
     head, *qualifiers = base.split("|")
+    if head == "agroup":  # agroup=russia, agroup|russia|ground_troops
+        side = SIDES.get(value or qualifiers[0], value)
+        kind = f" on {qualifiers[1].replace('_', ' ')}" if len(qualifiers) > 1 else ""
+        return f"{FEATURE_WORDS['agroup']}{kind}: {side}"
     words = FEATURE_WORDS.get(head, head.replace("_", " "))
     if qualifiers:
         words += " (" + ", ".join(QUALIFIERS.get(q, q.replace("_", " ")) for q in qualifiers) + ")"
