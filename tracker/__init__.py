@@ -1,5 +1,7 @@
-"""The security-guarantee tracker: a Django project with Celery workers."""
+"""The security-guarantee tracker: a Django project with Celery workers.
 
-from tracker.celery import app as celery_app
-
-__all__ = ["celery_app"]
+Importing the package loads nothing else: the extraction pipeline under it is
+pure Python and must stay importable without Django or Celery. The Celery app
+(``tracker.celery``) is loaded by ``celery -A tracker`` in workers and beat,
+and by ``tracker.core`` when Django starts (web, commands, tests).
+"""
