@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import F
 
 from tracker.curation.models import RuleStat
-from tracker.extraction.models import Position
+from tracker.extraction.models import Actor, Position
+from tracker.extraction.training import LabelledArticle
 
 CONFIRMED = "confirmed"
 REJECTED = "rejected"
@@ -106,16 +107,19 @@ def curated_articles():
     position to another actor or proposal also says the original pair holds none. A curator's
     positive wins over a rejection of the same pair.
     """
-    from tracker.extraction.training import LabelledArticle
-
-    reviewed = (
+    reviewed = list(
         Position.objects.exclude(review_status=Position.Review.UNREVIEWED, origin="extracted")
         .select_related("article", "actor", "proposal")
         .order_by("article_id", "id")
     )
+    moved = {
+        p.id: p.original["actor_id"]
+        for p in reviewed
+        if corrected(p) and (p.original or {}).get("actor_id")
+    }
+    names = dict(Actor.objects.filter(id__in=set(moved.values())).values_list("id", "name"))
     articles: dict[int, LabelledArticle] = {}
-    names: dict[int, str] = {}
-    for position in reviewed.iterator():
+    for position in reviewed:
         article = position.article
         labelled = articles.get(article.id)
         if labelled is None:
@@ -133,16 +137,8 @@ def curated_articles():
             continue
         labelled.labels[pair] = (position.stance, 1.0)
         original = position.original or {}
-        if corrected(position) and original.get("actor_id") and original.get("proposal"):
-            actor_id = original["actor_id"]
-            if actor_id not in names:
-                names[actor_id] = (
-                    Position.actor.field.related_model.objects.filter(id=actor_id)
-                    .values_list("name", flat=True)
-                    .first()
-                    or ""
-                )
-            old_pair = (names[actor_id], original["proposal"])
+        if position.id in moved and original.get("proposal"):
+            old_pair = (names.get(moved[position.id], ""), original["proposal"])
             if old_pair != pair:
                 labelled.labels.setdefault(old_pair, ("none", 1.0))
     return list(articles.values())

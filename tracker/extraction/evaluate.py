@@ -147,14 +147,14 @@ def _equal(a, b) -> bool:
     return a == b
 
 
-def miss_cause(triple: tuple, prediction, related) -> str:
+def miss_cause(triple: tuple, actors, proposals, triples, related) -> str:
     """Why a gold triple was missed: the first of actor, proposal, stance that the extraction lacks."""
-    actor, proposal, stance = triple
-    if not any(related(a, actor) for a in getattr(prediction, "actors", [])):
+    actor, proposal, _stance = triple
+    if not any(related(a, actor) for a in actors):
         return "actor not found"
-    if proposal not in getattr(prediction, "proposals", []):
+    if proposal not in proposals:
         return "proposal not found"
-    if any(related(p[0], actor) and p[1] == proposal for p in getattr(prediction, "triples", [])):
+    if any(related(p[0], actor) and p[1] == proposal for p in triples):
         return "wrong stance"
     return "found, not linked"
 
@@ -189,6 +189,7 @@ def score(
             if a not in optional_actors
         ]
         pred_actors = _ordered_unique(canon(a) for a in getattr(prediction, "actors", []))
+        pred_props = _ordered_unique(getattr(prediction, "proposals", []))
         gold_triples, optional_triples = [], []
         for position in record.get("positions", []):
             triple = (canon(position["actor"]), position["proposal"], position["stance"])
@@ -201,7 +202,7 @@ def score(
             "proposals": match_one_to_one(
                 _ordered_unique(record.get("proposals", [])),
                 [],
-                _ordered_unique(getattr(prediction, "proposals", [])),
+                pred_props,
                 _equal,
             )[0],
         }
@@ -218,24 +219,12 @@ def score(
         for metric, counts in results.items():
             table[metric].add(counts)
             report.overall[metric].add(counts)
-        seen = _Seen(
-            actors=[canon(a) for a in getattr(prediction, "actors", [])],
-            proposals=list(getattr(prediction, "proposals", [])),
-            triples=pred_triples,
-        )
         for triple in missed:
-            cause = miss_cause(triple, seen, related)
+            cause = miss_cause(triple, pred_actors, pred_props, pred_triples, related)
             report.causes[cause] = report.causes.get(cause, 0) + 1
             report.missed.append((article_id, triple, cause))
         report.spurious.extend((article_id, t, "") for t in spurious)
     return report
-
-
-@dataclass
-class _Seen:
-    actors: list
-    proposals: list
-    triples: list
 
 
 def read_gold(path: str | Path) -> list[dict]:

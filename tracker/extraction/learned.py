@@ -100,10 +100,14 @@ class AttributionModel:
     bias: tuple[float, ...]
     threshold: float = 0.5  # a candidate is a position when P(none) is below 1 - threshold
     trained_on: Mapping[str, object] = field(default_factory=dict)
-    index: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
-    columns: Mapping[str, tuple[float, ...]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    # Feature name → its weight in each class: what inference reads, derived from ``weights``.
+    columns: Mapping[str, tuple[float, ...]] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        columns = {
+            name: tuple(row[i] for row in self.weights) for i, name in enumerate(self.features)
+        }
+        object.__setattr__(self, "columns", columns)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> AttributionModel:
@@ -144,7 +148,6 @@ class AttributionModel:
         if not isinstance(version, str) or not version:
             raise ModelError("the model must name its version")
         trained_on = data.get("trained_on", {})
-        rows = [tuple(float(x) for x in row) for row in weights]
         return cls(
             version=version,
             classes=tuple(classes),
@@ -153,8 +156,6 @@ class AttributionModel:
             bias=tuple(float(x) for x in bias),
             threshold=float(threshold),
             trained_on=trained_on if isinstance(trained_on, dict) else {},
-            index={name: i for i, name in enumerate(features)},
-            columns={name: tuple(row[i] for row in rows) for i, name in enumerate(features)},
         )
 
     @classmethod

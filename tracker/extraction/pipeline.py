@@ -114,15 +114,12 @@ def _extract(
     model: AttributionModel | None,
 ) -> Extraction:
     text = sanitize(text or "")
-    if language is None:
-        language = detect_language(text)
-    language = (language or "unknown").lower()
+    language = _language(text, language)
     if language not in SUPPORTED_LANGUAGES:
         return _extract_unsupported(text, language, resources)
-    doc = Document.build(text, language, resources.packs[language], resources)
-    spans, _venues = find_actor_spans(doc)
-    proposals = find_proposal_spans(doc)
-    mentions = [_mention(doc, s) for s in spans]
+    rules = _analyse(text, language, published, resources)
+    doc = rules.doc
+    mentions = [_mention(doc, s) for s in rules.spans]
     proposal_mentions = [
         ProposalMention(
             p.kind,
@@ -131,13 +128,11 @@ def _extract(
             doc.span_text(p.start, p.end),
             p.rule,
         )
-        for p in proposals
+        for p in rules.proposals
     ]
-    positions, pairings, attributor = _positions(doc, spans, proposals, published)
+    positions = rules.positions
     if model is not None:
-        positions = _learned_positions(
-            doc, spans, proposals, pairings, attributor, positions, published, model
-        )
+        positions = _learned_positions(rules, published, model)
     return Extraction(
         language=language,
         actors=_unique(m.actor for m in mentions),
@@ -148,19 +143,43 @@ def _extract(
     )
 
 
+@dataclass
+class _RuleAnalysis:
+    """What the rules made of an article: the learned layer reads all of it."""
+
+    doc: Document
+    spans: list[ActorSpan]
+    proposals: list[ProposalSpan]
+    positions: list[ExtractedPosition]
+    pairings: list  # (CuePairing, Holder | None), every cue paired with a proposal
+    attributor: Attributor
+
+
+def _language(text: str, language: str | None) -> str:
+    if language is None:
+        language = detect_language(text)
+    return (language or "unknown").lower()
+
+
+def _analyse(
+    text: str, language: str, published: date | None, resources: Resources
+) -> _RuleAnalysis:
+    doc = Document.build(text, language, resources.packs[language], resources)
+    spans, _venues = find_actor_spans(doc)
+    proposals = find_proposal_spans(doc)
+    positions, pairings, attributor = _positions(doc, spans, proposals, published)
+    return _RuleAnalysis(doc, spans, proposals, positions, pairings, attributor)
+
+
 def candidates_for(
     text: str, *, language: str | None, published: date | None, resources: Resources
 ):
     """The learned layer's candidates of an article (for training): rules run, no model."""
     text = sanitize(text or "")
-    language = (language or detect_language(text) or "unknown").lower()
+    language = _language(text, language)
     if language not in SUPPORTED_LANGUAGES:
         return []
-    doc = Document.build(text, language, resources.packs[language], resources)
-    spans, _venues = find_actor_spans(doc)
-    proposals = find_proposal_spans(doc)
-    positions, pairings, attributor = _positions(doc, spans, proposals, published)
-    return features_of(doc, spans, proposals, pairings, attributor, positions)
+    return _candidates(_analyse(text, language, published, resources))
 
 
 def _mention(doc: Document, span: ActorSpan) -> Mention:
@@ -229,23 +248,26 @@ def _positions(
     return sorted(positions, key=lambda p: (p.start, p.actor, p.proposal)), pairings, attributor
 
 
-def features_of(doc, spans, proposals, pairings, attributor, rule_positions):
+def _candidates(rules: _RuleAnalysis):
     """The learned layer's candidates for an article, with their features."""
     rule_triples: dict[tuple[str, str, str], float] = {}
-    for p in rule_positions:
+    for p in rules.positions:
         key = (p.actor, p.proposal, p.stance)
         rule_triples[key] = max(rule_triples.get(key, 0.0), p.confidence)
-    return Featurizer(doc, spans, proposals, pairings, rule_triples, attributor).candidates()
+    featurizer = Featurizer(
+        rules.doc, rules.spans, rules.proposals, rules.pairings, rule_triples, rules.attributor
+    )
+    return featurizer.candidates()
 
 
 def _learned_positions(
-    doc, spans, proposals, pairings, attributor, rule_positions, published, model
+    rules: _RuleAnalysis, published: date | None, model: AttributionModel
 ) -> list[ExtractedPosition]:
     """The model decides every candidate; a kept rule position keeps its evidence, a new one takes
     the sentence where the actor and the proposal meet with a cue of that stance."""
-    by_triple = {(p.actor, p.proposal, p.stance): p for p in rule_positions}
+    by_triple = {(p.actor, p.proposal, p.stance): p for p in rules.positions}
     out = []
-    for candidate in features_of(doc, spans, proposals, pairings, attributor, rule_positions):
+    for candidate in _candidates(rules):
         stance, probability, _ = model.predict(candidate.features)
         if stance == "none":
             continue
@@ -262,7 +284,7 @@ def _learned_positions(
                 )
             )
             continue
-        out.append(_model_position(doc, candidate, stance, confidence, why, published, model))
+        out.append(_model_position(rules.doc, candidate, stance, confidence, why, published, model))
     return sorted(out, key=lambda p: (p.start, p.actor, p.proposal))
 
 

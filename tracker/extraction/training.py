@@ -17,7 +17,9 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tracker.extraction.evaluate import catalogue_names, score
 from tracker.extraction.learned import CLASSES, AttributionModel
+from tracker.extraction.pipeline import candidates_for, extract
 
 C = 0.1  # inverse L2 strength, chosen by cross-validation on train.jsonl
 OPTIONAL_WEIGHT = 0.5  # an optional gold triple is a softer positive
@@ -70,22 +72,20 @@ def gold_articles(records: Iterable[dict], canon) -> list[LabelledArticle]:
 
 def examples(articles: Sequence[LabelledArticle], resources):
     """(features, label, weight) for every candidate of every article."""
-    from tracker.extraction.pipeline import candidates_for
+    return [row for article in articles for row in article_rows(article, resources)]
 
+
+def article_rows(article: LabelledArticle, resources) -> list[tuple[dict, str, float]]:
     rows = []
-    for article in articles:
-        for candidate in candidates_for(
-            article.text,
-            language=article.language,
-            published=article.published,
-            resources=resources,
-        ):
-            label, weight = article.labels.get((candidate.actor, candidate.kind), ("none", 1.0))
-            if article.origin == "curated":
-                if (candidate.actor, candidate.kind) not in article.labels:
-                    continue  # a curator judged some pairs of this article, not the others
-                weight = CURATED_WEIGHT
-            rows.append((candidate.features, label, weight))
+    for candidate in candidates_for(
+        article.text, language=article.language, published=article.published, resources=resources
+    ):
+        label, weight = article.labels.get((candidate.actor, candidate.kind), ("none", 1.0))
+        if article.origin == "curated":
+            if (candidate.actor, candidate.kind) not in article.labels:
+                continue  # a curator judged some pairs of this article, not the others
+            weight = CURATED_WEIGHT
+        rows.append((candidate.features, label, weight))
     return rows
 
 
@@ -142,8 +142,11 @@ def fit(rows, *, version: str, trained_on: Mapping[str, object]) -> AttributionM
 
 
 def train(articles: Sequence[LabelledArticle], resources, *, version: str) -> AttributionModel:
-    rows = examples(articles, resources)
-    labels = {}
+    return _train(articles, examples(articles, resources), version=version)
+
+
+def _train(articles: Sequence[LabelledArticle], rows, *, version: str) -> AttributionModel:
+    labels: dict[str, int] = {}
     for _, label, _ in rows:
         labels[label] = labels.get(label, 0) + 1
     trained_on = {
@@ -172,25 +175,28 @@ def cross_validate(records, articles, resources, k: int, extra=()):
     """Score every article with a model trained on the folds it is not in (``extra`` articles, such
     as curators' decisions, join every training fold). Returns (report with the model, report of the
     rules alone), both pooled over the held-out predictions."""
-    from tracker.extraction.evaluate import catalogue_names, score
-    from tracker.extraction.pipeline import extract
-
+    rows = [article_rows(a, resources) for a in articles]  # features do not depend on the fold
+    extra = list(extra)
+    extra_rows = examples(extra, resources)
     with_model, rules_only = {}, {}
     for fold in folds(articles, k):
         held_out = set(fold)
-        model = train(
-            [a for i, a in enumerate(articles) if i not in held_out] + list(extra),
-            resources,
+        kept = [i for i in range(len(articles)) if i not in held_out]
+        model = _train(
+            [articles[i] for i in kept] + extra,
+            [row for i in kept for row in rows[i]] + extra_rows,
             version="fold",
         )
         for i in fold:
             a = articles[i]
-            with_model[a.id] = extract(
-                a.text, language=a.language, published=a.published, resources=resources, model=model
-            )
-            rules_only[a.id] = extract(
-                a.text, language=a.language, published=a.published, resources=resources, model=None
-            )
+            for predictions, used in ((with_model, model), (rules_only, None)):
+                predictions[a.id] = extract(
+                    a.text,
+                    language=a.language,
+                    published=a.published,
+                    resources=resources,
+                    model=used,
+                )
     names, hierarchy = catalogue_names(resources), resources.hierarchy()
     return (
         score(records, with_model, names, hierarchy),
