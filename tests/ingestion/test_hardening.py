@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from tests.core.test_settings import run_check
 from tracker.config import persistent_secret, redact_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,18 +66,7 @@ def test_urls_are_shown_without_their_password(url, shown):
     ],
 )
 def test_a_configuration_error_never_prints_a_password(tmp_path, env):
-    environment = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}
-    }
-    environment.update(TRACKER_VAR_DIR=str(tmp_path), SECRET_KEY="x" * 40, **env)
-    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_check(tmp_path, SECRET_KEY="x" * 40, **env)
     assert result.returncode != 0
     assert "Configuration error:" in result.stderr
     assert "s3cret-pw" not in result.stderr + result.stdout
