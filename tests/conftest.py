@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
+from tracker.extraction import positions
 from tracker.extraction.models import Actor, Position, Proposal
 from tracker.ingestion.models import Article
 
@@ -92,7 +93,9 @@ def make_position(
         "extraction_key": Position.key_for(actor_obj.id, proposal, stance),
     }
     defaults.update(fields)
-    return Position.objects.create(**defaults)
+    position = Position(**defaults)
+    positions.save(position)
+    return position
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from tracker.curation import learning, review
 from tracker.curation.models import RuleStat
 from tracker.extraction import extract, pipeline
 from tracker.extraction.models import Actor, ActorAlias, CatalogueState
+from tracker.extraction.positions import replace_extracted
 
 
 def stat(rule: str) -> RuleStat:
@@ -77,11 +78,11 @@ def save_one_found(article, *, actor, stance, evidence, confidence, rules):
         confidence=confidence,
         rules=rules,
     )
-    extract.save_positions([(article, SimpleNamespace(positions=[found]))])
+    replace_extracted([(article, SimpleNamespace(positions=[found]))])
     return article.positions.get()
 
 
-def test_save_positions_multiplies_a_new_positions_confidence_by_its_rules_precision(article):
+def test_saving_multiplies_a_new_positions_confidence_by_its_rules_precision(article):
     RuleStat.objects.create(rule="stance:oppose:rejected", confirmed=0, rejected=6)  # precision 2/8
     saved = save_one_found(
         article,

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from tests.conftest import make_article, make_position
+from tracker.extraction import positions
 
 
 def test_each_cell_shows_the_latest_stance_with_a_symbol_and_a_class(analyst_client, world):
@@ -69,7 +70,7 @@ def test_matrix_rejects_bad_input(analyst_client, world):
 
 def test_matrix_follows_a_review(analyst_client, world):
     world["considering"].review_status = "rejected"
-    world["considering"].save()
+    positions.save(world["considering"])
     row = (
         analyst_client.get("/matrix/")
         .content.decode()

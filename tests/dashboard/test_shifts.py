@@ -5,6 +5,8 @@ import datetime as dt
 from tests.conftest import make_article, make_position
 from tracker.dashboard import stances
 from tracker.dashboard.models import ActorStance, StanceShift
+from tracker.extraction import positions
+from tracker.extraction.models import Position
 
 
 def test_a_change_of_stance_is_a_shift_and_a_repeat_is_not(world):
@@ -22,7 +24,7 @@ def test_a_change_of_stance_is_a_shift_and_a_repeat_is_not(world):
 
 def test_deleting_or_rejecting_a_position_removes_its_shift(world):
     world["considering"].review_status = "rejected"
-    world["considering"].save()
+    positions.save(world["considering"])
     assert not StanceShift.objects.exists()
     assert (
         ActorStance.objects.get(
@@ -30,7 +32,7 @@ def test_deleting_or_rejecting_a_position_removes_its_shift(world):
         ).stance
         == "oppose"
     )
-    world["opposed"].delete()
+    positions.delete(Position.objects.filter(pk=world["opposed"].pk))
     assert not ActorStance.objects.filter(actor=world["opposed"].actor).exists()
 
 
@@ -48,9 +50,7 @@ def test_rebuild_all_matches_the_incremental_tables(world):
 
 
 def bulk_positions(actor, proposal, dated_stances):
-    """What extraction does: an article per (date, stance), its position bulk-created (no signals)."""
-    from tracker.extraction.models import Position
-
+    """What extraction does: an article per (date, stance), its position bulk-created."""
     articles, added = [], []
     for day, stance in dated_stances:
         article = make_article(
@@ -88,15 +88,12 @@ def derived():
 
 
 def test_a_batch_of_bulk_created_positions_is_picked_up_when_extraction_says_so(world):
-    from tracker.dashboard import stances
-    from tracker.extraction.signals import positions_extracted
-
     trump, proposal = world["trump"].actor, world["mfa"].proposal
     articles, added = bulk_positions(
         trump, proposal, [(dt.date(2025, 9, 3), "oppose"), (dt.date(2025, 9, 20), "support")]
     )
     assert not ActorStance.objects.filter(actor=trump, proposal=proposal).exists()
-    positions_extracted.send(sender=None, article_ids=articles, added_ids=added)
+    positions.positions_changed(article_ids=articles, added_ids=added)
     latest = ActorStance.objects.get(actor=trump, proposal=proposal)
     assert (latest.stance, latest.positions_count) == ("support", 2)
     assert StanceShift.objects.filter(
@@ -113,7 +110,7 @@ def test_a_batch_of_bulk_created_positions_is_picked_up_when_extraction_says_so(
     )
     more, more_added = bulk_positions(trump, proposal, [(dt.date(2025, 9, 10), "considering")])
     before = ActorStance.objects.get(actor=ministry, proposal=proposal).positions_count
-    positions_extracted.send(sender=None, article_ids=articles + more, added_ids=added + more_added)
+    positions.positions_changed(article_ids=articles + more, added_ids=added + more_added)
     assert ActorStance.objects.get(actor=ministry, proposal=proposal).positions_count == before + 2
     assert ActorStance.objects.get(actor=trump, proposal=proposal).positions_count == 3
     # The incremental refresh gives exactly what rebuilding everything from scratch gives.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.extraction import extract, pipeline
+from tracker.extraction import extract, pipeline, positions
 from tracker.extraction.models import ExtractionRun, Position
 from tracker.ingestion.models import Article
 from tracker.ingestion.seeds import load_seeds
@@ -142,14 +142,14 @@ def test_a_poison_article_in_a_batch_fails_alone(three_articles, monkeypatch):
 
 
 def test_an_article_that_breaks_the_batch_save_fails_alone(three_articles, monkeypatch):
-    real_fields = extract._position_fields
+    real_fields = positions._fields
 
     def broken(article, *args, **kwargs):
         if article.id == three_articles[2].id:
             raise ValueError("cannot save this one")
         return real_fields(article, *args, **kwargs)
 
-    monkeypatch.setattr(extract, "_position_fields", broken)
+    monkeypatch.setattr(positions, "_fields", broken)
     extract.extract_articles([a.id for a in three_articles])
     assert states(three_articles) == ["extracted", "extracted", "failed"]
     assert three_articles[0].positions.exists() and not three_articles[2].positions.exists()

@@ -4,7 +4,8 @@ The absorbed actor's aliases, positions, children and roles move to the
 survivor, its name becomes one of the survivor's aliases, and it is deleted.
 A MergeRecord keeps what moved (and the rows dropped as duplicates), so
 ``undo_merge`` can put everything back. Every row moves through ``save()``, so
-django-simple-history records each step.
+django-simple-history records each step; positions move through
+``tracker.extraction.positions``, which refreshes the derived tables.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.curation.models import MergeRecord
+from tracker.extraction import positions
 from tracker.extraction.models import Actor, ActorAlias, ActorRole, Origin, Position
 
 
@@ -89,6 +91,7 @@ def merge_actors(*, absorbed: Actor, survivor: Actor, user=None) -> MergeRecord:
             _as_user(alias, user).save()
             snapshot["aliases"].append(alias.pk)
     taken = set(Position.objects.filter(actor=survivor).values_list("article_id", "extraction_key"))
+    moved = []
     for position in absorbed.positions.select_related("proposal"):
         old_key = position.extraction_key
         new_key = _rekey(old_key, absorbed.pk, survivor.pk)
@@ -98,8 +101,9 @@ def merge_actors(*, absorbed: Actor, survivor: Actor, user=None) -> MergeRecord:
             taken.add((position.article_id, new_key))
         position.actor = survivor
         position.version += 1
-        _as_user(position, user).save()
+        moved.append(_as_user(position, user))
         snapshot["positions"][str(position.pk)] = old_key
+    positions.save(*moved)
     for child in absorbed.children.all():
         child.parent = survivor
         _as_user(child, user).save()
@@ -176,11 +180,13 @@ def undo_merge(record: MergeRecord, *, user=None) -> Actor:
         if record.moved("positions")
         else {}
     )
-    for position in Position.objects.filter(pk__in=old_keys, actor=survivor):
+    moved = list(Position.objects.filter(pk__in=old_keys, actor=survivor))
+    for position in moved:
         position.actor = restored
         position.extraction_key = old_keys[position.pk]
         position.version += 1
-        _as_user(position, user).save()
+        _as_user(position, user)
+    positions.save(*moved)
     for child in Actor.objects.filter(pk__in=record.moved("children"), parent=survivor):
         child.parent = restored
         _as_user(child, user).save()

@@ -2,8 +2,9 @@
 
 Every decision claims the row with ``UPDATE … WHERE version = N`` (optimistic
 locking: a second curator working from the same version gets ``Conflict``),
-then saves through the model so django-simple-history records who changed what,
-and moves the rules' precision counts.
+then changes the row through its model methods and saves it through
+``tracker.extraction.positions`` (django-simple-history records who changed
+what), and moves the rules' precision counts.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from tracker.curation import learning
+from tracker.extraction import positions
 from tracker.extraction.models import Actor, Position, Proposal
 
 # Fields a curator may correct; an edit to any of the first three says the machine was wrong.
@@ -48,33 +49,12 @@ def _claim(position_id: int, version: int) -> Position:
     return position
 
 
-def snapshot(position: Position) -> dict:
-    """The extraction as the machine left it, kept beside the correction."""
-    return {
-        "actor_id": position.actor_id,
-        "actor": position.actor.name,
-        "proposal": position.proposal.kind,
-        "stance": position.stance,
-        "stated_on": position.stated_on.isoformat() if position.stated_on else None,
-        "timeline_date": position.timeline_date.isoformat(),
-        "confidence": position.confidence,
-        "extractor_version": position.extractor_version,
-    }
-
-
-def _stamp(position: Position, user) -> None:
-    position.reviewed_by = user
-    position.reviewed_at = timezone.now()
-    position._history_user = user
-
-
 def _decide(position_id: int, *, version: int, user, status: str) -> Position:
     with transaction.atomic():
         position = _claim(position_id, version)
         before = learning.verdict(position)
-        position.review_status = status
-        _stamp(position, user)
-        position.save()
+        position.decide(status, user=user)
+        positions.save(position)
         learning.record(position.rules, before, learning.verdict(position))
     return position
 
@@ -101,23 +81,12 @@ def edit(
     with transaction.atomic():
         position = _claim(position_id, version)
         before = learning.verdict(position)
-        _keep_original(position)
-        position.actor = actor
-        position.proposal = proposal
-        position.stance = stance
-        position.stated_on = stated_on
-        position.timeline_date = stated_on or position.article.reference_date
-        position.origin = Position.Origin.CURATED
-        position.review_status = Position.Review.CONFIRMED
-        _stamp(position, user)
-        position.save()
+        position.correct(
+            actor=actor, proposal=proposal, stance=stance, stated_on=stated_on, user=user
+        )
+        positions.save(position)
         learning.record(position.rules, before, learning.verdict(position))
     return position
-
-
-def _keep_original(position: Position) -> None:
-    if position.original is None and position.origin == Position.Origin.EXTRACTED:
-        position.original = snapshot(position)
 
 
 def bulk(decision: str, versions: dict[int, int], *, user) -> tuple[list[Position], list[Conflict]]:
@@ -138,16 +107,16 @@ def save_from_admin(position: Position, *, changed: list[str], user, version: in
     """A change made in the Position admin form: same locking, original kept, precision counted."""
     if position.pk is None:
         position.origin = Position.Origin.CURATED
-        _stamp(position, user)
-        position.save()
-        learning.record(position.rules, None, learning.verdict(position))
+        position.stamp(user)
+        with transaction.atomic():
+            positions.save(position)
+            learning.record(position.rules, None, learning.verdict(position))
         return
     with transaction.atomic():
         current = _claim(position.pk, position.version if version is None else version)
         before = learning.verdict(current)
         if set(changed) & set(EDITABLE):
-            if current.original is None and current.origin == Position.Origin.EXTRACTED:
-                position.original = snapshot(current)
+            position.keep_original(current)
             position.origin = Position.Origin.CURATED
             if "stated_on" in changed and "timeline_date" not in changed:
                 position.timeline_date = position.stated_on or current.article.reference_date
@@ -155,6 +124,6 @@ def save_from_admin(position: Position, *, changed: list[str], user, version: in
                 position.review_status = Position.Review.CONFIRMED
         position.version = current.version
         if changed:
-            _stamp(position, user)
-        position.save()
+            position.stamp(user)
+        positions.save(position)
         learning.record(position.rules, before, learning.verdict(position))

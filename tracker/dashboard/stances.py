@@ -1,9 +1,10 @@
 """Keep ``ActorStance`` and ``StanceShift`` in step with positions.
 
-Rebuilding one (actor, proposal) pair reads only that pair's positions (an
-index range), so it is cheap enough to run whenever a position is saved,
-reviewed or deleted. ``rebuild_all`` does the whole table in two SQL
-statements for backfills and the benchmark.
+Only ``tracker.extraction.positions`` calls the refreshes, after it wrote
+positions. Rebuilding one (actor, proposal) pair reads only that pair's
+positions (an index range), so it is cheap enough to run whenever a position
+is saved, reviewed or deleted. ``rebuild_all`` does the whole table in two SQL
+statements (``manage.py rebuild_derived``, the benchmarks).
 """
 
 from __future__ import annotations
@@ -91,11 +92,11 @@ def _refresh_pair(actor_id: int, proposal_id: int) -> None:
 
 
 def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
-    """Refresh every pair the articles' positions touch (extraction calls this, through the
-    ``positions_extracted`` signal, after saving a batch's positions); ``added_ids`` are the
-    positions it has just bulk-created, the only ones the derived tables do not count yet.
+    """Refresh every pair the articles' positions touch (after extraction saved a batch's
+    positions); ``added_ids`` are the positions it has just bulk-created, the only ones the
+    derived tables do not count yet.
 
-    Pairs whose positions were deleted are refreshed by the post_delete receiver.
+    Pairs whose positions were changed one by one or deleted are refreshed by ``refresh_pairs``.
 
     On PostgreSQL only the neighbourhood of the articles' positions is recomputed (see
     ``REFRESH_ARTICLES``), so the cost does not grow with the number of positions in a pair.
@@ -129,19 +130,6 @@ def pairs_touching(position: Position) -> set[Pair]:
         StanceShift.objects.filter(after_id=position.id).values_list("actor_id", "proposal_id")
     )
     return pairs
-
-
-def on_position_saved(sender, instance: Position, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        refresh_pairs(pairs_touching(instance))
-
-
-def on_position_deleted(sender, instance: Position, **kwargs) -> None:
-    refresh_pairs([(instance.actor_id, instance.proposal_id)])
-
-
-def on_positions_extracted(sender, article_ids, added_ids=(), **kwargs) -> None:
-    refresh_articles(article_ids, added_ids)
 
 
 VISIBLE = "review_status <> 'rejected'"
@@ -240,13 +228,13 @@ SELECT pg_advisory_xact_lock(actor_id::integer, proposal_id::integer) FROM (
 
 # What ``refresh_pairs`` would produce for the articles' pairs, computed locally.
 #
-# Every other change to a position goes through save() or delete() and the receivers above, so
+# Every other change to a position is followed by ``refresh_pairs`` of its pair, so
 # the derived tables are right for every position except the ones extraction has just
 # bulk-created for these articles. Adding positions to a pair's sequence (ordered by timeline_date,
 # id) can only change the shift that ends at each of them and the shift that ends at the
 # position right after each of them; every other shift joins two positions that are still
-# consecutive. A pair's count is its stance row's count plus the positions just added (every
-# other change refreshed the pair in full, counts included, before the bulk insert), so the
+# consecutive. A pair's count is its stance row's count plus the positions just added (a pair
+# that also lost or changed positions is recounted in full by ``refresh_pairs`` right after), so the
 # cost does not grow with the pair: counting a pair of 3,000 positions for every batch cost
 # more than the rest of the batch's save. So those "targets" are recomputed from their predecessor (one index probe each on
 # position_pair_latest), and the pair's latest position and count are read from the same index.

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.curation import admin as curation_admin
 from tracker.curation.forms import PositionAdminForm
+from tracker.extraction import positions
 from tracker.extraction.models import (
     Actor,
     ActorAlias,
@@ -114,6 +115,12 @@ class PositionAdmin(SimpleHistoryAdmin):
         curation_admin.reextract_position_articles,
     ]
     has_reextract_permission = curation_admin.has_reextract_permission
+
+    def delete_model(self, request, obj):
+        positions.delete(Position.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        positions.delete(queryset)
 
     def save_model(self, request, obj, form, change):
         # Same rules as the review queue: version check, original kept, precision counted, history.

@@ -2,8 +2,8 @@
 
 Articles are extracted in batches: one transaction claims a batch, the pipeline
 runs on each article (a failure costs that article only), and one transaction
-saves every position, state and run record of the batch, then tells the
-dashboard which articles changed. A batch of one is the same path.
+saves every state and run record of the batch, and its positions through
+``tracker.extraction.positions``. A batch of one is the same path.
 
 Curated data wins: a position that a curator confirmed, rejected or edited is
 never changed, duplicated or brought back by a later extraction.
@@ -22,17 +22,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from tracker.core.db import drop_broken_connections
-from tracker.extraction import pipeline
+from tracker.extraction import pipeline, positions
 from tracker.extraction.models import (
     Actor,
     ActorAlias,
     CatalogueState,
     ExtractionRun,
     LexiconEntry,
-    Position,
-    Proposal,
 )
-from tracker.extraction.signals import positions_extracted
 from tracker.ingestion.models import Article
 
 logger = logging.getLogger(__name__)
@@ -239,7 +236,9 @@ def _save(batch: list[tuple[Article, ExtractionRun]], results: dict) -> None:
     if not batch:
         return
     with transaction.atomic():
-        counts, added = save_positions([(article, results[article.id]) for article, _ in batch])
+        counts = positions.replace_extracted(
+            [(article, results[article.id]) for article, _ in batch]
+        )
         now = timezone.now()
         ids = [article.id for article, _ in batch]
         Article.objects.filter(id__in=ids).update(
@@ -261,103 +260,3 @@ def _save(batch: list[tuple[Article, ExtractionRun]], results: dict) -> None:
             run.positions_new, run.positions_removed = counts[article.id]
         ExtractionRun.objects.filter(id__in=[run.id for _, run in batch]).delete()
         ExtractionRun.objects.bulk_create([run for _, run in batch])
-        positions_extracted.send(sender=Article, article_ids=ids, added_ids=added)
-
-
-def save_positions(
-    batch: list[tuple[Article, object]],
-) -> tuple[dict[int, tuple[int, int]], list[int]]:
-    """Replace each article's unreviewed extracted positions with its result; leave curated ones
-    alone. Returns (new, removed) per article id, and the ids of the positions created."""
-    names = {found.actor for _, result in batch for found in result.positions}
-    actor_ids = dict(Actor.objects.filter(name__in=names).values_list("name", "id"))
-    proposal_ids = dict(Proposal.objects.values_list("kind", "id"))
-    wanted: dict[int, dict[str, object]] = {}
-    for article, result in batch:
-        mine = wanted.setdefault(article.id, {})
-        for found in result.positions:
-            if found.actor not in actor_ids or found.proposal not in proposal_ids:
-                continue
-            key = Position.key_for(actor_ids[found.actor], found.proposal, found.stance)
-            best = mine.get(key)
-            if best is None or found.confidence > best.confidence:
-                mine[key] = found
-    precisions = _curated_precisions(f for mine in wanted.values() for f in mine.values())
-    existing: dict[int, dict[str, Position]] = {}
-    for position in Position.objects.filter(article_id__in=list(wanted)).exclude(
-        extraction_key=None
-    ):
-        existing.setdefault(position.article_id, {})[position.extraction_key] = position
-    stale, fresh = [], []
-    counts = {}
-    for article, _ in batch:
-        known = existing.get(article.id, {})
-        # Unreviewed machine positions are the machine's to replace; everything else stays.
-        replaceable = {
-            key: p
-            for key, p in known.items()
-            if p.origin == Position.Origin.EXTRACTED
-            and p.review_status == Position.Review.UNREVIEWED
-        }
-        gone = [p.id for key, p in replaceable.items() if key not in wanted[article.id]]
-        stale.extend(gone)
-        new = 0
-        for key, found in wanted[article.id].items():
-            fields = _position_fields(
-                article, found, actor_ids[found.actor], proposal_ids[found.proposal], precisions
-            )
-            if key in replaceable:
-                position = replaceable[key]
-                for name, value in fields.items():
-                    setattr(position, name, value)
-                position.save()
-            elif key not in known:
-                fresh.append(Position(article=article, extraction_key=key, **fields))
-                new += 1
-        counts[article.id] = (new, len(gone))
-    Position.objects.filter(id__in=stale).delete()
-    # No ignore_conflicts: the ids are needed, and a conflict would mean two workers extracting
-    # one article at once, which the claim rules out; the article would fail, visibly.
-    Position.objects.bulk_create(fresh)
-    return counts, [position.id for position in fresh]
-
-
-def _position_fields(
-    article: Article,
-    found,
-    actor_id: int,
-    proposal_id: int,
-    precisions: dict[str, float] | None = None,
-) -> dict:
-    return {
-        "actor_id": actor_id,
-        "proposal_id": proposal_id,
-        "stance": found.stance,
-        "evidence": found.evidence,
-        "start": found.start,
-        "end": found.end,
-        "sentence": article.text[found.sentence_start : found.sentence_end],
-        "stated_on": found.stated_on,
-        "is_past": found.is_past,
-        "timeline_date": found.stated_on or article.reference_date,
-        # Curators' decisions teach: a rule they keep rejecting lowers the confidence of what it finds.
-        "confidence": round(
-            float(found.confidence) * _curated_precision(found.rules, precisions), 3
-        ),
-        "rules": list(found.rules),
-        "why": [[name, weight] for name, weight in getattr(found, "why", ())],
-        "extractor_version": pipeline.EXTRACTOR_VERSION,
-    }
-
-
-def _curated_precision(rules, precisions: dict[str, float] | None = None) -> float:
-    from tracker.curation.learning import confidence_factor
-
-    return confidence_factor(rules, precisions)
-
-
-def _curated_precisions(found_positions) -> dict[str, float]:
-    """The curated precision of every rule behind these positions, in one query for the batch."""
-    from tracker.curation.learning import precisions_for
-
-    return precisions_for(rule for found in found_positions for rule in found.rules)

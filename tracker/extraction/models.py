@@ -282,7 +282,53 @@ class Position(models.Model):
 
     @property
     def is_curated(self) -> bool:
+        """A person created, confirmed, rejected or edited it: the machine may no longer replace it."""
         return self.origin == self.Origin.CURATED or self.review_status != self.Review.UNREVIEWED
+
+    # A curator's changes, made on the instance; ``tracker.extraction.positions.save`` writes them.
+
+    def stamp(self, user) -> None:
+        """Record who decided, and when (also in the history row)."""
+        self.reviewed_by = user
+        self.reviewed_at = timezone.now()
+        self._history_user = user
+
+    def decide(self, status: str, *, user) -> None:
+        """Confirm or reject."""
+        self.review_status = status
+        self.stamp(user)
+
+    def correct(self, *, actor: Actor, proposal: Proposal, stance: str, stated_on, user) -> None:
+        """A curator's correction: the machine's version is kept in ``original`` and the extraction
+        key stays, so re-extraction recognises the position and leaves it alone."""
+        self.keep_original()
+        self.actor = actor
+        self.proposal = proposal
+        self.stance = stance
+        self.stated_on = stated_on
+        self.timeline_date = stated_on or self.article.reference_date
+        self.origin = self.Origin.CURATED
+        self.review_status = self.Review.CONFIRMED
+        self.stamp(user)
+
+    def keep_original(self, before: Position | None = None) -> None:
+        """Keep the extraction as the machine left it (``before``, by default this row as loaded)
+        beside a curator's first correction; later corrections keep that first original."""
+        before = before or self
+        if before.original is None and before.origin == self.Origin.EXTRACTED:
+            self.original = before.snapshot()
+
+    def snapshot(self) -> dict:
+        return {
+            "actor_id": self.actor_id,
+            "actor": self.actor.name,
+            "proposal": self.proposal.kind,
+            "stance": self.stance,
+            "stated_on": self.stated_on.isoformat() if self.stated_on else None,
+            "timeline_date": self.timeline_date.isoformat(),
+            "confidence": self.confidence,
+            "extractor_version": self.extractor_version,
+        }
 
     @staticmethod
     def key_for(actor_id: int, proposal_kind: str, stance: str) -> str:

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from django.dispatch import Signal
-
-# Sent by extraction inside the transaction that saved a batch, with ``article_ids`` (the articles
-# whose positions were just written) and ``added_ids`` (the positions bulk-created, which sent no
-# per-position signals). The dashboard refreshes its derived tables on it.
-positions_extracted = Signal()
-
 
 def catalogue_changed(sender, **kwargs) -> None:
     if kwargs.get("raw"):

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.core.queue import QueueUnavailable, send
+from tracker.extraction import positions
 from tracker.extraction.models import Position
 from tracker.ingestion.forms import FORMS
 from tracker.ingestion.models import Article, IngestRun, Source, Story, requeue_articles
@@ -229,6 +230,14 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Last error")
     def short_error(self, obj):
         return obj.last_error.split("\n", 1)[0][:120]
+
+    # Deleting articles deletes their positions: through the position writer, which refreshes
+    # the pairs they leave.
+    def delete_model(self, request, obj):
+        positions.delete_articles(Article.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        positions.delete_articles(queryset)
 
     @admin.action(description="Retry / re-run extraction", permissions=["change"])
     def retry_extraction(self, request, queryset):

@@ -251,12 +251,10 @@ class Command(BaseCommand):
         """Remove everything the benchmark stored (also what a crashed earlier run left): its
         articles with their positions, extraction runs and position history, stories, runs, source.
 
-        The dashboard's per-position delete hook would rebuild a stance pair for each of tens of
-        thousands of positions; it is paused in this process and the derived tables are rebuilt
-        once at the end instead.
+        Refreshing the derived tables pair by pair for tens of thousands of positions would cost
+        more than rebuilding them once at the end, which is what it does.
         """
         from django.db import transaction
-        from django.db.models.signals import post_delete
 
         from tracker.dashboard import stances
         from tracker.extraction.models import Position
@@ -268,29 +266,22 @@ class Command(BaseCommand):
         ids = list(Article.objects.filter(source=source).values_list("id", flat=True))
         if ids:
             self.stdout.write(f"Removing the {len(ids)} benchmark articles…")
-        paused = post_delete.disconnect(sender=Position, dispatch_uid=STANCE_HOOK)
-        try:
-            for start in range(0, len(ids), 1000):
-                batch = ids[start : start + 1000]
-                with transaction.atomic():
-                    story_ids = set(
-                        Article.objects.filter(id__in=batch).values_list("story_id", flat=True)
-                    )
-                    Article.objects.filter(id__in=batch).delete()
-                    Position.history.filter(article_id__in=batch).delete()
-                    Story.objects.filter(id__in=story_ids, articles__isnull=True).delete()
-        finally:
-            if paused:
-                post_delete.connect(
-                    stances.on_position_deleted, sender=Position, dispatch_uid=STANCE_HOOK
+        for start in range(0, len(ids), 1000):
+            batch = ids[start : start + 1000]
+            with transaction.atomic():
+                story_ids = set(
+                    Article.objects.filter(id__in=batch).values_list("story_id", flat=True)
                 )
-                stances.rebuild_all()
+                Article.objects.filter(id__in=batch).delete()
+                Position.history.filter(article_id__in=batch).delete()
+                Story.objects.filter(id__in=story_ids, articles__isnull=True).delete()
+        if ids:
+            stances.rebuild_all()
         IngestRun.objects.filter(source=source).delete()
         source.delete()
         Source.history.filter(name=BENCH_SOURCE).delete()
 
 
-STANCE_HOOK = "dashboard-stance-delete"
 # Every model whose table a bulk load (and its removal) inserts into, updates or deletes from.
 BULK_MODELS = [
     "ingestion.Article",

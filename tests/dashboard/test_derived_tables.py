@@ -1,0 +1,66 @@
+"""The derived stance and shift tables change only through the position writer, by explicit calls."""
+
+from django.core.management import call_command
+
+from tracker.dashboard.models import ActorStance, StanceShift
+from tracker.extraction import positions
+from tracker.ingestion.models import Article
+
+
+def kremlin_stance(world):
+    return ActorStance.objects.get(actor=world["opposed"].actor, proposal=world["opposed"].proposal)
+
+
+def test_a_save_outside_the_writer_changes_nothing_derived_and_the_writer_does(world):
+    world["considering"].review_status = "rejected"
+    world["considering"].save()  # no signal refreshes anything behind the writer's back
+    assert kremlin_stance(world).stance == "considering"
+    positions.save(world["considering"])
+    assert kremlin_stance(world).stance == "oppose"
+    assert not StanceShift.objects.exists()
+
+
+def test_deleting_an_article_in_admin_refreshes_the_pairs_it_leaves(admin_client, world):
+    late = world["considering"].article
+    response = admin_client.post(
+        f"/admin/ingestion/article/{late.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200 and not Article.objects.filter(pk=late.pk).exists()
+    stance = kremlin_stance(world)
+    assert (stance.position_id, stance.stance, stance.positions_count) == (
+        world["opposed"].pk,
+        "oppose",
+        1,
+    )
+    assert not StanceShift.objects.exists()
+
+
+def test_deleting_positions_in_admin_refreshes_their_pairs(admin_client, world):
+    response = admin_client.post(
+        "/admin/extraction/position/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [world["opposed"].pk],
+            "post": "yes",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    stance = kremlin_stance(world)
+    assert (stance.position_id, stance.positions_count) == (world["considering"].pk, 1)
+    assert not StanceShift.objects.exists()
+
+
+def test_rebuild_derived_rebuilds_both_tables_from_the_positions(world, capsys):
+    expected = (
+        set(ActorStance.objects.values_list("actor_id", "proposal_id", "position_id", "stance")),
+        set(StanceShift.objects.values_list("before_id", "after_id")),
+    )
+    ActorStance.objects.all().delete()
+    StanceShift.objects.all().delete()
+    call_command("rebuild_derived")
+    assert (
+        set(ActorStance.objects.values_list("actor_id", "proposal_id", "position_id", "stance")),
+        set(StanceShift.objects.values_list("before_id", "after_id")),
+    ) == expected
+    assert capsys.readouterr().out.strip() == "Rebuilt 3 latest stances and 1 shifts."
