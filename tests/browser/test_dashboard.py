@@ -114,7 +114,7 @@ def test_the_arabic_article_reads_right_to_left_with_spans_highlighted(
     assert marks.count() >= 1
     marks.first.focus()
     why = marks.first.get_attribute("data-why")
-    assert why and "·" in why
+    assert why and "(confidence " in why
     expect(page.locator(".article-side .position").first).to_be_visible()
     screenshot("article-arabic")
     page.set_viewport_size(PHONE)

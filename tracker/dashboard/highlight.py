@@ -1,15 +1,11 @@
-"""Article text with evidence, actor, proposal and stance spans marked up, safely.
+"""Article text with what the extractor found marked up, exactly where it found it.
 
-Spans come from positions (the evidence offsets) and from finding the actor's
-aliases and the lexicon entries that fired near each evidence. The text is
-cut at every span boundary in one sweep; each piece is escaped, and pieces
-under a span are wrapped in a ``<mark>`` whose ``data-why`` says why it was
-extracted.
-
-Anyone who may submit text can make an article of a megabyte without a full
-stop, so the work here is bounded whatever the text: mentions are looked for
-in a window of at most ``WINDOW_CHARS`` around each evidence, a position gets
-at most ``MAX_MENTIONS`` mention spans, a page at most ``MAX_SPANS`` spans.
+Every mark comes from stored offsets: each position's evidence clause and the
+actor, proposal and cue mentions it was built from (``Position.spans``), and
+the article's other actor and proposal mentions (``ExtractionRun.mentions`` of
+its newest finished run). Nothing is searched for again, so what is marked is
+what fired, with its rule said in words. The text is cut at every mark
+boundary in one sweep over the sorted boundaries; each piece is escaped.
 """
 
 from __future__ import annotations
@@ -20,22 +16,30 @@ from dataclasses import dataclass, field
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from tracker.extraction.models import ActorAlias, LexiconEntry, Position
+from tracker.extraction.models import PROPOSAL_KINDS, Position
 
-STANCE_CATEGORIES = {"support", "oppose", "considering"}
-SENTENCE_ENDS = ".!?؟\n"
-WINDOW_CHARS = 400  # how far before and after an evidence its sentence may reach
-MAX_MENTIONS = 40  # actor, proposal and cue spans per position
-MAX_SPANS = 2000  # spans per page
+MAX_SPANS = 5000  # marks per page; the article's own positions come first
+SPAN_KINDS = ("actor", "proposal", "cue", "negation", "modality", "past")
+PROPOSAL_TITLES = dict(PROPOSAL_KINDS)
+STANCE_LABELS = {value: label.lower() for value, label in Position.Stance.choices}
+CSS = {
+    "evidence": "hl-evidence",
+    "actor": "hl-actor",
+    "proposal": "hl-proposal",
+    "cue": "hl-stance",
+    "negation": "hl-stance",
+    "modality": "hl-stance",
+    "past": "hl-stance",
+}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Span:
     start: int
     end: int
-    kind: str  # evidence | actor | proposal | stance
-    why: str
-    position_id: int
+    kind: str  # evidence, or one of SPAN_KINDS
+    why: str  # the reason in words, shown when the mark is hovered or focused
+    position_id: int | None = None  # None for a mention no shown position was built from
     stance: str = ""
 
 
@@ -45,76 +49,154 @@ class Segment:
     spans: list[Span] = field(default_factory=list)
 
 
-def _find_all(text: str, needle: str, lo: int, hi: int):
-    if not needle.strip():
-        return
-    for match in re.finditer(re.escape(needle), text[lo:hi], flags=re.IGNORECASE):
-        yield lo + match.start(), lo + match.end()
+# --- Rules in words --------------------------------------------------------------------------
+
+HOLDER_WORDS = {
+    "clause-subject": "named as the subject of the clause",
+    "verb-first-subject": "named as the subject right after the verb that opens the clause",
+    "report-subject": "named as the one who said it",
+    "sentence-subject": "named as the subject of the sentence",
+    "report-implicit-subject": "the person named just before, the implied speaker",
+    "quote-speaker": "the speaker of the quotation",
+    "quote-implicit-speaker": "the person named before the quotation, taken as its speaker",
+    "reported-clause": "the speaker of the reported clause",
+    "speaker-own-state": "an official speaking for their own state or body",
+    "carried-over": "the holder of the sentence before, carried over",
+    "pronoun_we": "“we” in a quotation, its speaker",
+    "pronoun_person": "a pronoun standing for the person or body named before",
+    "pronoun_country": "a pronoun standing for the country named before",
+}
+CONTEXT_WORDS = {
+    "same": "the actor and the proposal meet in one sentence",
+    "quote": "the actor is quoted on the proposal",
+    "prev": "the actor is named in the sentence before",
+    "anaphor": "the proposal is referred back to",
+    "topic": "the proposal is the article's main topic",
+    "headline": "the actor and the proposal meet in the headline",
+}
+CUE_WORDS = {
+    "support": "a stance cue of support",
+    "oppose": "a stance cue of opposition",
+    "considering": "a stance cue of considering",
+    "warning": "a warning, read as opposition",
+}
+MARKER_WORDS = {
+    "negation": "a negation, which turns the stance around",
+    "modality": "a modal, which makes the stance one of considering",
+    "past": "a marker of an earlier statement",
+}
+DATE_WORDS = {
+    "explicit": "the date named in the sentence",
+    "relative": "a day relative to publication",
+    "weekday": "a weekday before publication",
+}
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around an evidence span, cut to ``WINDOW_CHARS`` on each side (and to
-    ``WINDOW_CHARS`` past the start of an evidence longer than that): mentions are looked for
-    there, never in the whole article."""
-    floor = max(0, start - WINDOW_CHARS)
-    ceiling = min(len(text), end + WINDOW_CHARS, start + 3 * WINDOW_CHARS)
-    lo = max((text.rfind(c, floor, start) for c in SENTENCE_ENDS), default=-1)
-    lo = lo + 1 if lo != -1 else floor
-    ends = [i for i in (text.find(c, end, ceiling) for c in SENTENCE_ENDS) if i != -1]
-    return lo, (min(ends) + 1 if ends else ceiling)
+def rule_in_words(rule: str) -> str:
+    """One rule identifier of the extractor, said for people: 'holder:clause-subject:Russia' →
+    'holder: named as the subject of the clause'."""
+    head, _, rest = str(rule).partition(":")
+    parts = rest.split(":")
+    last = parts[-1] if parts else ""
+    if head == "holder":
+        words = HOLDER_WORDS.get(parts[0])
+        return f"who holds it: {words}" if words else "who holds it: found by the attribution rules"
+    if head == "anaphora":
+        return "who holds it: the last person named"
+    if head == "alias":
+        return f"catalogue name “{last}”"
+    if head == "proposal":
+        return f"proposal phrase “{last}”"
+    if head == "stance":
+        return f"{CUE_WORDS.get(parts[0], 'a stance cue')} “{last}”"
+    if head in MARKER_WORDS:
+        return f"{MARKER_WORDS[head]} “{last}”"
+    if head == "model":
+        return f"kept by the learned model (version {rest})"
+    if head == "context":
+        return CONTEXT_WORDS.get(rest, "the learned model's reading of the context")
+    if head == "date":
+        return f"dated by {DATE_WORDS.get(parts[0], 'a date')} “{last}”"
+    return str(rule)
 
 
-def rule_names(position: Position) -> list[str]:
-    rules = position.rules or []
-    if isinstance(rules, dict):
-        rules = [f"{k}: {v}" for k, v in rules.items()]
-    return [str(rule) for rule in rules]
+def _proposal_title(kind: str) -> str:
+    return PROPOSAL_TITLES.get(kind, kind.replace("_", " "))
 
 
-def spans_for(text: str, positions: list[Position], language: str) -> list[Span]:
-    """Every span to mark: evidence from the offsets, then mentions found near each evidence."""
-    actor_ids = {p.actor_id for p in positions}
-    aliases: dict[int, list[str]] = {}
-    for actor_id, alias in ActorAlias.objects.filter(actor_id__in=actor_ids).values_list(
-        "actor_id", "text"
-    ):
-        aliases.setdefault(actor_id, []).append(alias)
-    lexicon: dict[str, list[tuple[str, str]]] = {}
-    for category, kind, entry in LexiconEntry.objects.filter(
-        language=language, active=True
-    ).values_list("category", "proposal_kind", "text"):
-        key = kind if category == "proposal" else category
-        lexicon.setdefault(key, []).append((entry, category))
+def _mention_why(kind: str, name: str, rule: str, matched: str) -> str:
+    words = rule_in_words(rule)
+    if kind == "actor":
+        alias = rule.rsplit(":", 1)[-1]
+        if matched.casefold() != alias.casefold():
+            words += f", written “{matched}” here"
+        return f"Actor: {name} ({words})"
+    if kind == "proposal":
+        return f"Proposal: {_proposal_title(name)} ({words})"
+    if kind == "cue":
+        return f"Stance: {STANCE_LABELS.get(name, name)} ({words})"
+    return words[:1].upper() + words[1:]
 
+
+def _position_why(position: Position) -> str:
+    rules = [str(r) for r in (position.rules or []) if isinstance(r, str)]
+    lines = [
+        f"{position.actor.name} {STANCE_LABELS.get(position.stance, position.stance)} "
+        f"{position.proposal.title.lower()} (confidence {position.confidence:.2f})"
+    ]
+    holders = [rule_in_words(r) for r in rules if r.startswith(("holder:", "anaphora:"))]
+    if holders:
+        lines.append(holders[-1][:1].upper() + holders[-1][1:])
+    lines += [rule_in_words(r).capitalize() for r in rules if r.startswith(("model:", "context:"))]
+    return "\n".join(lines)
+
+
+# --- Spans from what was stored ------------------------------------------------------------------
+
+
+def _valid(item, length: int):
+    """A stored [start, end, kind, name, rule], or None when it is not one (or not in this text)."""
+    if not isinstance(item, list | tuple) or len(item) != 5:
+        return None
+    start, end, kind, name, rule = item
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+        return None
+    if kind not in SPAN_KINDS:
+        return None
+    return start, end, kind, str(name), str(rule)
+
+
+def spans_for(text: str, positions: list[Position], mentions: list | None) -> list[Span]:
+    """Every mark of the page: each position's evidence and the mentions it was built from, then
+    the article's other mentions, at most ``MAX_SPANS`` in all."""
+    length = len(text)
     spans: list[Span] = []
+    used: set[tuple[int, int, str]] = set()
     for position in positions:
-        if len(spans) >= MAX_SPANS:
-            break
-        start, end = max(0, position.start), min(len(text), position.end)
-        if end <= start:
+        start, end = max(0, position.start), min(length, position.end)
+        if end > start:
+            spans.append(
+                Span(start, end, "evidence", _position_why(position), position.id, position.stance)
+            )
+        for item in position.spans or []:
+            span = _valid(item, length)
+            if span is None:
+                continue
+            start, end, kind, name, rule = span
+            why = _mention_why(kind, name, rule, text[start:end])
+            stance = position.stance if kind in ("cue", "negation", "modality", "past") else ""
+            spans.append(Span(start, end, kind, why, position.id, stance))
+            used.add((start, end, kind))
+    for item in mentions or []:
+        span = _valid(item, length)
+        if span is None or (span[0], span[1], span[2]) in used:
             continue
-        rules = rule_names(position)
-        label = f"{position.actor.name} · {position.get_stance_display().lower()} · {position.proposal.title}"
-        why = label + (" — rules: " + ", ".join(rules) if rules else "")
-        spans.append(Span(start, end, "evidence", why, position.id, position.stance))
-        lo, hi = sentence_bounds(text, start, end)
-        mentions: list[Span] = []
-        for alias in sorted(
-            {position.actor.name, *aliases.get(position.actor_id, [])}, key=len, reverse=True
-        ):
-            why = f"Actor: {position.actor.name} (alias “{alias}”)"
-            for s, e in _find_all(text, alias, lo, hi):
-                mentions.append(Span(s, e, "actor", why, position.id))
-        for entry, _ in lexicon.get(position.proposal.kind, []):
-            why = f"Proposal: {position.proposal.title} (lexicon “{entry}”)"
-            for s, e in _find_all(text, entry, lo, hi):
-                mentions.append(Span(s, e, "proposal", why, position.id))
-        for entry, category in lexicon.get(position.stance, []):
-            why = f"Stance cue: {category} (lexicon “{entry}”)"
-            for s, e in _find_all(text, entry, lo, hi):
-                mentions.append(Span(s, e, "stance", why, position.id, position.stance))
-        spans.extend(mentions[: min(MAX_MENTIONS, MAX_SPANS - len(spans))])
-    return spans
+        start, end, kind, name, rule = span
+        spans.append(Span(start, end, kind, _mention_why(kind, name, rule, text[start:end])))
+    return spans[:MAX_SPANS]
+
+
+# --- Rendering -------------------------------------------------------------------------------
 
 
 def segments(text: str, spans: list[Span]) -> list[Segment]:
@@ -136,25 +218,35 @@ def segments(text: str, spans: list[Span]) -> list[Segment]:
     return out
 
 
+def _paragraphs(escaped: str) -> str:
+    return escaped.replace("\n\n", "</p><p>").replace("\n", "<br>")
+
+
 def render(text: str, spans: list[Span]) -> SafeString:
     """HTML for the text with spans marked; every piece of article text is escaped."""
     parts: list[str] = []
     for segment in segments(text, spans):
         if not segment.spans:
-            parts.append(escape(segment.text).replace("\n\n", "</p><p>").replace("\n", "<br>"))
+            parts.append(_paragraphs(escape(segment.text)))
             continue
         piece = escape(segment.text).replace("\n", "<br>")
-        kinds = sorted({s.kind for s in segment.spans})
+        kinds = sorted({CSS[s.kind] for s in segment.spans})
+        found = [s for s in segment.spans if s.kind != "evidence"]
+        if found and all(s.position_id is None for s in found):
+            kinds.append("hl-mention")  # found in the article, but no shown position uses it
         stances = sorted({s.stance for s in segment.spans if s.stance})
-        classes = " ".join([*(f"hl-{k}" for k in kinds), *(f"stance-{s}" for s in stances)])
-        why = "\n".join(dict.fromkeys(s.why for s in segment.spans))
-        ids = " ".join(f"position-{i}" for i in sorted({s.position_id for s in segment.spans}))
+        classes = " ".join([*kinds, *(f"stance-{s}" for s in stances)])
+        # The innermost reason first: the word's own, then the evidence around it.
+        inner_first = sorted(segment.spans, key=lambda s: s.end - s.start)
+        why = "\n".join(dict.fromkeys(s.why for s in inner_first))
+        ids = sorted({s.position_id for s in segment.spans if s.position_id is not None})
+        described = " ".join(f"position-{i}" for i in ids)
         parts.append(
             format_html(
-                '<mark class="hl {}" tabindex="0" data-why="{}" aria-describedby="{}">',
+                '<mark class="hl {}" tabindex="0" data-why="{}"{}>',
                 classes,
                 why,
-                ids,
+                format_html(' aria-describedby="{}"', described) if described else "",
             )
             + piece
             + "</mark>"

@@ -31,7 +31,7 @@ from tracker.dashboard.forms import (
     query_string,
 )
 from tracker.dashboard.models import ActorStance, StanceShift
-from tracker.extraction.models import PROPOSAL_KINDS, Actor, Position, Proposal
+from tracker.extraction.models import PROPOSAL_KINDS, Actor, ExtractionRun, Position, Proposal
 from tracker.ingestion.models import Article
 
 PROPOSAL_TITLES = dict(PROPOSAL_KINDS)
@@ -496,8 +496,13 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     positions = list(
         article.positions.visible().select_related("actor", "proposal").order_by("start", "id")
     )
-    spans = highlight.spans_for(article.text, positions, article.language)
-    cluster = _cluster(article)
+    runs = list(article.extraction_runs.order_by("-started_at")[:3])
+    # Only the newest finished run keeps its mentions; it is nearly always among the last three.
+    done = next((run for run in runs if run.status == ExtractionRun.Status.DONE), None)
+    if done is None and article.state == Article.State.EXTRACTED:
+        done = article.extraction_runs.filter(status=ExtractionRun.Status.DONE).first()
+    mentions = done.mentions if done is not None else None
+    spans = highlight.spans_for(article.text, positions, mentions)
     return render(
         request,
         "dashboard/article.html",
@@ -505,8 +510,10 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             "article": article,
             "positions": positions,
             "text_html": highlight.render(article.text, spans),
-            "cluster": cluster,
-            "runs": list(article.extraction_runs.order_by("-started_at")[:3]),
+            # Extracted before mentions were stored: only the evidence can be marked.
+            "mentions_missing": done is not None and mentions is None,
+            "cluster": _cluster(article),
+            "runs": runs,
         },
     )
 

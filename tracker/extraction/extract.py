@@ -258,5 +258,19 @@ def _save(batch: list[tuple[Article, ExtractionRun]], results: dict) -> None:
             run.finished_at = now
             run.positions_found = len(results[article.id].positions)
             run.positions_new, run.positions_removed = counts[article.id]
-        ExtractionRun.objects.filter(id__in=[run.id for _, run in batch]).delete()
+            run.mentions = stored_mentions(results[article.id])
+        run_ids = [run.id for _, run in batch]
+        ExtractionRun.objects.filter(id__in=run_ids).delete()
         ExtractionRun.objects.bulk_create([run for _, run in batch])
+        # The newest run's mentions replace the earlier runs' (one copy per article).
+        ExtractionRun.objects.filter(article_id__in=ids, mentions__isnull=False).exclude(
+            id__in=run_ids
+        ).update(mentions=None)
+
+
+def stored_mentions(result) -> list[list]:
+    """An extraction's actor and proposal mentions as stored on its run: [start, end, kind, name,
+    rule] each, in text order."""
+    mentions = [[m.start, m.end, "actor", m.actor, m.rule] for m in result.mentions]
+    mentions += [[m.start, m.end, "proposal", m.kind, m.rule] for m in result.proposal_mentions]
+    return sorted(mentions)

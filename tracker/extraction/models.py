@@ -215,6 +215,13 @@ class Position(models.Model):
     evidence = models.TextField(help_text="The clause that carries the position.")
     start = models.PositiveIntegerField(help_text="Offset of the evidence in the article text.")
     end = models.PositiveIntegerField()
+    spans = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The mentions the extractor built it from: [start, end, kind, name, rule] "
+        "with kind actor, proposal, cue, negation, modality or past.",
+    )
     sentence = models.TextField(blank=True, help_text="The whole sentence around the evidence.")
     stated_on = models.DateField(null=True, blank=True, help_text="When it was stated, if known.")
     is_past = models.BooleanField(default=False, help_text="Reported as an earlier statement.")
@@ -252,7 +259,7 @@ class Position(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "spans"])
 
     objects = PositionQuerySet.as_manager()
 
@@ -373,6 +380,14 @@ class ExtractionRun(models.Model):
     positions_new = models.PositiveIntegerField(default=0)
     positions_removed = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Kept on the article's newest finished run only (older runs' are cleared): null means the
+    # run recorded none, which is how runs of extractors before mentions were stored look.
+    mentions = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Every actor and proposal mention found: [start, end, kind, name, rule].",
+    )
 
     objects = ExtractionRunQuerySet.as_manager()
 

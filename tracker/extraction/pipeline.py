@@ -48,6 +48,19 @@ class ProposalMention:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A mention a position was built from: characters [start, end) of the text, what it is
+    (actor, proposal, cue, negation, modality, past), what it names (the actor, the proposal
+    kind, the cue's category) and the rule that found it."""
+
+    start: int
+    end: int
+    kind: str
+    name: str
+    rule: str
+
+
+@dataclass(frozen=True)
 class ExtractedPosition:
     actor: str
     proposal: str
@@ -62,6 +75,7 @@ class ExtractedPosition:
     confidence: float
     rules: tuple[str, ...]
     why: tuple[tuple[str, float], ...] = ()  # the model's strongest features for this position
+    spans: tuple[Span, ...] = ()  # the actor, proposal and cue mentions it was built from
 
 
 @dataclass
@@ -244,7 +258,10 @@ def _positions(
         key = (actor, proposal.kind, pairing.stance)
         if key not in winners or confidence > winners[key][0]:
             winners[key] = (confidence, candidate)
-    positions = [_position(doc, *candidate, published) for _, candidate in winners.values()]
+    named_at = {span.start: span for span in spans}
+    positions = [
+        _position(doc, named_at, *candidate, published) for _, candidate in winners.values()
+    ]
     return sorted(positions, key=lambda p: (p.start, p.actor, p.proposal)), pairings, attributor
 
 
@@ -284,14 +301,17 @@ def _learned_positions(
                 )
             )
             continue
-        out.append(_model_position(rules.doc, candidate, stance, confidence, why, published, model))
+        out.append(_model_position(rules, candidate, stance, confidence, why, published, model))
     return sorted(out, key=lambda p: (p.start, p.actor, p.proposal))
 
 
 CONTEXT_ORDER = {"same": 0, "quote": 1, "prev": 2, "anaphor": 3, "topic": 4, "headline": 5}
 
 
-def _model_position(doc, candidate, stance, confidence, why, published, model) -> ExtractedPosition:
+def _model_position(
+    rules, candidate, stance, confidence, why, published, model
+) -> ExtractedPosition:
+    doc = rules.doc
     meeting = min(
         candidate.meetings,
         key=lambda m: (m.stance != stance, CONTEXT_ORDER[m.context], m.distance, m.sentence),
@@ -300,6 +320,7 @@ def _model_position(doc, candidate, stance, confidence, why, published, model) -
     start, end = doc.tokens[sa].start, doc.tokens[sb - 1].end
     found, date_rule, _explicit = _sentence_date(doc, meeting.sentence, published)
     stated_on = found if found is not None else published
+    spans = _meeting_spans(rules, candidate.actor, candidate.kind, stance, meeting.sentence)
     rules = [f"model:{model.version}", f"context:{meeting.context}"]
     if date_rule and found is not None:
         rules.append(date_rule)
@@ -317,7 +338,33 @@ def _model_position(doc, candidate, stance, confidence, why, published, model) -
         confidence=confidence,
         rules=tuple(rules),
         why=why,
+        spans=spans,
     )
+
+
+def _meeting_spans(rules, actor, kind, stance, sentence) -> tuple[Span, ...]:
+    """What the model read where it found a position: the actor's mentions in the sentence (else
+    its last mention before it), the proposal's mentions there and the cues of that stance paired
+    with them."""
+    doc = rules.doc
+    sa, sb = doc.sentences[sentence]
+    mine = [m for m in rules.spans if m.actor == actor and m.start < sb]
+    named = [m for m in mine if m.start >= sa] or mine[-1:]
+    out = [_char_span(doc, m.start, m.end, "actor", m.actor, m.rule) for m in named]
+    out += [
+        _char_span(doc, p.start, p.end, "proposal", p.kind, p.rule)
+        for p in rules.proposals
+        if p.kind == kind and sa <= p.start < sb
+    ]
+    for pairing, _holder in rules.pairings:
+        cue = pairing.cue
+        if not sa <= cue.start < sb or pairing.stance != stance:
+            continue
+        if not any(p.kind == kind for p in pairing.proposals):
+            continue
+        out += _cue_spans(doc, pairing)
+    unique = {(s.start, s.end, s.kind): s for s in reversed(out)}  # one per place: the first rule
+    return tuple(sorted(unique.values(), key=lambda s: (s.start, s.end, s.kind)))
 
 
 def _confidence(score: float, holder_rules: tuple[str, ...], via_anaphor: bool) -> float:
@@ -337,7 +384,7 @@ def _topic(proposals: list[ProposalSpan]) -> str | None:
     return max(counts, key=counts.get) if counts else None  # dict order is first-mention order
 
 
-def _position(doc, actor, proposal, pairing, holder, score, published):
+def _position(doc, named_at, actor, proposal, pairing, holder, score, published):
     cue = pairing.cue
     sentence = doc.sentence_of[cue.start]
     sa, sb = doc.sentences[sentence]
@@ -381,7 +428,42 @@ def _position(doc, actor, proposal, pairing, holder, score, published):
         is_past=is_past,
         confidence=confidence,
         rules=tuple(rules),
+        spans=_rule_spans(doc, named_at, proposal, pairing, holder),
     )
+
+
+def _char_span(doc: Document, start: int, end: int, kind: str, name: str, rule: str) -> Span:
+    return Span(doc.tokens[start].start, doc.tokens[end - 1].end, kind, name, rule)
+
+
+def _rule_spans(doc, named_at, proposal, pairing, holder) -> tuple[Span, ...]:
+    """The mentions a rule position was built from: its holder's mention (when the holder is
+    named, not implied), the proposal, the cue and its negation, modality and past markers."""
+    spans = []
+    named = named_at.get(holder.start)  # None when the holder is implied (a pronoun, a carry-over)
+    if named is not None:
+        spans.append(_char_span(doc, named.start, named.end, "actor", named.actor, named.rule))
+    spans.append(
+        _char_span(doc, proposal.start, proposal.end, "proposal", proposal.kind, proposal.rule)
+    )
+    return (*spans, *_cue_spans(doc, pairing))
+
+
+def _cue_spans(doc: Document, pairing) -> list[Span]:
+    """A stance cue with the negation, modality and past markers that changed it."""
+    cue = pairing.cue
+    rule = f"stance:{cue.payload[0]}:{doc.language}:{cue.payload[2]}"
+    spans = [_char_span(doc, cue.start, cue.end, "cue", pairing.stance, rule)]
+    markers = (
+        ("negation", pairing.negation),
+        ("modality", pairing.modality),
+        ("past", pairing.past),
+    )
+    for kind, hit in markers:
+        if hit is not None:
+            rule = f"{kind}:{doc.language}:{hit.payload[2]}"
+            spans.append(_char_span(doc, hit.start, hit.end, kind, kind, rule))
+    return spans
 
 
 def _sentence_date(doc: Document, sentence: int, published: date | None):

@@ -17,6 +17,7 @@ from django.db import transaction
 from tracker.curation import learning
 from tracker.dashboard import stances
 from tracker.extraction import pipeline
+from tracker.extraction.clauses import clause_bounds
 from tracker.extraction.models import Actor, Position, Proposal
 
 Pair = tuple[int, int]  # (actor_id, proposal_id)
@@ -135,13 +136,19 @@ def replace_extracted(batch: list[tuple[object, object]]) -> dict[int, tuple[int
 
 
 def _fields(article, found, actor_id: int, proposal_id: int, precisions: dict[str, float]) -> dict:
+    # People read the whole clause around the words the pipeline matched; the mentions that
+    # fired inside it keep their own offsets.
+    start, end = clause_bounds(
+        article.text, found.start, found.end, found.sentence_start, found.sentence_end
+    )
     return {
         "actor_id": actor_id,
         "proposal_id": proposal_id,
         "stance": found.stance,
-        "evidence": found.evidence,
-        "start": found.start,
-        "end": found.end,
+        "evidence": article.text[start:end],
+        "start": start,
+        "end": end,
+        "spans": [[s.start, s.end, s.kind, s.name, s.rule] for s in getattr(found, "spans", ())],
         "sentence": article.text[found.sentence_start : found.sentence_end],
         "stated_on": found.stated_on,
         "is_past": found.is_past,

@@ -2,6 +2,7 @@
 
 from django import template
 
+from tracker.dashboard.highlight import rule_in_words
 from tracker.extraction.learned import describe
 
 register = template.Library()
@@ -28,6 +29,12 @@ def position_date(position) -> str:
     if position.is_past:
         return f"before {position.timeline_date:%-d %b %Y}"
     return f"{position.timeline_date:%-d %b %Y}"
+
+
+@register.filter
+def rule_words(rule) -> str:
+    """A rule identifier of the extractor in words."""
+    return rule_in_words(rule)
 
 
 @register.filter
