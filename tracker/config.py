@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -117,3 +117,38 @@ def persistent_secret(path: Path) -> str:
     finally:
         temporary.unlink(missing_ok=True)
     return secret
+
+
+EMAIL_SCHEMES = {"smtp": (True, False), "smtps": (False, True), "smtp+plain": (False, False)}
+
+
+def email_settings(url: str, host: str) -> tuple[str, dict]:
+    """The email backend and SMTP settings from EMAIL_URL (or EMAIL_HOST); the console backend
+    when neither is set."""
+    if not url:
+        if host:
+            return "django.core.mail.backends.smtp.EmailBackend", {"host": host}
+        return "django.core.mail.backends.console.EmailBackend", {}
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or (parts.scheme not in EMAIL_SCHEMES and parts.scheme != "console"):
+        raise ConfigError(
+            "EMAIL_URL must be smtp://user:password@host:587 (STARTTLS), smtps://…:465, "
+            f"smtp+plain://host:25 or console://, not {redact_url(url)!r}"
+        )
+    if parts.scheme == "console":
+        return "django.core.mail.backends.console.EmailBackend", {}
+    if not parts.hostname:
+        raise ConfigError(f"EMAIL_URL has no host name: {redact_url(url)!r}")
+    tls, ssl = EMAIL_SCHEMES[parts.scheme]
+    return "django.core.mail.backends.smtp.EmailBackend", {
+        "host": parts.hostname,
+        "port": port or (465 if ssl else 587 if tls else 25),
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "tls": tls,
+        "ssl": ssl,
+    }

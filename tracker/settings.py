@@ -15,6 +15,7 @@ import dj_database_url
 
 from tracker.config import (
     ConfigError,
+    email_settings,
     envbool,
     envint,
     envlist,
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "tracker.curation",
+    "tracker.alerts",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A private feed token in ?token= stands for its user on the two feed URLs, and nowhere else.
+    "tracker.alerts.middleware.feed_token_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -274,6 +278,40 @@ CELERY_BEAT_SCHEDULE["sweep-pending-ingest-items"] = {
 }
 
 # --- Dashboard ------------------------------------------------------------------
+
+# --- Alerts: email, webhooks, digests ---------------------------------------------
+# Links in emails and webhook payloads start with this.
+SITE_URL = envstr("SITE_URL") or "http://127.0.0.1:8000"
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL") or "tracker@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# EMAIL_URL (smtp://user:pass@host:587 with STARTTLS, smtps:// for TLS from the start, smtp+plain://
+# without TLS, console://) or EMAIL_HOST and friends; neither prints mail on the console.
+EMAIL_BACKEND, _email = email_settings(envstr("EMAIL_URL") or "", envstr("EMAIL_HOST") or "")
+EMAIL_HOST = _email.get("host", "localhost")
+EMAIL_PORT = _email.get("port") or envint("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = _email.get("user", envstr("EMAIL_HOST_USER") or "")
+EMAIL_HOST_PASSWORD = _email.get("password", envstr("EMAIL_HOST_PASSWORD") or "")
+EMAIL_USE_TLS = _email.get("tls", envbool("EMAIL_USE_TLS", True))
+EMAIL_USE_SSL = _email.get("ssl", envbool("EMAIL_USE_SSL", False))
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true; choose one")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20, minimum=1)
+# Tries for an email or a webhook delivery on temporary errors, with exponential backoff.
+ALERT_MAX_ATTEMPTS = envint("ALERT_MAX_ATTEMPTS", 5, minimum=1)
+ALERT_RETRY_BASE_SECONDS = 30.0
+# A delivery held by a worker longer than this is given to another one by the sweep.
+ALERT_STUCK_AFTER_SECONDS = envint("ALERT_STUCK_AFTER_SECONDS", 300, minimum=10)
+# A webhook failing this many deliveries in a row is switched off and its owner told.
+WEBHOOK_DISABLE_AFTER = envint("WEBHOOK_DISABLE_AFTER", 10, minimum=1)
+WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", 10, minimum=1)
+CELERY_BEAT_SCHEDULE["send-alert-digests"] = {
+    "task": "tracker.alerts.tasks.send_digests",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["sweep-alert-deliveries"] = {
+    "task": "tracker.alerts.tasks.sweep_deliveries",
+    "schedule": 60.0,
+}
 
 # --- Curation and security --------------------------------------------------------
 # Login throttling (django-axes): a username is locked out from an address after

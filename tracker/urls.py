@@ -26,5 +26,6 @@ urlpatterns = [
     ),
     path("review/", include("tracker.curation.urls")),
     path("submit/", include("tracker.ingestion.urls")),
+    path("alerts/", include("tracker.alerts.urls")),
     path("", include("tracker.dashboard.urls")),
 ]

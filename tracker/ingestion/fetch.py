@@ -129,7 +129,7 @@ def fetch(
                 allowed_ports=limits.allowed_ports,
                 dns_timeout=limits.dns_timeout,
             )
-            response = _get(client, target, request_headers, limits)
+            response = send_pinned(client, target, request_headers)
             if response.status_code in REDIRECT_CODES:
                 location = response.headers.get("location")
                 if not location:
@@ -297,17 +297,24 @@ def non_public_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
     return None
 
 
-def _get(
-    client: httpx.Client, target: Target, headers: dict[str, str], limits: Limits
+def send_pinned(
+    client: httpx.Client,
+    target: Target,
+    headers: dict[str, str],
+    *,
+    method: str = "GET",
+    content: bytes | None = None,
 ) -> httpx.Response:
-    """Send the request to the checked address, keeping the name for Host and SNI."""
+    """Send the request to the checked address, keeping the name for Host and SNI (article
+    fetching GETs; webhooks POST through the same door)."""
     url = httpx.URL(target.url)
     pinned = url.copy_with(host=target.address)
     host_header = url.netloc.decode("ascii")
     request = client.build_request(
-        "GET",
+        method,
         pinned,
         headers={**headers, "Host": host_header},
+        content=content,
         extensions={"sni_hostname": target.host},
     )
     try:

@@ -1,0 +1,168 @@
+"""Celery tasks for alerts: match a saved batch, send one delivery, send the digests that are due,
+and sweep up deliveries whose message or worker was lost. Each takes ids and is idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import get_connection, send_mail
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from tracker.alerts import delivery as send
+from tracker.alerts import matching
+from tracker.alerts.models import Delivery, Webhook
+from tracker.ingestion.fetch import backoff_seconds
+
+logger = logging.getLogger(__name__)
+DB_ERRORS = (OperationalError, InterfaceError)
+
+
+def queue_matching(position_ids) -> None:
+    """Match these positions once the transaction that saved them commits (one task a batch)."""
+    ids = sorted(set(position_ids))
+    if ids:
+        transaction.on_commit(lambda: match_batch.delay(ids))
+
+
+@shared_task(
+    autoretry_for=DB_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def match_batch(position_ids: list[int]) -> int:
+    """Record the alerts a saved batch raises and queue their deliveries; returns how many."""
+    delivery_ids = matching.match_positions(position_ids)
+    for delivery_id in delivery_ids:
+        deliver.delay(delivery_id)
+    return len(delivery_ids)
+
+
+def claim(delivery_id: int) -> Delivery | None:
+    """Take a pending delivery (conditional update): of two workers, one sends."""
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
+        id=delivery_id,
+        status=Delivery.Status.PENDING,
+    ).update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    return Delivery.objects.select_related(
+        "alert__watchlist__owner", "alert__position", "webhook"
+    ).get(id=delivery_id)
+
+
+@shared_task(bind=True, soft_time_limit=60, time_limit=90, max_retries=None)
+def deliver(self, delivery_id: int) -> str:
+    """Send one delivery; a failed webhook is tried again with backoff, and switched off after
+    WEBHOOK_DISABLE_AFTER failures in a row."""
+    item = claim(delivery_id)
+    if item is None:
+        return "not pending"
+    try:
+        if item.channel == Delivery.Channel.EMAIL:
+            status = send.send_email_delivery(item)
+        else:
+            status = send.send_webhook_delivery(item)
+    except send.DeliveryFailed as exc:
+        return _failed(item, str(exc), exc.transient)
+    except DB_ERRORS:
+        Delivery.objects.filter(id=item.id).update(status=Delivery.Status.PENDING)
+        raise
+    except Exception as exc:  # an SMTP server down, a template bug: logged on the row, retried
+        logger.exception("Delivery %s failed", item.id)
+        return _failed(item, f"{type(exc).__name__}: {exc}", transient=True)
+    Delivery.objects.filter(id=item.id).update(status=status, sent_at=timezone.now(), error="")
+    return status
+
+
+def _failed(item: Delivery, error: str, transient: bool) -> str:
+    final = not transient or item.attempts >= settings.ALERT_MAX_ATTEMPTS
+    if final:
+        Delivery.objects.filter(id=item.id).update(
+            status=Delivery.Status.FAILED, error=error[:2000]
+        )
+    else:
+        delay = backoff_seconds(item.attempts, base=settings.ALERT_RETRY_BASE_SECONDS)
+        Delivery.objects.filter(id=item.id).update(
+            status=Delivery.Status.PENDING,
+            error=error[:2000],
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+        )
+        deliver.apply_async(args=[item.id], countdown=delay)
+    if item.webhook_id:
+        _count_hook_failure(item.webhook_id, error)
+    return Delivery.Status.FAILED if final else Delivery.Status.PENDING
+
+
+def _count_hook_failure(webhook_id: int, error: str) -> None:
+    Webhook.objects.filter(id=webhook_id).update(consecutive_failures=F("consecutive_failures") + 1)
+    limit = settings.WEBHOOK_DISABLE_AFTER
+    reason = f"Switched off after {limit} failed deliveries in a row; the last: {error}"[:300]
+    if not Webhook.objects.filter(
+        id=webhook_id, active=True, consecutive_failures__gte=limit
+    ).update(active=False, disabled_reason=reason):
+        return
+    hook = Webhook.objects.select_related("watchlist__owner").get(id=webhook_id)
+    Delivery.objects.filter(webhook=hook, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.SKIPPED, error="The webhook was switched off."
+    )
+    owner = hook.watchlist.owner
+    logger.warning("Webhook %s of watchlist %s switched off: %s", hook.id, hook.watchlist_id, error)
+    if owner.email:
+        send_mail(
+            f"[Tracker] Webhook switched off: {hook.watchlist.name}",
+            f"The webhook {hook.url} of your watchlist “{hook.watchlist.name}” failed {limit} "
+            f"times in a row and has been switched off.\n\nLast error: {error}\n\n"
+            f"Fix the receiver, then switch it on again: "
+            f"{send.absolute(reverse('alerts:watchlist-edit', args=[hook.watchlist_id]))}\n",
+            None,
+            [owner.email],
+        )
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def send_digests(now: str | None = None) -> int:
+    """Send the digests due this hour in each user's time zone; returns how many went out."""
+    moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+    sent = 0
+    with get_connection() as connection:
+        for user_id in send.users_due(moment):
+            try:
+                if send.send_digest(user_id, moment, connection=connection):
+                    sent += 1
+            except DB_ERRORS:
+                raise
+            except Exception:
+                logger.exception("The digest of user %s failed", user_id)
+    return sent
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def sweep_deliveries(now: str | None = None) -> int:
+    """Re-queue deliveries whose message was lost: pending past their time, or held by a worker
+    that stopped (sending for longer than ALERT_STUCK_AFTER_SECONDS)."""
+    moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+    stuck = moment - dt.timedelta(seconds=settings.ALERT_STUCK_AFTER_SECONDS)
+    Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stuck).update(
+        status=Delivery.Status.PENDING, next_attempt_at=None
+    )
+    late = moment - dt.timedelta(seconds=60)
+    ids = list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING)
+        .filter(Q(next_attempt_at__lt=late) | Q(next_attempt_at=None, created_at__lt=late))
+        .values_list("id", flat=True)[:1000]
+    )
+    for delivery_id in ids:
+        deliver.delay(delivery_id)
+    return len(ids)
