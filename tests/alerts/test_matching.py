@@ -8,6 +8,7 @@ from tests.alerts.conftest import article, extract_and_match, save_positions, wa
 from tests.conftest import grant
 from tracker.alerts.matching import match_positions
 from tracker.alerts.models import Alert, Delivery, WatchKey, Watchlist
+from tracker.extraction import positions
 from tracker.ingestion.models import Story
 
 TROOPS = "Kremlin spokesman said Moscow rejects any foreign troops in Ukraine."
@@ -91,7 +92,7 @@ def test_a_curators_confirmation_alerts_confirmed_only_watchlists(
     assert not Alert.objects.exists()
     with django_capture_on_commit_callbacks() as callbacks:
         position.review_status = "confirmed"
-        position.save()
+        positions.save(position)
     assert callbacks, "a confirmation queues matching"
     match_positions([position.id])
     assert Alert.objects.get().watchlist.name == "confirmed"

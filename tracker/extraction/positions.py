@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from tracker.alerts.tasks import queue_matching
 from tracker.curation import learning
 from tracker.dashboard import stances
 from tracker.extraction import pipeline
@@ -24,19 +25,26 @@ Pair = tuple[int, int]  # (actor_id, proposal_id)
 
 
 def positions_changed(
-    *, pairs: Iterable[Pair] = (), article_ids: Iterable[int] = (), added_ids: Iterable[int] = ()
+    *,
+    pairs: Iterable[Pair] = (),
+    article_ids: Iterable[int] = (),
+    added_ids: Iterable[int] = (),
+    saved_ids: Iterable[int] = (),
 ) -> None:
     """Everything that follows a change of positions; every writer here calls it, once per change.
 
     ``pairs`` are the (actor_id, proposal_id) pairs whose positions were saved or deleted one by
     one: each is recomputed in full. ``article_ids`` are articles whose extracted positions were
     just replaced, and ``added_ids`` the positions bulk-created for them: only their neighbourhood
-    is recomputed. Call it inside the transaction that made the change, after the change.
+    is recomputed. ``saved_ids`` are positions saved one by one (a confirmation can make one
+    match a watchlist). Call it inside the transaction that made the change, after the change.
     """
     # Articles first: the pairs' full recount then overrides whatever the neighbourhood
     # refresh counted for a pair that also lost or changed positions.
     stances.refresh_articles(list(article_ids), list(added_ids))
     stances.refresh_pairs(pairs)
+    # One matching task for the batch, queued when the transaction commits.
+    queue_matching([*added_ids, *saved_ids])
 
 
 def save(*positions: Position) -> None:
@@ -50,7 +58,7 @@ def save(*positions: Position) -> None:
         for position in positions:
             position.save()
             pairs |= stances.pairs_touching(position)
-        positions_changed(pairs=pairs)
+        positions_changed(pairs=pairs, saved_ids=[p.id for p in positions])
 
 
 def delete(positions) -> int:
