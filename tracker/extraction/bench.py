@@ -34,6 +34,11 @@ class BenchResult:
     peak_rss_mb: float
     cold_articles: int = 0
     cold_seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the process's CPU time for the same articles
+
+    @property
+    def cpu_articles_per_s(self) -> float:
+        return self.articles / self.cpu_seconds if self.cpu_seconds else 0.0
 
     @property
     def articles_per_s(self) -> float:
@@ -44,7 +49,10 @@ class BenchResult:
         return self.megabytes / self.seconds if self.seconds else 0.0
 
     def summary(self) -> str:
-        return f"articles_per_s={self.articles_per_s:.0f} mb_per_s={self.mb_per_s:.2f} peak_rss_mb={self.peak_rss_mb:.0f}"
+        return (
+            f"articles_per_s={self.articles_per_s:.0f} mb_per_s={self.mb_per_s:.2f} "
+            f"peak_rss_mb={self.peak_rss_mb:.0f} cpu_articles_per_s={self.cpu_articles_per_s:.0f}"
+        )
 
 
 def _published(record: dict) -> date | None:
@@ -104,7 +112,7 @@ def run(
         )
     cold_seconds = time.perf_counter() - started
     total_bytes = sum(len(r["text"].encode("utf-8")) for r in batch)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for record in batch:
         extract(
             record["text"],
@@ -114,6 +122,7 @@ def run(
             model=model,
         )
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     big = build_big_text(records, big_language)
     started = time.perf_counter()
     extract(big, language=big_language, published=None, resources=resources, model=model)
@@ -128,4 +137,5 @@ def run(
         peak_rss_mb(),
         len(records),
         cold_seconds,
+        cpu_seconds,
     )

@@ -38,6 +38,10 @@ class Candidate:
     kind: str
     features: dict[str, float] = field(default_factory=dict)
     meetings: list[Meeting] = field(default_factory=list)
+    # Featurizer's bookkeeping: features that also get a per-language copy (in first-seen order), and
+    # whether any mention of the actor stood outside the proposal's own words.
+    per_language: dict[str, None] = field(default_factory=dict, repr=False, compare=False)
+    seen_outside_proposal: bool = field(default=False, repr=False, compare=False)
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
@@ -82,13 +86,11 @@ class Featurizer:
                     self.kinds_by_sentence[sentence][p.kind].append(p)
                 self.paired.setdefault((sentence, p.kind), []).append((pairing, holder))
         self.cue_categories: dict[int, set[str]] = {}
-        self.cue_starts: dict[int, list[tuple[int, str]]] = {}
         for h in doc.cues:
             if h.payload[3] <= 0:
                 continue
             sentence = doc.sentence_of[h.start]
             self.cue_categories.setdefault(sentence, set()).add(h.payload[0])
-            self.cue_starts.setdefault(sentence, []).append((h.start, h.payload[0]))
         self.mention_counts: dict[str, int] = {}
         for m in mentions:
             self.mention_counts[m.actor] = self.mention_counts.get(m.actor, 0) + 1
@@ -103,11 +105,9 @@ class Featurizer:
         for (actor, kind, stance), confidence in rule_triples.items():
             self.rules_by_kind.setdefault(kind, []).append((actor, stance, confidence))
         self._clauses: dict[tuple[str, int, str], tuple[str, ...]] = {}
-        self.speakers: dict[int, tuple[str, ...]] = {}
-        for q in range(len(doc.quotes)):
-            holder = attributor.quote_speaker(q)
-            if holder is not None:
-                self.speakers[q] = holder.actors
+        self._sentence_facts: dict[int, tuple[str, ActorSpan | None]] = {}
+        self._actors: dict[str, tuple[str, str]] = {}
+        self.lang_feature = f"lang={doc.language}"
 
     def _first_sentence(self) -> int | None:
         for s, (a, b) in enumerate(self.doc.sentences):
@@ -245,8 +245,9 @@ class Featurizer:
                             break
                 for p in spans:
                     q = doc.quote_of[p.start]
-                    if q >= 0 and q in self.speakers:
-                        for actor in self.speakers[q]:
+                    if q >= 0:
+                        speaker = self.attributor.quote_speaker(q)
+                        for actor in speaker.actors if speaker is not None else ():
                             meet(actor, kind, "quote", sentence, 40, None)
                 if self.headline is not None and sentence != self.headline:
                     for m in self.by_sentence.get(self.headline, ()):
@@ -328,41 +329,59 @@ class Featurizer:
         cached = self._clauses[key] = tuple(names)
         return cached
 
+    def _sentence_actors(self, sentence: int) -> tuple[str, ActorSpan | None]:
+        """(the n_actors feature, the first eligible mention) of a sentence (computed once a sentence)."""
+        cached = self._sentence_facts.get(sentence)
+        if cached is None:
+            here = self.by_sentence.get(sentence, [])
+            eligible = [m for m in here if self.attributor.eligible(m)]
+            cached = self._sentence_facts[sentence] = (
+                f"n_actors={_bucket(len({m.actor for m in here}), (1, 2, 3))}",
+                eligible[0] if eligible else None,
+            )
+        return cached
+
     def _mention_features(self, c, context, sentence, kind, mention, distance) -> None:
         f = c.features
         for name in self._clause_features(context, sentence, kind):
             f[name] = 1.0
         nearest = None
+        same = mention is not None and context == "same"
+        per_language = c.per_language
         for pairing, holder in self.paired.get((sentence, kind), ()):
             stance = pairing.stance
             mine = holder is not None and c.actor in holder.actors
             if mine:
-                f[f"votes={stance}"] = f.get(f"votes={stance}", 0.0) + 1.0
-            who = "mine" if mine else ("other" if holder is not None else "nobody")
-            f[f"pair|{context}|{who}={stance}"] = 1.0
-            if mention is not None and context == "same":
+                votes = f"votes={stance}"
+                f[votes] = f.get(votes, 0.0) + 1.0
+                who = "mine"
+            else:
+                who = "other" if holder is not None else "nobody"
+            name = f"pair|{context}|{who}={stance}"
+            f[name] = 1.0
+            if mine and (context == "same" or context == "quote"):
+                per_language[name] = None
+            if same:
                 gap = abs(pairing.cue.start - mention.start)
                 if nearest is None or gap < nearest[0]:
                     nearest = (gap, stance)
                 side = "after" if pairing.cue.start >= mention.end else "before"
                 f[f"cue_{side}_actor={stance}"] = 1.0
-        if nearest is not None and context == "same":
-            f[f"nearest_cue={nearest[1]}"] = 1.0
+        if nearest is not None:
+            name = f"nearest_cue={nearest[1]}"
+            f[name] = 1.0
+            per_language[name] = None
         if mention is None:
             return
         if context == "same":
-            key = f"dist={_bucket(distance, (3, 8, 15, 30))}"
-            f[key] = 1.0
-            here = self.by_sentence.get(sentence, [])
-            f[f"n_actors={_bucket(len({m.actor for m in here}), (1, 2, 3))}"] = 1.0
-            eligible = [m for m in here if self.attributor.eligible(m)]
-            if eligible and eligible[0] is mention:
+            f[f"dist={_bucket(distance, (3, 8, 15, 30))}"] = 1.0
+            n_actors, first = self._sentence_actors(sentence)
+            f[n_actors] = 1.0
+            if first is mention:
                 f["first_actor"] = 1.0
         facts = self._mention_facts(mention)
-        in_proposal = "in_proposal" in facts
-        f["_seen_outside_proposal"] = max(
-            f.get("_seen_outside_proposal", 0.0), 0.0 if in_proposal else 1.0
-        )
+        if "in_proposal" not in facts:
+            c.seen_outside_proposal = True
         for fact in facts:
             if fact in ("locative", "after_source"):
                 f[fact] = 1.0
@@ -373,14 +392,12 @@ class Featurizer:
         f = c.features
         doc = self.doc
         resources = self.resources
-        if not f.pop("_seen_outside_proposal", 1.0) and "ctx_same" in f:
+        if not c.seen_outside_proposal and "ctx_same" in f:
             f["inside_proposal"] = 1.0
-        actor_kind = resources.kind_of(c.actor)
+        actor_kind, group = self._actor_facts(c.actor)
         f[f"akind={actor_kind}"] = 1.0
-        f[f"lang={doc.language}"] = 1.0
+        f[self.lang_feature] = 1.0
         f[f"kind={c.kind}"] = 1.0
-        state = resources.state_of(c.actor)
-        group = "ukraine" if state == "Ukraine" else "russia" if state == "Russia" else "other"
         f[f"agroup={group}"] = 1.0
         f[f"agroup|{group}|{c.kind}"] = 1.0
         f[f"akind|{actor_kind}|{c.kind}"] = 1.0
@@ -408,10 +425,17 @@ class Featurizer:
                 f[f"rule_other={stance}"] = 1.0
         if not ruled:
             f["rule=none"] = 1.0
-        for name in [
-            n for n in f if n.startswith(("pair|same|mine=", "nearest_cue=", "pair|quote|mine="))
-        ]:
+        for name in c.per_language:
             f[f"{name}|{doc.language}"] = f[name]
+
+    def _actor_facts(self, actor: str) -> tuple[str, str]:
+        """(the actor's kind, its side: ukraine, russia or other), looked up once an article."""
+        found = self._actors.get(actor)
+        if found is None:
+            state = self.resources.state_of(actor)
+            group = "ukraine" if state == "Ukraine" else "russia" if state == "Russia" else "other"
+            found = self._actors[actor] = (self.resources.kind_of(actor), group)
+        return found
 
     def _ancestors(self, actor: str) -> frozenset[str]:
         found = self._lineage.get(actor)

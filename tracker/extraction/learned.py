@@ -184,23 +184,20 @@ class AttributionModel:
         }
         return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
-    def scores(self, values: Mapping[str, float]) -> list[float]:
-        columns = self.columns
-        s0, s1, s2, s3 = self.bias  # four classes, checked on load
-        for name, v in values.items():
-            column = columns.get(name)
-            if column is not None:
-                s0 += column[0] * v
-                s1 += column[1] * v
-                s2 += column[2] * v
-                s3 += column[3] * v
-        return [s0, s1, s2, s3]
-
     def predict(self, values: Mapping[str, float]) -> tuple[str, float, list[float]]:
         """(stance or "none", probability of that decision, class probabilities)."""
-        scores = self.scores(values)
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
+        get = self.columns.get
+        s0, s1, s2, s3 = self.bias  # four classes, checked on load
+        for name, v in values.items():
+            column = get(name)
+            if column is not None:
+                w0, w1, w2, w3 = column
+                s0 += w0 * v
+                s1 += w1 * v
+                s2 += w2 * v
+                s3 += w3 * v
+        top = max(s0, s1, s2, s3)
+        exps = [math.exp(s0 - top), math.exp(s1 - top), math.exp(s2 - top), math.exp(s3 - top)]
         total = sum(exps)
         probs = [e / total for e in exps]
         if probs[0] > 1 - self.threshold:
@@ -208,17 +205,31 @@ class AttributionModel:
         best = max(range(1, len(probs)), key=lambda k: probs[k])
         return self.classes[best], probs[best], probs
 
+    def decide(
+        self, values: Mapping[str, float]
+    ) -> tuple[str, float, tuple[tuple[str, float], ...]]:
+        """(stance or "none", its probability, the features that weighed most for it)."""
+        stance, probability, _ = self.predict(values)
+        if stance == "none":
+            return stance, probability, ()
+        return stance, probability, self.why(values, stance)
+
     def why(self, values: Mapping[str, float], stance: str) -> tuple[tuple[str, float], ...]:
         """The features that weighed most for ``stance`` against ``none``, strongest first."""
         c = self.classes.index(stance)
-        columns = self.columns
-        contributions = []
+        get = self.columns.get
+        positive = []
         for name, v in values.items():
-            column = columns.get(name)
+            column = get(name)
             if column is not None and v:
                 contribution = (column[c] - column[0]) * v
                 if contribution > 0:
-                    contributions.append((-round(contribution, 3), name))
+                    positive.append((contribution, name))
+        if len(positive) > WHY_FEATURES:
+            # Only contributions that can round to the fifth largest or above are ranked.
+            floor = heapq.nlargest(WHY_FEATURES, positive)[-1][0] - 0.001
+            positive = [p for p in positive if p[0] >= floor]
+        contributions = [(-round(contribution, 3), name) for contribution, name in positive]
         return tuple(
             (name, -weight) for weight, name in heapq.nsmallest(WHY_FEATURES, contributions)
         )

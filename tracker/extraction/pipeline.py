@@ -285,10 +285,9 @@ def _learned_positions(
     by_triple = {(p.actor, p.proposal, p.stance): p for p in rules.positions}
     out = []
     for candidate in _candidates(rules):
-        stance, probability, _ = model.predict(candidate.features)
+        stance, probability, why = model.decide(candidate.features)
         if stance == "none":
             continue
-        why = model.why(candidate.features, stance)
         rule = by_triple.get((candidate.actor, candidate.kind, stance))
         confidence = round(probability, 3)
         if rule is not None:

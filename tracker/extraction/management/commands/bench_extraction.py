@@ -5,7 +5,11 @@ from the development set (repeated and shuffled with a fixed seed), and one
 1 MB article is built by concatenating development texts of one language.
 The last line is machine-readable::
 
-    articles_per_s=N mb_per_s=N peak_rss_mb=N
+    articles_per_s=N mb_per_s=N peak_rss_mb=N cpu_articles_per_s=N
+
+``articles_per_s`` is wall-clock; ``cpu_articles_per_s`` divides by the
+process's CPU time instead, which other processes sharing the cores do not
+inflate.
 """
 
 from __future__ import annotations
