@@ -159,10 +159,23 @@ def _weekday(language: str, word: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
+def _names_a_date(language: str, word: str) -> bool:
+    """Whether a surface word is a month, a weekday or a relative day ("yesterday") of the language."""
+    folded = _fold(language, word)
+    return (
+        _month(language, folded) is not None
+        or folded in RELATIVE.get(language, {})
+        or _weekday(language, folded) is not None
+    )
+
+
 def find_date(
     language: str, words: list[str], published: date | None
 ) -> tuple[date | None, str | None, bool]:
     """The date named in a clause: (date, rule, explicit). ``words`` are surface words in text order."""
+    if not any(_names_a_date(language, w) for w in words):
+        return None, None, False  # no month, weekday or relative day: most clauses
     folded = [_fold(language, w) for w in words]
     for k, word in enumerate(folded):
         month = _month(language, word)
