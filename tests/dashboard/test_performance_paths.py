@@ -61,9 +61,7 @@ def test_an_actor_with_its_children_pages_like_the_plain_query(family, catalogue
     assert _walk(data, 50) == expected
 
 
-def test_the_merged_walk_is_used_on_postgresql(family, catalogue):
-    if not queries.is_postgres():
-        pytest.skip("PostgreSQL only")
+def test_the_merged_walk_is_used_for_an_actor_with_children(family, catalogue):
     tree = queries.ActorTree.load()
     sql = str(queries.timeline_qs({"actor": catalogue["Russia"].id}, tree, 51).query)
     assert sql.count("UNION ALL") == len(tree.with_descendants(catalogue["Russia"].id)) - 1
@@ -81,8 +79,6 @@ def test_the_timeline_never_loads_article_text(
 
 
 def test_search_pages_are_the_same_from_either_phase(db, monkeypatch):
-    if not queries.is_postgres():
-        pytest.skip("PostgreSQL only")
     for i in range(12):
         make_article(
             title=f"Truce {i}",

@@ -21,31 +21,20 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
-    DateField,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 
 from tracker.dashboard.forms import Cursor
 from tracker.dashboard.models import ActorStance, StanceShift
-from tracker.extraction.models import Actor, ActorAlias, Position, Proposal
-from tracker.ingestion.models import Article, Source
+from tracker.extraction.models import Actor, Position, Proposal
+from tracker.ingestion.models import SEARCH_CONFIGS, Article, Source
 
 STANCE_ORDER = ["support", "considering", "oppose"]
-
-# PostgreSQL text-search configurations for our languages; the rest use "simple".
-FTS_CONFIGS = {"ar": "arabic", "en": "english", "fr": "french", "de": "german", "ru": "russian"}
-
-
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 # --- Actors -----------------------------------------------------------------------
@@ -167,14 +156,7 @@ def _date_range(qs: QuerySet, data: dict) -> QuerySet:
 
 # --- Stories: one timeline item per (story, actor, proposal, stance) ------------------------
 
-# Articles without a publication date come after dated ones within a story.
-UNDATED = dt.date(9999, 12, 31)
-
-
-def _story_order(ref) -> Coalesce:
-    return Coalesce(ref, Value(UNDATED), output_field=DateField())
-
-
+# Articles without a publication date (9999-12-31 below) come after dated ones within a story.
 REPORTED_EARLIER_SQL = """EXISTS (
     SELECT 1 FROM ingestion_article story_a
     CROSS JOIN LATERAL (
@@ -205,29 +187,12 @@ def reported_earlier(data: dict):
 
     Evaluated only for the rows a page reads, as index probes: the row's article
     (primary key), the story's earlier articles (``ingestion_article (story_id)``),
-    their positions (``extraction_position (article_id)``). On PostgreSQL the
+    their positions (``extraction_position (article_id)``). The
     probe order is fixed (OFFSET 0 fence, ``actor_id + 0``): left free, the
     planner walks a busy actor's whole (actor, proposal) range on
     ``position_pair_latest`` for every row (100+ ms a page on the benchmark
     with stories), where a story has a handful of articles.
     """
-    if not is_postgres():
-        outer = _story_order(OuterRef("article__published"))
-        earlier = (
-            _other_filters(Position.objects.all(), data)
-            .filter(
-                article__story_id=OuterRef("article__story_id"),
-                actor_id=OuterRef("actor_id"),
-                proposal_id=OuterRef("proposal_id"),
-                stance=OuterRef("stance"),
-            )
-            .alias(story_order=_story_order(F("article__published")))
-            .filter(
-                Q(story_order__lt=outer)
-                | Q(story_order=outer, article_id__lt=OuterRef("article_id"))
-            )
-        )
-        return Exists(earlier)
     article_where, position_where, article_params, position_params = "", "", [], []
     if data.get("language"):
         article_where += " AND story_b.language = %s"
@@ -375,7 +340,7 @@ def timeline_qs(data: dict, tree: ActorTree, n: int) -> QuerySet:
     One position per (story, actor, proposal, stance): see ``reported_earlier``.
     """
     ids = _actor_ids(data, tree)
-    if is_postgres() and 1 < len(ids) <= UNION_MAX_ACTORS:
+    if 1 < len(ids) <= UNION_MAX_ACTORS:
         qs = Position.objects.filter(id__in=_merged_page_ids(data, ids, n)).order_by(
             "-timeline_date", "-id"
         )
@@ -439,10 +404,10 @@ def matrix_cells(actor_ids: list[int], as_of: dt.date | None) -> dict[tuple[int,
         rows = ActorStance.objects.filter(actor_id__in=actor_ids).values_list(
             "actor_id", "proposal_id", "position_id", "stance", "timeline_date"
         )
-    elif is_postgres():
-        rows = _cells_as_of_postgres(actor_ids, as_of)
     else:
-        rows = _cells_as_of_portable(actor_ids, as_of)
+        with connection.cursor() as cursor:
+            cursor.execute(MATRIX_AS_OF_SQL, [list(actor_ids), as_of])
+            rows = cursor.fetchall()
     return {(a, p): Cell(pos, stance, date) for a, p, pos, stance, date in rows}
 
 
@@ -457,31 +422,6 @@ CROSS JOIN LATERAL (
     ORDER BY timeline_date DESC, id DESC LIMIT 1
 ) p
 """
-
-
-def _cells_as_of_postgres(actor_ids, as_of):
-    with connection.cursor() as cursor:
-        cursor.execute(MATRIX_AS_OF_SQL, [list(actor_ids), as_of])
-        return cursor.fetchall()
-
-
-def _cells_as_of_portable(actor_ids, as_of):
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
-    return (
-        Position.objects.visible()
-        .filter(actor_id__in=actor_ids, timeline_date__lte=as_of)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("actor_id"), F("proposal_id")],
-                order_by=[F("timeline_date").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values_list("actor_id", "proposal_id", "id", "stance", "timeline_date")
-    )
 
 
 def pair_evidence(
@@ -524,31 +464,13 @@ class HistoryPoint(NamedTuple):
 def actor_history(actor_id: int, per_proposal: int = 40) -> list[HistoryPoint | Position]:
     """The latest ``per_proposal`` visible positions of an actor on each proposal, oldest first.
 
-    On PostgreSQL one LIMITed probe per proposal on position_pair_latest, so an
+    One LIMITed probe per proposal on position_pair_latest, so an
     actor with 30,000 positions costs the same as one with 30.
     """
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
-    if is_postgres():
-        with connection.cursor() as cursor:  # plain tuples: 280 model instances cost ~10 ms
-            cursor.execute(ACTOR_HISTORY_SQL, [actor_id, per_proposal])
-            points = [HistoryPoint(*row) for row in cursor.fetchall()]
-        return sorted(points, key=lambda p: (p.timeline_date, p.id))
-    rows = (
-        Position.objects.visible()
-        .filter(actor_id=actor_id)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("proposal_id")],
-                order_by=[F("timeline_date").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=per_proposal)
-        .only("id", "proposal_id", "stance", "timeline_date", "stated_on", "is_past", "article_id")
-    )
-    return sorted(rows, key=lambda p: (p.timeline_date, p.id))
+    with connection.cursor() as cursor:  # plain tuples: 280 model instances cost ~10 ms
+        cursor.execute(ACTOR_HISTORY_SQL, [actor_id, per_proposal])
+        points = [HistoryPoint(*row) for row in cursor.fetchall()]
+    return sorted(points, key=lambda p: (p.timeline_date, p.id))
 
 
 SHIFT_RELATED = ["actor", "proposal", "before", "after", "before__article", "after__article"]
@@ -632,27 +554,42 @@ def weekly_counts(proposal: Proposal, weeks: int = 52) -> tuple[list[dict], dt.d
 # --- Search ---------------------------------------------------------------------------
 
 
+# Snowball's Arabic stemmer strips the article but stems some bare words differently (الضمانات and
+# ضمانات give ضمان and ضمانا), so an Arabic query also runs with the article added to its bare
+# words and taken off the others.
+ARABIC_QUERY = (
+    "(websearch_to_tsquery('arabic'::regconfig, %(q)s)"
+    " || websearch_to_tsquery('arabic'::regconfig, regexp_replace(%(q)s, %(ar_bare)s, 'ال\\1', 'g'))"
+    " || websearch_to_tsquery('arabic'::regconfig, regexp_replace(%(q)s, %(ar_definite)s, '\\1', 'g')))"
+)
+ARABIC_PATTERNS = {
+    # A word starting with an Arabic letter and no article (ال, with و ف ب ك ل before it, or لل).
+    "ar_bare": "\\m(?!ال|[وفبكل]ال|لل)([ء-ي])",
+    "ar_definite": "\\mال([ء-ي])",
+}
+
+
 def _fts_where(language: str | None, table: str = "ingestion_article") -> str:
-    """WHERE text matching the stored ``dashboard_search`` vector with each language's configuration.
+    """WHERE text matching the stored ``search`` vector with each language's configuration.
 
     One clause per language, so the query is stemmed like the text it searches;
     PostgreSQL answers them with a BitmapOr over the one GIN index. Parameters:
-    ``%(q)s`` the query, ``%(lang)s`` the language filter (if any).
+    ``%(q)s`` the query, ``%(lang)s`` the language filter (if any), ARABIC_PATTERNS.
     """
     clauses = []
-    for code, config in FTS_CONFIGS.items():
+    for code, config in SEARCH_CONFIGS.items():
         if language and language != code:
             continue
-        clauses.append(
-            f"({table}.language = '{code}' AND "
-            f"{table}.dashboard_search @@ websearch_to_tsquery('{config}'::regconfig, %(q)s))"
+        query = (
+            ARABIC_QUERY if code == "ar" else f"websearch_to_tsquery('{config}'::regconfig, %(q)s)"
         )
-    if not language or language not in FTS_CONFIGS:
-        codes = ", ".join(f"'{c}'" for c in FTS_CONFIGS)
+        clauses.append(f"({table}.language = '{code}' AND {table}.search @@ {query})")
+    if not language or language not in SEARCH_CONFIGS:
+        codes = ", ".join(f"'{c}'" for c in SEARCH_CONFIGS)
         extra = f" AND {table}.language = %(lang)s" if language else ""
         clauses.append(
             f"({table}.language NOT IN ({codes}){extra} AND "
-            f"{table}.dashboard_search @@ websearch_to_tsquery('simple'::regconfig, %(q)s))"
+            f"{table}.search @@ websearch_to_tsquery('simple'::regconfig, %(q)s))"
         )
     return "(" + " OR ".join(clauses) + ")"
 
@@ -663,7 +600,7 @@ SEARCH_WINDOW = 3000
 SEARCH_SQL = """
 WITH recent AS MATERIALIZED (
     SELECT id, published FROM (
-        SELECT id, published, language, dashboard_search FROM ingestion_article
+        SELECT id, published, language, search FROM ingestion_article
         WHERE published IS NOT NULL
         ORDER BY published DESC, id DESC LIMIT %(window)s
     ) w WHERE {recent_where}
@@ -688,6 +625,7 @@ def search_sql(q: str, language: str | None, offset: int, limit: int) -> tuple[s
     )
     params = {
         "q": q,
+        **ARABIC_PATTERNS,
         "lang": language or "",
         "window": SEARCH_WINDOW,
         "need": offset + limit,
@@ -709,13 +647,7 @@ def search_articles(q: str, language: str | None, offset: int, limit: int) -> li
     from the GIN index, sorted. Articles without a date sort last, so a full
     phase one is exactly the head of the whole ordered result.
     """
-    if is_postgres():
-        return list(Article.objects.raw(*search_sql(q, language, offset, limit)))
-    qs = Article.objects.only("id", "title", "language", "published", "source_id", "text", "url")
-    qs = qs.filter(Q(title__icontains=q) | Q(text__icontains=q))
-    if language:
-        qs = qs.filter(language=language)
-    return list(qs.order_by("-published", "-id")[offset : offset + limit])
+    return list(Article.objects.raw(*search_sql(q, language, offset, limit)))
 
 
 ACTOR_SEARCH_SQL = """
@@ -728,21 +660,14 @@ SELECT id, name, kind FROM extraction_actor WHERE id IN (
 
 
 def search_actors(q: str, limit: int = 12) -> list[Actor]:
-    """Actors whose name or an alias contains ``q`` or is word-similar to it (trigrams on PostgreSQL).
+    """Actors whose name or an alias contains ``q`` or is word-similar to it (trigrams).
 
     ``ILIKE`` and ``<%`` are answered by the trigram GIN indexes in well under a
     millisecond, but the planner prices word_similarity() like an equality, so on
     ten thousand aliases it prefers a sequential scan that computes it row by row
     (~100 ms). Sequential scans are switched off for this one query.
     """
-    if is_postgres():
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            return list(Actor.objects.raw(ACTOR_SEARCH_SQL, {"q": q, "like": like, "limit": limit}))
-    aliases = ActorAlias.objects.filter(text__icontains=q)
-    return list(
-        Actor.objects.filter(Q(name__icontains=q) | Q(id__in=aliases.values("actor_id")))
-        .only("id", "name", "kind")
-        .order_by("name")[:limit]
-    )
+    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return list(Actor.objects.raw(ACTOR_SEARCH_SQL, {"q": q, "like": like, "limit": limit}))

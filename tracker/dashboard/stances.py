@@ -24,12 +24,7 @@ def refresh_pairs(pairs: Iterable[Pair]) -> None:
     pairs = sorted(set(pairs))
     if not pairs:
         return
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            _refresh_pairs_sql(pairs)
-        else:
-            for actor_id, proposal_id in pairs:
-                _refresh_pair(actor_id, proposal_id)
+    _refresh_pairs_sql(pairs)
 
 
 def _refresh_pairs_sql(pairs: list[Pair]) -> None:
@@ -43,52 +38,9 @@ def _refresh_pairs_sql(pairs: list[Pair]) -> None:
     """
     actors = [actor_id for actor_id, _ in pairs]
     proposals = [proposal_id for _, proposal_id in pairs]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(LOCK_PAIRS, [actors, proposals])
         cursor.execute(REFRESH_PAIRS, [actors, proposals])
-
-
-def _refresh_pair(actor_id: int, proposal_id: int) -> None:
-    rows = list(
-        Position.objects.visible()
-        .filter(actor_id=actor_id, proposal_id=proposal_id)
-        .order_by("timeline_date", "id")
-        .values_list("id", "stance", "timeline_date")
-    )
-    StanceShift.objects.filter(actor_id=actor_id, proposal_id=proposal_id).delete()
-    if not rows:
-        ActorStance.objects.filter(actor_id=actor_id, proposal_id=proposal_id).delete()
-        return
-    shifts = [
-        StanceShift(
-            actor_id=actor_id,
-            proposal_id=proposal_id,
-            before_id=prev[0],
-            after_id=row[0],
-            from_stance=prev[1],
-            to_stance=row[1],
-            timeline_date=row[2],
-        )
-        for prev, row in zip(rows, rows[1:], strict=False)
-        if prev[1] != row[1]
-    ]
-    StanceShift.objects.bulk_create(shifts)
-    latest = rows[-1]
-    ActorStance.objects.bulk_create(
-        [
-            ActorStance(
-                actor_id=actor_id,
-                proposal_id=proposal_id,
-                position_id=latest[0],
-                stance=latest[1],
-                timeline_date=latest[2],
-                positions_count=len(rows),
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["actor", "proposal"],
-        update_fields=["position", "stance", "timeline_date", "positions_count"],
-    )
 
 
 def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
@@ -98,19 +50,11 @@ def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
 
     Pairs whose positions were changed one by one or deleted are refreshed by ``refresh_pairs``.
 
-    On PostgreSQL only the neighbourhood of the articles' positions is recomputed (see
+    Only the neighbourhood of the articles' positions is recomputed (see
     ``REFRESH_ARTICLES``), so the cost does not grow with the number of positions in a pair.
     """
     article_ids = sorted(set(article_ids))
     if not article_ids:
-        return
-    if connection.vendor != "postgresql":
-        pairs = (
-            Position.objects.filter(article_id__in=article_ids)
-            .values_list("actor_id", "proposal_id")
-            .distinct()
-        )
-        refresh_pairs(list(pairs))
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(LOCK_ARTICLE_PAIRS, [article_ids])
@@ -161,7 +105,8 @@ LOCK_PAIRS = f"""
 SELECT pg_advisory_xact_lock(a::integer, p::integer) FROM ({_PAIRS} ORDER BY a, p) AS pairs
 """  # noqa: S608 - constant SQL, no input
 
-# The same result as ``_refresh_pair`` for every pair at once. Rows that are already right are left
+# Each pair's latest visible position and count, and a shift wherever consecutive visible
+# positions (by timeline_date, id) differ in stance, for every pair at once. Rows that are already right are left
 # alone (no dead tuples, shift ids kept); the data-modifying CTEs all see the same snapshot.
 # Shared by REFRESH_PAIRS and REFRESH_ARTICLES: which shift rows ("s") are still wanted ("w"), and
 # the insert of wanted shifts that are missing.

@@ -8,6 +8,7 @@ pipeline extracts and curators review.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -58,6 +59,8 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Actor search: ILIKE and word similarity (pg_trgm).
+        indexes = [GinIndex(fields=["name"], name="actor_name_trgm", opclasses=["gin_trgm_ops"])]
 
     def __str__(self) -> str:
         return self.name
@@ -87,6 +90,9 @@ class ActorAlias(models.Model):
 
     class Meta:
         verbose_name_plural = "actor aliases"
+        indexes = [
+            GinIndex(fields=["text"], name="actoralias_text_trgm", opclasses=["gin_trgm_ops"])
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["actor", "text", "language"], name="alias_unique_per_actor"
@@ -277,6 +283,13 @@ class Position(models.Model):
             models.Index(fields=["-timeline_date", "-id"], name="position_timeline"),
             models.Index(fields=["proposal", "-timeline_date", "-id"], name="position_by_proposal"),
             models.Index(fields=["actor", "-timeline_date", "-id"], name="position_by_actor"),
+            # The latest visible position of a pair up to a date: matrix "as of", actor pages,
+            # the derived tables' refresh.
+            models.Index(
+                fields=["actor", "proposal", "-timeline_date", "-id"],
+                name="position_pair_latest",
+                condition=~models.Q(review_status="rejected"),
+            ),
             models.Index(
                 fields=["confidence"],
                 name="position_review_queue",

@@ -228,34 +228,26 @@ def _candidates(keys: list[int], source_id: int | None) -> list[tuple[int, bytes
 
     Raw SQL because this runs for every article: the newest few articles per key (one index
     range each), ranked by keys shared; then one index probe per candidate story for the source.
-    On PostgreSQL the keys go in as one array (one statement shape); SQLite gets a subquery per key.
+    The keys go in as one array, so the statement has one shape whatever their number.
     """
     params = {
+        "keys": keys,
         "per_key": dedup.PER_KEY_CANDIDATES,
         "limit": dedup.MAX_CANDIDATES,
         "source": source_id,
     }
-    if connection.vendor == "postgresql":
-        params["keys"] = keys
-        hits = _HITS_FROM_ARRAY
-    else:
-        params.update((f"k{i}", key) for i, key in enumerate(keys))
-        hits = " UNION ALL ".join(_HITS_FOR_KEY.format(i=i) for i in range(len(keys)))
     with connection.cursor() as cursor:
-        cursor.execute(_CANDIDATES.format(hits=hits), params)
+        cursor.execute(_CANDIDATES, params)
         return cursor.fetchall()
 
 
-_HITS_FROM_ARRAY = """
+_CANDIDATES = """
+WITH hits AS (
   SELECT h.article_id FROM unnest(%(keys)s::bigint[]) AS k(key) CROSS JOIN LATERAL (
     SELECT article_id FROM ingestion_minhashband WHERE key = k.key ORDER BY article_id DESC
     LIMIT %(per_key)s
-  ) AS h"""
-_HITS_FOR_KEY = """SELECT article_id FROM (
-    SELECT article_id FROM ingestion_minhashband WHERE key = %(k{i})s ORDER BY article_id DESC
-    LIMIT %(per_key)s) AS h{i}"""
-_CANDIDATES = """
-WITH hits AS ({hits}),
+  ) AS h
+),
 best AS (
   SELECT article_id, COUNT(*) AS shared FROM hits GROUP BY article_id
   ORDER BY shared DESC, article_id DESC LIMIT %(limit)s

@@ -6,7 +6,10 @@ import hashlib
 import unicodedata
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.functions import Concat
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +23,8 @@ LANGUAGE_CHOICES = [
     ("unknown", "Unknown"),
 ]
 SUPPORTED_LANGUAGES = [code for code, _ in LANGUAGE_CHOICES if code != "unknown"]
+# PostgreSQL text-search configurations (Snowball stemmers) by language; the rest use "simple".
+SEARCH_CONFIGS = {"ar": "arabic", "en": "english", "fr": "french", "de": "german", "ru": "russian"}
 
 
 class Source(models.Model):
@@ -202,6 +207,19 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
 
 
+def search_document() -> models.Case:
+    """An article's words for search, stemmed with its language's configuration."""
+    words = Concat("title", models.Value(" "), "text", output_field=models.TextField())
+    return models.Case(
+        *(
+            models.When(language=code, then=SearchVector(words, config=config))
+            for code, config in SEARCH_CONFIGS.items()
+        ),
+        default=SearchVector(words, config="simple"),
+        output_field=SearchVectorField(),
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def stuck(self, older_than):
         """Articles waiting or extracting since before ``older_than``: the sweep re-queues them."""
@@ -209,6 +227,12 @@ class ArticleQuerySet(models.QuerySet):
             state__in=[Article.State.INGESTED, Article.State.EXTRACTING],
             state_changed_at__lt=older_than,
         )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search vector is as large as the text and only the search query reads it.
+        return super().get_queryset().defer("search")
 
 
 class Article(models.Model):
@@ -276,8 +300,12 @@ class Article(models.Model):
         editable=False,
         help_text="The article later fetched from this uploaded article's URL.",
     )
+    # Computed by PostgreSQL when the row is written, so a search never runs to_tsvector().
+    search = models.GeneratedField(
+        expression=search_document(), output_field=SearchVectorField(), db_persist=True
+    )
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published", "-fetched_at"]
@@ -293,6 +321,7 @@ class Article(models.Model):
             # say about the source or the story (a bulk load outgrows them at once).
             models.Index(fields=["source", "story"], name="article_source_story"),
             models.Index(fields=["url"], name="article_url"),
+            GinIndex(fields=["search"], name="article_search"),
         ]
         constraints = [
             # An upload may claim a URL that a fetch later fills with the real article.

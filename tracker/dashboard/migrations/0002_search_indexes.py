@@ -1,4 +1,4 @@
-"""Full-text and trigram indexes for dashboard search (PostgreSQL only), and a backfill.
+"""Full-text and trigram indexes for dashboard search, and a backfill.
 
 Each article is indexed with the text-search configuration of its language
 (partial GIN indexes, one per language) so a query is stemmed the same way as
@@ -37,15 +37,11 @@ def _statements():
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for create, _ in _statements():
         schema_editor.execute(create)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for _, drop in _statements():
         schema_editor.execute(drop)
 

@@ -1,4 +1,4 @@
-"""A stored tsvector on articles for search (PostgreSQL only), replacing the expression indexes.
+"""A stored tsvector on articles for search, replacing the expression indexes.
 
 With expression indexes PostgreSQL must recompute to_tsvector() for every row
 it rechecks (phrase queries recheck every candidate): seconds at 200,000
@@ -19,8 +19,6 @@ def vector_sql() -> str:
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for code in [*CONFIGS, "simple"]:
         schema_editor.execute(f"DROP INDEX IF EXISTS article_fts_{code}")
     schema_editor.execute(
@@ -33,8 +31,6 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute("DROP INDEX IF EXISTS article_dashboard_search")
     schema_editor.execute("ALTER TABLE ingestion_article DROP COLUMN IF EXISTS dashboard_search")
 

@@ -68,10 +68,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, requests: int, rebuild: bool, explain: bool, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError(
-                "bench_dashboard needs PostgreSQL: set DATABASE_URL to a bench database"
-            )
         requests = max(requests, 50)
         source, _ = Source.objects.get_or_create(
             name="bench", defaults={"kind": Source.Kind.MANUAL}
@@ -239,7 +235,7 @@ class Command(BaseCommand):
             INSERT INTO extraction_position (article_id, actor_id, proposal_id, stance, evidence, start, "end",
               sentence, stated_on, is_past, timeline_date, confidence, rules, origin, review_status,
               extractor_version, extraction_key, original, reviewed_by_id, reviewed_at, version, created_at,
-              updated_at)
+              updated_at, why)
             SELECT art.id, actor_id, proposal_id,
                    (ARRAY['support', 'oppose', 'considering'])[1 + abs(hashtext(actor_id || '/' || proposal_id || '/'
                         || ((art.published - date '2023-01-01') / 120))) %% 3],
@@ -247,7 +243,7 @@ class Command(BaseCommand):
                    art.published - CASE WHEN g %% 10 = 0 THEN 3 ELSE 0 END,
                    0.5 + (g %% 50) / 100.0, '["bench:rule"]'::jsonb, 'extracted',
                    CASE WHEN g %% 50 = 0 THEN 'rejected' WHEN g %% 12 = 0 THEN 'confirmed' ELSE 'unreviewed' END,
-                   'bench', 'bench/' || g, NULL, NULL, NULL, 1, now(), now()
+                   'bench', 'bench/' || g, NULL, NULL, NULL, 1, now(), now(), '[]'::jsonb
             FROM (
               SELECT g,
                      (%(actors)s::bigint[])[1 + floor(%(n)s * power((abs(hashtext(g::text)) %% 1000000) / 1000000.0, 2))::int]

@@ -225,14 +225,11 @@ class Command(BaseCommand):
         from django.db import connection
 
         started = time.monotonic()
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                from django.apps import apps
+        from django.apps import apps
 
-                tables = [apps.get_model(name)._meta.db_table for name in BULK_MODELS]
-                cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
-            else:
-                cursor.execute("ANALYZE")
+        tables = [apps.get_model(name)._meta.db_table for name in BULK_MODELS]
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
         self.stdout.write(f"VACUUM ANALYZE {when}: {time.monotonic() - started:.1f}s")
 
     def stop_workers(self, workers: list[subprocess.Popen]) -> None:
