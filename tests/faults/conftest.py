@@ -253,8 +253,9 @@ def synthetic_articles(path: Path, count: int, seed: int) -> Path:
 def expected_positions(articles) -> dict[int, dict[str, tuple]]:
     """What an undisturbed extraction of each article gives, computed in this process by the
     same pipeline: {article id: {extraction key: (stance, start, end)}}, the best-scoring
-    finding per key, as the save keeps it."""
+    finding per key, with the evidence widened to its clause as the save keeps it."""
     from tracker.extraction import extract, pipeline
+    from tracker.extraction.clauses import clause_bounds
     from tracker.extraction.models import Actor, Position
 
     resources = extract.resources_from_db()  # not the cache: the catalogue was reloaded since
@@ -274,7 +275,13 @@ def expected_positions(articles) -> dict[int, dict[str, tuple]]:
             key = Position.key_for(actor_ids[found.actor], found.proposal, found.stance)
             if key not in best or found.confidence > best[key].confidence:
                 best[key] = found
-        expected[article.id] = {k: (f.stance, f.start, f.end) for k, f in best.items()}
+        expected[article.id] = {
+            k: (
+                f.stance,
+                *clause_bounds(article.text, f.start, f.end, f.sentence_start, f.sentence_end),
+            )
+            for k, f in best.items()
+        }
     return expected
 
 
