@@ -28,7 +28,7 @@ class AlertAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "watchlist", "position", "copy_of", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["watchlist", "position", "before", "copy_of"]
-    readonly_fields = ["subject", "story_key", "fanned_out", "created_at"]
+    readonly_fields = ["subject", "story_key", "created_at"]
 
     def has_add_permission(self, request):
         return False

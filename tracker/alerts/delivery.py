@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import time
 import zoneinfo
 from dataclasses import dataclass
@@ -20,9 +21,10 @@ from urllib.parse import urljoin
 import httpx
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +34,7 @@ from tracker.alerts.models import Alert, AlertPreferences, Delivery, Watchlist, 
 from tracker.extraction.models import Position
 from tracker.ingestion import fetch
 
+logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "tracker.alerts.unsubscribe"
 SIGNATURE_HEADER = "X-Tracker-Signature"
 RTL_LANGUAGES = {"ar"}
@@ -52,73 +55,121 @@ def absolute(path: str) -> str:
 # --- What an alert says ----------------------------------------------------------------------
 
 
+# What an alert shows, read with values() (model instances cost more than the rest together).
+ALERT_VALUES = (
+    "id",
+    "kind",
+    "created_at",
+    "watchlist_id",
+    "watchlist__name",
+    "watchlist__owner_id",
+    "position_id",
+    "position__actor_id",
+    "position__actor__name",
+    "position__proposal__title",
+    "position__proposal__kind",
+    "position__stance",
+    "position__evidence",
+    "position__timeline_date",
+    "position__review_status",
+    "position__confidence",
+    "position__article_id",
+    "position__article__title",
+    "position__article__language",
+    "position__article__source__name",
+    "before_id",
+    "before__stance",
+    "before__evidence",
+    "before__article__language",
+    "before__review_status",
+)
+STANCE_LABELS = dict(Position.Stance.choices)
+KIND_LABELS = dict(Alert.Kind.choices)
+
+
+@dataclass(frozen=True)
+class WatchlistRef:
+    id: int
+    name: str
+    owner_id: int
+
+
 def alert_rows(alerts) -> list[dict]:
     """Everything the email, the webhook and the notifications page show of these alerts."""
-    alerts = list(
-        Alert.objects.filter(id__in=[a.id if isinstance(a, Alert) else a for a in alerts])
-        .select_related(
-            "watchlist",
-            "position__actor",
-            "position__proposal",
-            "position__article__source",
-            "before__article",
-        )
-        .annotate(copies_count=Count("copies"))
+    ids = [a.id if isinstance(a, Alert) else a for a in alerts]
+    values = list(
+        Alert.objects.filter(id__in=ids)
         .order_by("position__proposal_id", "-id")
+        .values(*ALERT_VALUES)
     )
-    return [describe(a) for a in alerts]
+    return describe_all(values, copies_of(ids))
 
 
-def describe(alert: Alert) -> dict:
-    position = alert.position
-    article = position.article
-    before = alert.before
-    if alert.kind == Alert.Kind.SHIFT and before is not None:
-        headline = (
-            f"{position.actor.name} moved from {before.get_stance_display().lower()} to "
-            f"{position.get_stance_display().lower()} on {position.proposal.title.lower()}"
-        )
-    elif alert.kind == Alert.Kind.FIRST:
-        headline = (
-            f"{position.actor.name} takes a first position: "
-            f"{position.get_stance_display().lower()} {position.proposal.title.lower()}"
-        )
+def copies_of(alert_ids) -> dict[int, int]:
+    """How many later copies of its story each alert counts."""
+    return dict(
+        Alert.objects.filter(copy_of_id__in=list(alert_ids))
+        .values("copy_of")
+        .annotate(n=Count("id"))
+        .values_list("copy_of", "n")
+    )
+
+
+def describe_all(values: list[dict], copies: dict[int, int]) -> list[dict]:
+    article_url = reverse("dashboard:article", args=[999999999])
+    return [describe(v, copies.get(v["id"], 0), article_url) for v in values]
+
+
+def describe(v: dict, copies: int, article_url: str) -> dict:
+    """One alert's display fields from its ``ALERT_VALUES``."""
+    actor = v["position__actor__name"]
+    stance = STANCE_LABELS[v["position__stance"]].lower()
+    proposal = v["position__proposal__title"]
+    if v["kind"] == Alert.Kind.SHIFT and v["before_id"]:
+        before = STANCE_LABELS[v["before__stance"]].lower()
+        headline = f"{actor} moved from {before} to {stance} on {proposal.lower()}"
+    elif v["kind"] == Alert.Kind.FIRST:
+        headline = f"{actor} takes a first position: {stance} {proposal.lower()}"
     else:
-        headline = (
-            f"{position.actor.name} {position.get_stance_display().lower()} "
-            f"{position.proposal.title.lower()}"
-        )
-    article_path = reverse("dashboard:article", args=[article.id]) + f"#position-{position.id}"
+        headline = f"{actor} {stance} {proposal.lower()}"
+    path = article_url.replace("999999999", str(v["position__article_id"]))
+    path += f"#position-{v['position_id']}"
+    language = v["position__article__language"]
+    date = v["position__timeline_date"]
     return {
-        "id": alert.id,
-        "alert": alert,
-        "kind": alert.kind,
-        "kind_label": alert.get_kind_display(),
-        "watchlist": alert.watchlist,
+        "id": v["id"],
+        "kind": v["kind"],
+        "kind_label": KIND_LABELS[v["kind"]],
+        "watchlist": WatchlistRef(
+            v["watchlist_id"], v["watchlist__name"], v["watchlist__owner_id"]
+        ),
         "headline": headline,
-        "actor": position.actor.name,
-        "actor_id": position.actor_id,
-        "proposal": position.proposal.title,
-        "proposal_kind": position.proposal.kind,
-        "stance": position.stance,
-        "stance_label": position.get_stance_display(),
-        "from_stance": before.stance if before else None,
-        "evidence": position.evidence,
-        "evidence_dir": "rtl" if article.language in RTL_LANGUAGES else "ltr",
-        "language": article.language,
-        "before_evidence": before.evidence if before else "",
-        "before_dir": "rtl" if before and before.article.language in RTL_LANGUAGES else "ltr",
-        "date": position.timeline_date,
-        "article_title": article.title,
-        "article_id": article.id,
-        "source": article.source.name if article.source_id else "",
-        "link": absolute(article_path),
-        "path": article_path,
-        "copies": getattr(alert, "copies_count", 0),
-        "review_status": position.review_status,
-        "confidence": position.confidence,
-        "position_id": position.id,
-        "created_at": alert.created_at,
+        "actor": actor,
+        "actor_id": v["position__actor_id"],
+        "proposal": proposal,
+        "proposal_kind": v["position__proposal__kind"],
+        "stance": v["position__stance"],
+        "from_stance": v["before__stance"],
+        "evidence": v["position__evidence"],
+        "evidence_dir": "rtl" if language in RTL_LANGUAGES else "ltr",
+        "language": language,
+        "before_evidence": v["before__evidence"] or "",
+        "before_dir": "rtl" if v["before__article__language"] in RTL_LANGUAGES else "ltr",
+        "date": date,
+        "date_text": f"{date.day} {date:%b %Y}",
+        "article_title": v["position__article__title"],
+        "article_id": v["position__article_id"],
+        "source": v["position__article__source__name"] or "",
+        "link": absolute(path),
+        "path": path,
+        "copies": copies,
+        "copies_text": f"{copies} more cop{'y' if copies == 1 else 'ies'} of this story"
+        if copies
+        else "",
+        "review_status": v["position__review_status"],
+        "confidence": v["position__confidence"],
+        "position_id": v["position_id"],
+        "created_at": v["created_at"],
     }
 
 
@@ -155,7 +206,9 @@ def unsubscribe_link(watchlist: Watchlist) -> str:
     return absolute(reverse("alerts:unsubscribe", args=[unsubscribe_token(watchlist)]))
 
 
-def build_email(user, rows: list[dict], *, digest: bool, key: str) -> EmailMultiAlternatives:
+def build_email(
+    address: str, rows: list[dict], *, digest: bool, key: str
+) -> EmailMultiAlternatives:
     """One message with a plain-text and an HTML part; one unsubscribe link per watchlist.
 
     ``key`` makes the Message-ID: a delivery sent again after a worker died keeps it, so mail
@@ -170,7 +223,6 @@ def build_email(user, rows: list[dict], *, digest: bool, key: str) -> EmailMulti
     else:
         subject = f"[Tracker] {rows[0]['headline']}"
     context = {
-        "user": user,
         "groups": groups,
         "rows": rows,
         "digest": digest,
@@ -182,7 +234,7 @@ def build_email(user, rows: list[dict], *, digest: bool, key: str) -> EmailMulti
     message = EmailMultiAlternatives(
         subject=subject[:200],
         body=text,
-        to=[user.email],
+        to=[address],
         headers={
             "Message-ID": f"<{key}@tracker.alerts>",
             "List-Unsubscribe": ", ".join(f"<{link}>" for _, link in unsubscribes),
@@ -202,81 +254,135 @@ def send_email_delivery(delivery: Delivery) -> str:
     if not visible_alerts([alert], user):
         return Delivery.Status.SKIPPED
     build_email(
-        user, alert_rows([alert]), digest=False, key=f"alert-{delivery.idempotency_key}"
+        user.email, alert_rows([alert]), digest=False, key=f"alert-{delivery.idempotency_key}"
     ).send()
     return Delivery.Status.SENT
 
 
 # --- Digests ---------------------------------------------------------------------------------
 
+DIGEST_CHUNK = 200  # users per transaction: few queries for many digests, short locks
 
-def users_due(now: dt.datetime) -> list[int]:
-    """Users whose digest hour it is now in their time zone, and who have alerts waiting."""
-    waiting = (
+CLAIM_DAY_SQL = """
+UPDATE alerts_alertpreferences SET last_digest_on = %s
+WHERE user_id = ANY(%s) AND (last_digest_on IS NULL OR last_digest_on < %s)
+RETURNING user_id
+"""
+
+
+def users_due(now: dt.datetime) -> list[tuple[int, dt.date]]:
+    """(user, local date) of the users whose digest hour it is in their time zone, who have
+    alerts waiting and no digest yet that day."""
+    waiting = set(
         Delivery.objects.filter(status=Delivery.Status.DIGEST)
         .values_list("alert__watchlist__owner_id", flat=True)
         .distinct()
     )
-    due = []
     prefs = {p.user_id: p for p in AlertPreferences.objects.filter(user_id__in=waiting)}
-    for user_id in set(waiting):
+    due = []
+    for user_id in sorted(waiting):
         pref = prefs.get(user_id) or AlertPreferences(user_id=user_id)
         local = now.astimezone(zoneinfo.ZoneInfo(pref.time_zone))
         if local.hour == pref.digest_hour and pref.last_digest_on != local.date():
-            due.append(user_id)
-    return sorted(due)
+            due.append((user_id, local.date()))
+    return due
 
 
-def send_digest(user_id: int, now: dt.datetime | None = None, connection=None) -> int:
-    """Send one user's digest (once per local day, claimed by a conditional update); returns
-    how many alerts it carried."""
-    from django.contrib.auth import get_user_model
+def send_digests(now: dt.datetime) -> int:
+    """Send every digest due now, over one mail connection; returns how many went out."""
+    due = users_due(now)
+    if not due:
+        return 0
+    sent = 0
+    with get_connection() as connection:
+        for start in range(0, len(due), DIGEST_CHUNK):
+            sent += _send_chunk(due[start : start + DIGEST_CHUNK], connection)
+    return sent
 
-    now = now or timezone.now()
-    user = get_user_model().objects.get(id=user_id)
-    pref = AlertPreferences.of(user)
-    today = now.astimezone(zoneinfo.ZoneInfo(pref.time_zone)).date()
+
+def _send_chunk(due: list[tuple[int, dt.date]], connection) -> int:
+    from tracker.alerts.matching import readers
+
     with transaction.atomic():
-        claimed = (
-            AlertPreferences.objects.filter(id=pref.id)
-            .filter(Q(last_digest_on=None) | Q(last_digest_on__lt=today))
-            .update(last_digest_on=today)
+        AlertPreferences.objects.bulk_create(
+            [AlertPreferences(user_id=user_id) for user_id, _ in due], ignore_conflicts=True
         )
+        by_day: dict[dt.date, list[int]] = {}
+        for user_id, day in due:
+            by_day.setdefault(day, []).append(user_id)
+        claimed: dict[int, dt.date] = {}
+        with db_connection.cursor() as cursor:
+            for day, user_ids in by_day.items():
+                cursor.execute(CLAIM_DAY_SQL, [day, user_ids, day])
+                claimed.update((user_id, day) for (user_id,) in cursor.fetchall())
         if not claimed:
             return 0
-        waiting = list(
+        may = readers(claimed)
+        locked = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Delivery.Status.DIGEST, alert__watchlist__owner_id=user_id)
-            .select_related("alert__watchlist")
+            .filter(status=Delivery.Status.DIGEST, alert__watchlist__owner_id__in=list(claimed))
+            .values_list("id", flat=True)
         )
-        if not waiting:
-            return 0
-        shown = {
-            a.id
-            for a in visible_alerts(
-                [d.alert for d in waiting if d.alert.watchlist.email == Watchlist.Email.DIGEST],
-                user,
+        waiting = list(
+            Delivery.objects.filter(id__in=locked)
+            .order_by("alert__position__proposal_id", "-alert_id")
+            .values(
+                "id",
+                "alert__watchlist__email",
+                "alert__watchlist__owner__email",
+                *(f"alert__{name}" for name in ALERT_VALUES),
             )
-        }
-        visible = [d for d in waiting if d.alert_id in shown]
-        skipped = [d.id for d in waiting if d not in visible]
-        Delivery.objects.filter(id__in=skipped).update(status=Delivery.Status.SKIPPED)
-        if visible and user.email:
+        )
+        copies = copies_of([d["alert__id"] for d in waiting])
+        article_url = reverse("dashboard:article", args=[999999999])
+        mine: dict[int, list[dict]] = {}
+        for item in waiting:
+            mine.setdefault(item["alert__watchlist__owner_id"], []).append(item)
+        sent_ids, skipped_ids, failed_users = [], [], []
+        sent_users = 0
+        rejected = Position.Review.REJECTED
+        for user_id, items in mine.items():
+            shown = [
+                d
+                for d in items
+                if user_id in may
+                and d["alert__watchlist__email"] == Watchlist.Email.DIGEST
+                and d["alert__position__review_status"] != rejected
+                and d["alert__before__review_status"] != rejected
+            ]
+            skipped_ids += [d["id"] for d in items if d not in shown]
+            address = items[0]["alert__watchlist__owner__email"]
+            if not shown or not address:
+                skipped_ids += [d["id"] for d in shown]
+                continue
+            rows = [
+                describe(
+                    {name: d[f"alert__{name}"] for name in ALERT_VALUES},
+                    copies.get(d["alert__id"], 0),
+                    article_url,
+                )
+                for d in shown
+            ]
             message = build_email(
-                user,
-                alert_rows([d.alert for d in visible]),
-                digest=True,
-                key=f"digest-{user_id}-{today.isoformat()}",
+                address, rows, digest=True, key=f"digest-{user_id}-{claimed[user_id].isoformat()}"
             )
             message.connection = connection
-            message.send()
-            status = Delivery.Status.SENT
-        else:
-            status = Delivery.Status.SKIPPED
-        Delivery.objects.filter(id__in=[d.id for d in visible]).update(
-            status=status, sent_at=timezone.now(), attempts=F("attempts") + 1
+            try:
+                message.send()
+            except Exception:
+                logger.exception("The digest of user %s failed; it is tried again", user_id)
+                failed_users.append(user_id)
+                continue
+            sent_ids += [d["id"] for d in shown]
+            sent_users += 1
+        now = timezone.now()
+        Delivery.objects.filter(id__in=sent_ids).update(
+            status=Delivery.Status.SENT, sent_at=now, attempts=F("attempts") + 1
         )
-    return len(visible)
+        Delivery.objects.filter(id__in=skipped_ids).update(status=Delivery.Status.SKIPPED)
+        # A digest that could not be sent is claimed again by the next run within the hour.
+        AlertPreferences.objects.filter(user_id__in=failed_users).update(last_digest_on=None)
+    return sent_users
 
 
 # --- Webhooks --------------------------------------------------------------------------------

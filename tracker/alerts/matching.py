@@ -2,38 +2,27 @@
 
 The batch's (proposal, actor) pairs are looked up in the ``WatchKey`` table (an index, with 0
 for "any"), so the cost grows with the watchlists that can match, not with all of them. Alerts
-are inserted under unique constraints and their deliveries created by a conditional update, in
-one transaction: running a batch twice, or after a worker died half-way, records nothing twice.
+are inserted under unique constraints (only the run that inserts one gets it back) and their
+deliveries created in the same transaction: running a batch twice, or after a worker died half-way, records nothing twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
+from django.utils import timezone
 
-from tracker.alerts.models import Alert, Delivery, WatchKey, Watchlist
-from tracker.dashboard.models import StanceShift
-from tracker.extraction.models import Position, Proposal
+from tracker.alerts.models import Alert, Delivery, WatchKey, Watchlist, Webhook
+from tracker.extraction.models import Proposal
 
-POSITION_VALUES = (
-    "id",
-    "actor_id",
-    "proposal_id",
-    "stance",
-    "review_status",
-    "confidence",
-    "article_id",
-    "article__language",
-    "article__source_id",
-    "article__story_id",
-    "article__published",
-)
 UNDATED = dt.date(9999, 12, 31)
 
 
@@ -81,27 +70,145 @@ def rebuild_all_keys() -> int:
     return len(watchlists)
 
 
+# The batch's positions and the later positions of shifts the batch made, each with whether it is
+# the actor's first visible position on the proposal and the positions it shifted from.
+ROWS_SQL = """
+WITH batch AS (SELECT unnest(%(ids)s::bigint[]) AS id),
+shifts AS (
+    SELECT s.before_id, s.after_id FROM dashboard_stanceshift s
+    WHERE s.after_id IN (SELECT id FROM batch) OR s.before_id IN (SELECT id FROM batch)
+)
+SELECT p.id, p.actor_id, p.proposal_id, p.stance, p.review_status, p.confidence, p.article_id,
+       a.language, a.source_id, a.story_id, a.published,
+       p.id IN (SELECT id FROM batch) AS in_batch,
+       NOT EXISTS (
+           SELECT 1 FROM extraction_position q
+           WHERE q.actor_id = p.actor_id AND q.proposal_id = p.proposal_id AND q.id < p.id
+             AND q.review_status <> 'rejected'
+       ) AS first,
+       ARRAY(SELECT before_id FROM shifts WHERE after_id = p.id ORDER BY before_id) AS befores
+FROM extraction_position p
+JOIN ingestion_article a ON a.id = p.article_id
+WHERE p.review_status <> 'rejected'
+  AND (p.id IN (SELECT id FROM batch) OR p.id IN (SELECT after_id FROM shifts))
+"""
+ROW_NAMES = (
+    "id",
+    "actor_id",
+    "proposal_id",
+    "stance",
+    "review_status",
+    "confidence",
+    "article_id",
+    "article__language",
+    "article__source_id",
+    "article__story_id",
+    "article__published",
+    "in_batch",
+    "first",
+    "befores",
+)
+
+# Watchlists (not paused) under the batch's keys, with whether their owner may read positions
+# (active, and a superuser or given extraction.view_position directly or by a group) and whether
+# they have a webhook switched on.
 CANDIDATES_SQL = """
-SELECT k.proposal_id, k.actor_id, k.watchlist_id
+WITH perm AS (
+    SELECT p.id FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
+    WHERE ct.app_label = 'extraction' AND p.codename = 'view_position'
+)
+SELECT k.proposal_id, k.actor_id, w.id, w.owner_id, w.name, w.filters, w.with_children,
+       w.on_position, w.on_shift, w.on_first, w.confirmed_only, w.min_confidence,
+       w.one_per_story, w.email,
+       u.is_active AND (
+           u.is_superuser
+           OR EXISTS (SELECT 1 FROM auth_user_user_permissions up
+                      WHERE up.user_id = u.id AND up.permission_id IN (SELECT id FROM perm))
+           OR EXISTS (SELECT 1 FROM auth_user_groups ug
+                      JOIN auth_group_permissions gp ON gp.group_id = ug.group_id
+                      WHERE ug.user_id = u.id AND gp.permission_id IN (SELECT id FROM perm))
+       ) AS readable,
+       EXISTS (SELECT 1 FROM alerts_webhook h WHERE h.watchlist_id = w.id AND h.active) AS hooked
 FROM alerts_watchkey k
 JOIN alerts_watchlist w ON w.id = k.watchlist_id AND NOT w.paused
+JOIN auth_user u ON u.id = w.owner_id
 WHERE (k.proposal_id, k.actor_id) IN (SELECT * FROM unnest(%s::int[], %s::int[]))
 """
+WATCHLIST_FIELDS = (
+    "id",
+    "owner_id",
+    "name",
+    "filters",
+    "with_children",
+    "on_position",
+    "on_shift",
+    "on_first",
+    "confirmed_only",
+    "min_confidence",
+    "one_per_story",
+    "email",
+)
 
 
-def _candidates(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+@dataclass(slots=True)
+class Watch:
+    """The fields of a watchlist matching needs; a Django model instance per candidate would
+    cost more than the matching."""
+
+    id: int
+    owner_id: int
+    name: str
+    filters: dict
+    with_children: bool
+    on_position: bool
+    on_shift: bool
+    on_first: bool
+    confirmed_only: bool
+    min_confidence: float
+    one_per_story: bool
+    email: str
+    hooked: bool = False
+
+    accepts = Watchlist.accepts
+
+
+@dataclass(slots=True)
+class Wanted:
+    """An alert about to be recorded."""
+
+    watchlist_id: int
+    kind: str
+    subject: str
+    position_id: int
+    before_id: int | None = None
+    story_key: str | None = None
+    copy_of_id: int | None = None
+
+
+def _candidates(pairs: set[tuple[int, int]]):
+    """{(proposal, actor) key: [watchlist ids]} and the readable watchlists by id; the watchlists
+    with a webhook on carry ``hooked``."""
     wanted = set()
     for proposal, actor in pairs:
         wanted.update({(proposal, actor), (proposal, 0), (0, actor), (0, 0)})
     found: dict[tuple[int, int], list[int]] = defaultdict(list)
+    watchlists: dict[int, Watch] = {}
     with connection.cursor() as cursor:
         cursor.execute(CANDIDATES_SQL, [[p for p, _ in wanted], [a for _, a in wanted]])
-        for proposal, actor, watchlist in cursor.fetchall():
-            found[(proposal, actor)].append(watchlist)
-    return found
+        for row in cursor.fetchall():
+            *values, readable, hooked = row[2:]
+            if not readable:
+                continue  # who may not read positions is alerted about none
+            found[(row[0], row[1])].append(values[0])
+            if values[0] not in watchlists:
+                fields = dict(zip(WATCHLIST_FIELDS, values, strict=True))
+                if isinstance(fields["filters"], str):
+                    fields["filters"] = json.loads(fields["filters"])
+                watchlists[fields["id"]] = Watch(**fields, hooked=hooked)
+    return found, watchlists
 
 
-def _readers(user_ids: Iterable[int]) -> set[int]:
+def readers(user_ids: Iterable[int]) -> set[int]:
     """Of these users, the active ones who may read positions on the dashboard."""
     perm = Permission.objects.get(content_type__app_label="extraction", codename="view_position")
     return set(
@@ -120,79 +227,60 @@ def may_read(user) -> bool:
 
 
 def match_positions(position_ids: Iterable[int]) -> list[int]:
-    """Record the alerts these positions raise; returns the ids of the deliveries to send now."""
+    """Record the alerts these positions raise; returns the ids of the deliveries to send now.
+
+    Typically four statements whatever the number of watchlists: the batch's rows, the
+    candidate watchlists, the alerts inserted (ON CONFLICT DO NOTHING RETURNING: only the run
+    that records an alert gets it back), and their deliveries, in one transaction.
+    """
     ids = sorted(set(position_ids))
     if not ids:
         return []
-    visible = Position.objects.visible()
-    shifts = list(
-        StanceShift.objects.filter(Q(after_id__in=ids) | Q(before_id__in=ids)).values_list(
-            "before_id", "after_id"
-        )
-    )
-    row_ids = set(ids) | {after for _, after in shifts}
-    rows = {row["id"]: row for row in visible.filter(id__in=row_ids).values(*POSITION_VALUES)}
+    with connection.cursor() as cursor:
+        cursor.execute(ROWS_SQL, {"ids": ids})
+        rows = [dict(zip(ROW_NAMES, row, strict=True)) for row in cursor.fetchall()]
     if not rows:
         return []
-    earlier = visible.filter(
-        actor_id=OuterRef("actor_id"), proposal_id=OuterRef("proposal_id"), id__lt=OuterRef("id")
-    )
-    firsts = set(
-        visible.filter(id__in=ids)
-        .annotate(earlier=Exists(earlier))
-        .filter(earlier=False)
-        .values_list("id", flat=True)
-    )
-    shift_of: dict[int, list[int]] = defaultdict(list)  # after id -> before ids
-    for before, after in shifts:
-        if after in rows:
-            shift_of[after].append(before)
-
-    candidates = _candidates({(r["proposal_id"], r["actor_id"]) for r in rows.values()})
-    watchlist_ids = {w for found in candidates.values() for w in found}
-    if not watchlist_ids:
+    candidates, watchlists = _candidates({(r["proposal_id"], r["actor_id"]) for r in rows})
+    if not watchlists:
         return []
-    watchlists = {w.id: w for w in Watchlist.objects.filter(id__in=watchlist_ids)}
-    readers = _readers({w.owner_id for w in watchlists.values()})
-
-    wanted: list[Alert] = []
-    for row in sorted(rows.values(), key=_article_order):
+    wanted: list[Wanted] = []
+    for row in sorted(rows, key=_article_order):
         key = (row["proposal_id"], row["actor_id"])
         matching = {
             w for k in (key, (key[0], 0), (0, key[1]), (0, 0)) for w in candidates.get(k, ())
         }
         for watchlist_id in sorted(matching):
             watchlist = watchlists[watchlist_id]
-            if watchlist.owner_id not in readers or not watchlist.accepts(row):
-                continue
-            wanted.extend(_alerts_for(watchlist, row, row["id"] in ids, shift_of, firsts))
+            if watchlist.accepts(row):
+                wanted.extend(_alerts_for(watchlist, row))
     if not wanted:
         return []
     with transaction.atomic():
-        _record(wanted)
-        return _fan_out([a.watchlist_id for a in wanted], [a.subject for a in wanted])
+        recorded = _record(wanted)
+        return _deliveries(recorded, watchlists)
 
 
 def _article_order(row: dict):
     return (row["article__published"] or UNDATED, row["article_id"], row["id"])
 
 
-def _alerts_for(watchlist, row, in_batch, shift_of, firsts) -> list[Alert]:
+def _alerts_for(watchlist: Watch, row: dict) -> list[Wanted]:
     position_id = row["id"]
-    if watchlist.on_shift and shift_of.get(position_id):
+    if watchlist.on_shift and row["befores"]:
         return [
-            Alert(
-                watchlist=watchlist,
+            Wanted(
+                watchlist_id=watchlist.id,
                 kind=Alert.Kind.SHIFT,
                 subject=f"s:{before}-{position_id}",
                 position_id=position_id,
                 before_id=before,
             )
-            for before in shift_of[position_id]
+            for before in row["befores"]
         ]
-    if not in_batch:
+    if not row["in_batch"]:
         return []  # a shift's later position, fetched for the shift alone
-    if watchlist.on_first and position_id in firsts:
+    if watchlist.on_first and row["first"]:
         kind = Alert.Kind.FIRST
     elif watchlist.on_position:
         kind = Alert.Kind.POSITION
@@ -205,8 +293,8 @@ def _alerts_for(watchlist, row, in_batch, shift_of, firsts) -> list[Alert]:
         else None
     )
     return [
-        Alert(
-            watchlist=watchlist,
+        Wanted(
+            watchlist_id=watchlist.id,
             kind=kind,
             subject=f"p:{position_id}",
             position_id=position_id,
@@ -215,79 +303,100 @@ def _alerts_for(watchlist, row, in_batch, shift_of, firsts) -> list[Alert]:
     ]
 
 
-def _record(wanted: list[Alert]) -> None:
-    """Insert the alerts; of several copies of one story only the earliest article's alert is
-    a first one, the others (in this batch or a later one) point at it."""
-    firsts: dict[tuple[int, str], Alert] = {}
-    for alert in wanted:  # in article order
-        if alert.story_key:
-            firsts.setdefault((alert.watchlist_id, alert.story_key), alert)
-    Alert.objects.bulk_create(
-        [a for a in wanted if not a.story_key or firsts[(a.watchlist_id, a.story_key)] is a],
-        ignore_conflicts=True,
-    )
-    if not firsts:
-        return
-    # The first alert of each story as recorded now (this batch's, or an earlier batch's).
-    recorded = {
-        (watchlist, key): (alert_id, subject)
-        for alert_id, watchlist, key, subject in Alert.objects.filter(
-            watchlist_id__in={w for w, _ in firsts},
-            story_key__in={k for _, k in firsts},
-            copy_of=None,
-        ).values_list("id", "watchlist_id", "story_key", "subject")
-    }
-    copies = []
-    for alert in wanted:
-        if not alert.story_key:
-            continue
-        first_id, first_subject = recorded[(alert.watchlist_id, alert.story_key)]
-        if first_subject != alert.subject:
-            alert.copy_of_id = first_id
-            alert.fanned_out = True
-            copies.append(alert)
-    Alert.objects.bulk_create(copies, ignore_conflicts=True)
-
-
-FAN_OUT_SQL = """
-UPDATE alerts_alert SET fanned_out = true
-WHERE NOT fanned_out AND copy_of_id IS NULL
-  AND (watchlist_id, subject) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))
-RETURNING id, watchlist_id
+INSERT_SQL = """
+INSERT INTO alerts_alert (watchlist_id, kind, subject, position_id, before_id, story_key,
+                          copy_of_id, created_at)
+SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::bigint[],
+                     %s::text[], %s::bigint[], %s::timestamptz[])
+ON CONFLICT DO NOTHING
+RETURNING id, watchlist_id, copy_of_id
 """
 
 
-def _fan_out(watchlist_ids: list[int], subjects: list[str]) -> list[int]:
-    """Create the deliveries of the alerts not yet fanned out (claimed by a conditional update,
-    so two runs of one batch never both create them); returns those to send now."""
-    with connection.cursor() as cursor:
-        cursor.execute(FAN_OUT_SQL, [watchlist_ids, subjects])
-        claimed = cursor.fetchall()
-    if not claimed:
+def _insert(alerts: list[Wanted]) -> list[tuple[int, int, int | None]]:
+    if not alerts:
         return []
-    watchlists = {
-        w.id: w
-        for w in Watchlist.objects.filter(id__in={w for _, w in claimed}).prefetch_related(
-            "webhooks"
-        )
-    }
-    deliveries = []
-    for alert_id, watchlist_id in claimed:
-        watchlist = watchlists[watchlist_id]
-        if watchlist.email != Watchlist.Email.OFF:
-            deliveries.append(
-                Delivery(
-                    alert_id=alert_id,
-                    channel=Delivery.Channel.EMAIL,
-                    status=Delivery.Status.DIGEST
-                    if watchlist.email == Watchlist.Email.DIGEST
-                    else Delivery.Status.PENDING,
-                )
+    now = timezone.now()
+    columns = [
+        [a.watchlist_id for a in alerts],
+        [a.kind for a in alerts],
+        [a.subject for a in alerts],
+        [a.position_id for a in alerts],
+        [a.before_id for a in alerts],
+        [a.story_key for a in alerts],
+        [a.copy_of_id for a in alerts],
+        [now] * len(alerts),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_SQL, columns)
+        return cursor.fetchall()
+
+
+def _record(wanted: list[Wanted]) -> list[tuple[int, int]]:
+    """Insert the alerts; returns (alert id, watchlist id) of the first-of-their-story ones this
+    call recorded. Of several copies of one story only the earliest article's alert is a first
+    one; the others (in this batch or a later one) point at it and send nothing."""
+    firsts: dict[tuple[int, str], Wanted] = {}
+    for alert in wanted:  # in article order
+        if alert.story_key:
+            firsts.setdefault((alert.watchlist_id, alert.story_key), alert)
+    leads = [a for a in wanted if not a.story_key or firsts[(a.watchlist_id, a.story_key)] is a]
+    inserted = _insert(leads)
+    if firsts:
+        # The first alert of each story as recorded now (this batch's, or an earlier batch's).
+        recorded = {
+            (watchlist, key): (alert_id, subject)
+            for alert_id, watchlist, key, subject in Alert.objects.filter(
+                watchlist_id__in={w for w, _ in firsts},
+                story_key__in={k for _, k in firsts},
+                copy_of=None,
+            ).values_list("id", "watchlist_id", "story_key", "subject")
+        }
+        copies = []
+        for alert in wanted:
+            if alert.story_key:
+                first_id, first_subject = recorded[(alert.watchlist_id, alert.story_key)]
+                if first_subject != alert.subject:
+                    alert.copy_of_id = first_id
+                    copies.append(alert)
+        _insert(copies)
+    return [(alert_id, watchlist_id) for alert_id, watchlist_id, copy_of in inserted if not copy_of]
+
+
+DELIVERIES_SQL = """
+INSERT INTO alerts_delivery (alert_id, channel, webhook_id, status, idempotency_key, attempts,
+                             response_excerpt, error, created_at)
+SELECT alert, channel, hook, status, gen_random_uuid(), 0, '', '', %s
+FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::text[]) AS d(alert, channel, hook, status)
+RETURNING id, status
+"""
+
+
+def _deliveries(recorded: list[tuple[int, int]], watchlists: dict[int, Watch]) -> list[int]:
+    """Create the deliveries of the alerts just recorded; returns those to send now."""
+    hooked = {w for _, w in recorded if watchlists[w].hooked}
+    hooks = defaultdict(list)
+    if hooked:
+        for hook_id, watchlist_id in Webhook.objects.filter(
+            watchlist_id__in=hooked, active=True
+        ).values_list("id", "watchlist_id"):
+            hooks[watchlist_id].append(hook_id)
+    rows = []  # (alert, channel, webhook, status)
+    for alert_id, watchlist_id in recorded:
+        email = watchlists[watchlist_id].email
+        if email != Watchlist.Email.OFF:
+            status = (
+                Delivery.Status.DIGEST
+                if email == Watchlist.Email.DIGEST
+                else Delivery.Status.PENDING
             )
-        for hook in watchlist.webhooks.all():
-            if hook.active:
-                deliveries.append(
-                    Delivery(alert_id=alert_id, channel=Delivery.Channel.WEBHOOK, webhook=hook)
-                )
-    created = Delivery.objects.bulk_create(deliveries)
-    return [d.id for d in created if d.status == Delivery.Status.PENDING]
+            rows.append((alert_id, Delivery.Channel.EMAIL, None, status))
+        for hook_id in hooks[watchlist_id]:
+            rows.append((alert_id, Delivery.Channel.WEBHOOK, hook_id, Delivery.Status.PENDING))
+    if not rows:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            DELIVERIES_SQL, [timezone.now(), *(list(c) for c in zip(*rows, strict=True))]
+        )
+        return [d for d, status in cursor.fetchall() if status == Delivery.Status.PENDING]

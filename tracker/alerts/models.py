@@ -102,7 +102,7 @@ class Watchlist(models.Model):
         return urlencode([(k, self.filters[k]) for k in WATCH_FILTERS if self.filters.get(k)])
 
     def accepts(self, row: dict) -> bool:
-        """Whether a position (a dict of its fields, see matching.POSITION_VALUES) passes the
+        """Whether a position (a dict of its fields, see matching.ROW_NAMES) passes the
         filters the key table cannot express, the same way the timeline filters them."""
         f = self.filters
         review = row["review_status"]
@@ -191,9 +191,6 @@ class Alert(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="copies"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    fanned_out = models.BooleanField(
-        default=False, help_text="Its deliveries have been created (set once, in one transaction)."
-    )
 
     class Meta:
         ordering = ["-id"]

@@ -8,7 +8,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -131,21 +131,13 @@ def _count_hook_failure(webhook_id: int, error: str) -> None:
         )
 
 
-@shared_task(soft_time_limit=240, time_limit=300)
+@shared_task(
+    autoretry_for=DB_ERRORS, retry_backoff=30, max_retries=3, soft_time_limit=240, time_limit=300
+)
 def send_digests(now: str | None = None) -> int:
     """Send the digests due this hour in each user's time zone; returns how many went out."""
     moment = dt.datetime.fromisoformat(now) if now else timezone.now()
-    sent = 0
-    with get_connection() as connection:
-        for user_id in send.users_due(moment):
-            try:
-                if send.send_digest(user_id, moment, connection=connection):
-                    sent += 1
-            except DB_ERRORS:
-                raise
-            except Exception:
-                logger.exception("The digest of user %s failed", user_id)
-    return sent
+    return send.send_digests(moment)
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
