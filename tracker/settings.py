@@ -304,6 +304,10 @@ CELERY_BEAT_SCHEDULE["send-alert-digests"] = {
     "task": "tracker.alerts.tasks.send_digests",
     "schedule": 300.0,
 }
+CELERY_BEAT_SCHEDULE["rematch-recent-positions"] = {
+    "task": "tracker.alerts.tasks.rematch_recent",
+    "schedule": 600.0,
+}
 CELERY_BEAT_SCHEDULE["sweep-alert-deliveries"] = {
     "task": "tracker.alerts.tasks.sweep_deliveries",
     "schedule": 60.0,

@@ -177,3 +177,15 @@ def _id(name):
     from tracker.extraction.models import Actor
 
     return Actor.objects.get(name=name).id
+
+
+def test_the_sweep_matches_a_batch_whose_message_was_lost_and_nothing_twice(alice):
+    from tracker.alerts.tasks import rematch_recent
+
+    watch(alice, email=Watchlist.Email.IMMEDIATE)
+    save_positions(article(TROOPS), ("Kremlin", "ground_troops", "oppose", TROOPS))
+    assert not Alert.objects.exists()  # its match_batch never ran
+    rematch_recent()
+    assert Alert.objects.count() == 1 and Delivery.objects.count() == 1
+    rematch_recent()
+    assert Alert.objects.count() == 1 and Delivery.objects.count() == 1

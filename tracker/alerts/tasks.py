@@ -3,6 +3,7 @@ and sweep up deliveries whose message or worker was lost. Each takes ids and is 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 
@@ -14,9 +15,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.alerts import delivery as send
+from tracker.alerts import delivery as outbox
 from tracker.alerts import matching
 from tracker.alerts.models import Delivery, Webhook
+from tracker.core.queue import QueueUnavailable, send
+from tracker.extraction.models import Position
 from tracker.ingestion.fetch import backoff_seconds
 
 logger = logging.getLogger(__name__)
@@ -24,10 +27,16 @@ DB_ERRORS = (OperationalError, InterfaceError)
 
 
 def queue_matching(position_ids) -> None:
-    """Match these positions once the transaction that saved them commits (one task a batch)."""
+    """Match these positions once the transaction that saved them commits (one task a batch).
+    A broker that is down loses nothing: ``rematch_recent`` matches recent positions again."""
     ids = sorted(set(position_ids))
     if ids:
-        transaction.on_commit(lambda: match_batch.delay(ids))
+        transaction.on_commit(lambda: _send_quietly(match_batch, ids))
+
+
+def _send_quietly(task, *args) -> None:
+    with contextlib.suppress(QueueUnavailable):  # logged by send; rematch_recent catches up
+        send(task, *args)
 
 
 @shared_task(
@@ -71,10 +80,10 @@ def deliver(self, delivery_id: int) -> str:
         return "not pending"
     try:
         if item.channel == Delivery.Channel.EMAIL:
-            status = send.send_email_delivery(item)
+            status = outbox.send_email_delivery(item)
         else:
-            status = send.send_webhook_delivery(item)
-    except send.DeliveryFailed as exc:
+            status = outbox.send_webhook_delivery(item)
+    except outbox.DeliveryFailed as exc:
         return _failed(item, str(exc), exc.transient)
     except DB_ERRORS:
         Delivery.objects.filter(id=item.id).update(status=Delivery.Status.PENDING)
@@ -125,7 +134,7 @@ def _count_hook_failure(webhook_id: int, error: str) -> None:
             f"The webhook {hook.url} of your watchlist “{hook.watchlist.name}” failed {limit} "
             f"times in a row and has been switched off.\n\nLast error: {error}\n\n"
             f"Fix the receiver, then switch it on again: "
-            f"{send.absolute(reverse('alerts:watchlist-edit', args=[hook.watchlist_id]))}\n",
+            f"{outbox.absolute(reverse('alerts:watchlist-edit', args=[hook.watchlist_id]))}\n",
             None,
             [owner.email],
         )
@@ -137,7 +146,7 @@ def _count_hook_failure(webhook_id: int, error: str) -> None:
 def send_digests(now: str | None = None) -> int:
     """Send the digests due this hour in each user's time zone; returns how many went out."""
     moment = dt.datetime.fromisoformat(now) if now else timezone.now()
-    return send.send_digests(moment)
+    return outbox.send_digests(moment)
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
@@ -158,3 +167,20 @@ def sweep_deliveries(now: str | None = None) -> int:
     for delivery_id in ids:
         deliver.delay(delivery_id)
     return len(ids)
+
+
+@shared_task(autoretry_for=DB_ERRORS, max_retries=3, soft_time_limit=240, time_limit=300)
+def rematch_recent(minutes: int = 30) -> int:
+    """Match the positions saved in the last ``minutes`` again, in extraction-sized batches: a
+    batch whose message was lost is matched here; for the others nothing is recorded twice."""
+    since = timezone.now() - dt.timedelta(minutes=minutes)
+    ids = list(
+        Position.objects.filter(created_at__gte=since).order_by("id").values_list("id", flat=True)
+    )
+    size = settings.EXTRACTION_BATCH_SIZE
+    sent = 0
+    for start in range(0, len(ids), size):
+        for delivery_id in matching.match_positions(ids[start : start + size]):
+            deliver.delay(delivery_id)
+            sent += 1
+    return sent
