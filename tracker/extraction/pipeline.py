@@ -9,6 +9,7 @@ actor names and aliases of four or more characters), and no positions.
 
 from __future__ import annotations
 
+import bisect
 import gc
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -346,22 +347,22 @@ def _meeting_spans(rules, actor, kind, stance, sentence) -> tuple[Span, ...]:
     its last mention before it), the proposal's mentions there and the cues of that stance paired
     with them."""
     doc = rules.doc
-    sa, sb = doc.sentences[sentence]
-    mine = [m for m in rules.spans if m.actor == actor and m.start < sb]
-    named = [m for m in mine if m.start >= sa] or mine[-1:]
+    index = _sentence_index(rules)
+    actors, proposals, pairings = index["sentences"].get(sentence, ((), (), ()))
+    named = [m for m in actors if m.actor == actor]
+    if not named:
+        earlier = index["by_actor"].get(actor, [])
+        at = bisect.bisect_left(earlier, doc.sentences[sentence][0], key=lambda m: m.start)
+        named = earlier[at - 1 : at] if at else []
     out = [_char_span(doc, m.start, m.end, "actor", m.actor, m.rule) for m in named]
     out += [
         _char_span(doc, p.start, p.end, "proposal", p.kind, p.rule)
-        for p in rules.proposals
-        if p.kind == kind and sa <= p.start < sb
+        for p in proposals
+        if p.kind == kind
     ]
-    for pairing, _holder in rules.pairings:
-        cue = pairing.cue
-        if not sa <= cue.start < sb or pairing.stance != stance:
-            continue
-        if not any(p.kind == kind for p in pairing.proposals):
-            continue
-        out += _cue_spans(doc, pairing)
+    for pairing in pairings:
+        if pairing.stance == stance and any(p.kind == kind for p in pairing.proposals):
+            out += _cue_spans(doc, pairing)
     unique = {(s.start, s.end, s.kind): s for s in reversed(out)}  # one per place: the first rule
     return tuple(sorted(unique.values(), key=lambda s: (s.start, s.end, s.kind)))
 
@@ -446,6 +447,26 @@ def _rule_spans(doc, named_at, proposal, pairing, holder) -> tuple[Span, ...]:
         _char_span(doc, proposal.start, proposal.end, "proposal", proposal.kind, proposal.rule)
     )
     return (*spans, *_cue_spans(doc, pairing))
+
+
+def _sentence_index(rules) -> dict:
+    """The article's actor mentions, proposal mentions and cue pairings by sentence, and each
+    actor's mentions in text order: built once an article, so positions cost what they read."""
+    index = rules.__dict__.get("_index")
+    if index is None:
+        doc = rules.doc
+        sentences: dict[int, tuple[list, list, list]] = {}
+        by_actor: dict[str, list[ActorSpan]] = {}
+        for m in rules.spans:
+            sentences.setdefault(doc.sentence_of[m.start], ([], [], []))[0].append(m)
+            by_actor.setdefault(m.actor, []).append(m)
+        for p in rules.proposals:
+            sentences.setdefault(doc.sentence_of[p.start], ([], [], []))[1].append(p)
+        for pairing, _holder in rules.pairings:
+            sentence = doc.sentence_of[pairing.cue.start]
+            sentences.setdefault(sentence, ([], [], []))[2].append(pairing)
+        index = rules.__dict__["_index"] = {"sentences": sentences, "by_actor": by_actor}
+    return index
 
 
 def _cue_spans(doc: Document, pairing) -> list[Span]:
