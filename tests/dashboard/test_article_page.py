@@ -308,4 +308,7 @@ def test_a_megabyte_article_without_punctuation_renders_in_seconds(analyst_clien
     html = response.content.decode()
     assert 'class="hl hl-evidence stance-support"' in html and "hl-actor" in html
     assert html.count("<mark") <= highlight.MAX_SPANS + 10
+    # The evidence, its actor (also one of the article's mentions) and the other mentions.
+    left_out = 1 + len(mentions) - highlight.MAX_SPANS
+    assert f"{left_out} more mentions found in this article are not marked" in html
     assert elapsed < 10, f"the article page took {elapsed:.1f}s"

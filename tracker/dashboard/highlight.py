@@ -166,9 +166,11 @@ def _valid(item, length: int):
     return start, end, kind, str(name), str(rule)
 
 
-def spans_for(text: str, positions: list[Position], mentions: list | None) -> list[Span]:
+def spans_for(
+    text: str, positions: list[Position], mentions: list | None
+) -> tuple[list[Span], int]:
     """Every mark of the page: each position's evidence and the mentions it was built from, then
-    the article's other mentions, at most ``MAX_SPANS`` in all."""
+    the article's other mentions, at most ``MAX_SPANS`` in all; and how many were left out."""
     length = len(text)
     spans: list[Span] = []
     used: set[tuple[int, int, str]] = set()
@@ -193,7 +195,7 @@ def spans_for(text: str, positions: list[Position], mentions: list | None) -> li
             continue
         start, end, kind, name, rule = span
         spans.append(Span(start, end, kind, _mention_why(kind, name, rule, text[start:end])))
-    return spans[:MAX_SPANS]
+    return spans[:MAX_SPANS], max(0, len(spans) - MAX_SPANS)
 
 
 # --- Rendering -------------------------------------------------------------------------------

@@ -502,7 +502,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     if done is None and article.state == Article.State.EXTRACTED:
         done = article.extraction_runs.filter(status=ExtractionRun.Status.DONE).first()
     mentions = done.mentions if done is not None else None
-    spans = highlight.spans_for(article.text, positions, mentions)
+    spans, left_out = highlight.spans_for(article.text, positions, mentions)
     return render(
         request,
         "dashboard/article.html",
@@ -512,6 +512,8 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             "text_html": highlight.render(article.text, spans),
             # Extracted before mentions were stored: only the evidence can be marked.
             "mentions_missing": done is not None and mentions is None,
+            "marks_left_out": left_out,
+            "max_marks": highlight.MAX_SPANS,
             "cluster": _cluster(article),
             "runs": runs,
         },
