@@ -246,3 +246,45 @@ def test_the_decision_is_recorded_in_history_with_the_curator(curator_client, cu
     assert latest.history_user == curator
     assert latest.review_status == "confirmed"
     assert latest.prev_record.review_status == "unreviewed"
+
+
+def _edit_data(position, **changes):
+    data = {
+        "version": position.version,
+        "actor": position.actor_id,
+        "proposal": position.proposal.kind,
+        "stance": position.stance,
+        "stated_on": position.stated_on.isoformat() if position.stated_on else "",
+    }
+    data.update(changes)
+    return {f"p{position.pk}-{key}": value for key, value in data.items() if value is not False}
+
+
+def test_saving_an_unchanged_edit_records_nothing(curator_client, positions):
+    russia = positions["russia"]
+    response = curator_client.post(
+        reverse("curation:edit", args=[russia.pk]), _edit_data(russia), headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "Nothing changed" in response.content.decode()
+    assert "Corrected" not in response.content.decode()
+    russia.refresh_from_db()
+    assert (russia.version, russia.origin, russia.review_status, russia.original) == (
+        1,
+        Position.Origin.EXTRACTED,
+        Position.Review.UNREVIEWED,
+        None,
+    )
+
+
+def test_a_curator_marks_a_statement_personal_without_calling_the_machine_wrong(
+    curator_client, positions
+):
+    russia = positions["russia"]
+    response = curator_client.post(
+        reverse("curation:edit", args=[russia.pk]), _edit_data(russia, personal="on"), headers=HTMX
+    )
+    html = response.content.decode()
+    assert "Saved:" in html and "(personal view)" in html and "Corrected" not in html
+    russia.refresh_from_db()
+    assert russia.personal and russia.origin == Position.Origin.EXTRACTED and russia.version == 2

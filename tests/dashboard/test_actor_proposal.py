@@ -23,14 +23,25 @@ def test_actor_page_links_parent_and_children(analyst_client, world, catalogue):
 
 
 def test_actor_page_without_positions_says_so(analyst_client, world, catalogue):
+    from tracker.extraction.models import Actor
+
+    nauru = Actor.objects.create(name="Nauru", kind="state")
+    html = analyst_client.get(f"/actors/{nauru.id}/").content.decode()
+    assert "No positions of Nauru have been extracted yet" in html
+    # The United States said nothing itself, but its president did.
     html = analyst_client.get(f"/actors/{catalogue['United States'].id}/").content.decode()
-    assert "No positions of United States have been extracted yet" in html
+    assert "No positions of United States" not in html and "via <a" in html
     assert analyst_client.get("/actors/999999/").status_code == 404
 
 
 def test_actors_index_lists_actors_with_positions(analyst_client, world):
+    from tracker.extraction.models import Actor
+
+    Actor.objects.create(name="Nauru", kind="state")
     html = analyst_client.get("/actors/").content.decode()
-    assert ">Kremlin</a>" in html and ">United States</a>" not in html
+    assert ">Kremlin</a>" in html and ">Nauru</a>" not in html
+    # The United States said nothing itself; its president did, so it is listed.
+    assert ">United States</a>" in html
 
 
 def test_proposal_page_counts_each_actor_once_by_its_latest_position(analyst_client, world):

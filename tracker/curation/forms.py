@@ -17,6 +17,12 @@ class PositionEditForm(forms.Form):
     stated_on = forms.DateField(
         required=False, label="Stated on", widget=forms.DateInput(attrs={"type": "date"})
     )
+    personal = forms.BooleanField(
+        required=False,
+        label="Personal view",
+        help_text="Said in a personal capacity: it does not count for the state or office the "
+        "speaker holds.",
+    )
 
     @classmethod
     def for_position(cls, position: Position) -> PositionEditForm:
@@ -27,6 +33,7 @@ class PositionEditForm(forms.Form):
                 "proposal": position.proposal.kind,
                 "stance": position.stance,
                 "stated_on": position.stated_on,
+                "personal": position.personal,
             },
             prefix=f"p{position.pk}",
         )
@@ -121,6 +128,7 @@ class PositionAdminForm(forms.ModelForm):
             "confidence",
             "origin",
             "review_status",
+            "personal",
         ]
 
     def __init__(self, *args, **kwargs):

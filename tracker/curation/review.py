@@ -76,14 +76,38 @@ def edit(
     proposal: Proposal,
     stance: str,
     stated_on: dt.date | None,
-) -> Position:
-    """Correct a position; the machine's version stays in ``original`` and the extraction key is kept."""
+    personal: bool | None = None,
+) -> Position | None:
+    """Correct a position; the machine's version stays in ``original`` and the extraction key is kept.
+
+    Returns None, and writes nothing, when nothing differs from the position as it is. Marking a
+    statement personal (not spoken for the speaker's state or office) is not a correction of the
+    machine: it keeps the position's origin and review status.
+    """
+    current = Position.objects.filter(id=position_id).values(
+        "actor_id", "proposal_id", "stance", "stated_on", "personal"
+    )[:1]
+    current = current[0] if current else None
+    corrected = current is None or (
+        current["actor_id"],
+        current["proposal_id"],
+        current["stance"],
+        current["stated_on"],
+    ) != (actor.id, proposal.id, stance, stated_on)
+    personal_changed = personal is not None and current and current["personal"] != personal
+    if not corrected and not personal_changed:
+        return None
     with transaction.atomic():
         position = _claim(position_id, version)
         before = learning.verdict(position)
-        position.correct(
-            actor=actor, proposal=proposal, stance=stance, stated_on=stated_on, user=user
-        )
+        if personal is not None:
+            position.personal = personal
+        if corrected:
+            position.correct(
+                actor=actor, proposal=proposal, stance=stance, stated_on=stated_on, user=user
+            )
+        else:
+            position.stamp(user)
         positions.save(position)
         learning.record(position.rules, before, learning.verdict(position))
     return position

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,10 +34,23 @@ CAN_REVIEW = "extraction.change_position"
 
 
 def _queue():
+    """Unreviewed positions: first those another position of the same actor on the same proposal
+    in the same article contradicts (a misreading the shifts page refuses to publish), then the
+    lowest confidence."""
+    contradicted = Exists(
+        Position.objects.visible()
+        .filter(
+            article_id=OuterRef("article_id"),
+            actor_id=OuterRef("actor_id"),
+            proposal_id=OuterRef("proposal_id"),
+        )
+        .exclude(stance=OuterRef("stance"))
+    )
     return (
         Position.objects.filter(review_status=Position.Review.UNREVIEWED)
+        .annotate(contradicted=contradicted)
         .select_related("actor", "proposal", "article")
-        .order_by("confidence", "id")
+        .order_by("-contradicted", "confidence", "id")
     )
 
 
@@ -132,7 +145,7 @@ def edit(request: HttpRequest, position_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                position = review.edit(
+                saved = review.edit(
                     position.pk,
                     version=data["version"],
                     user=request.user,
@@ -140,13 +153,24 @@ def edit(request: HttpRequest, position_id: int) -> HttpResponse:
                     proposal=data["proposal"],
                     stance=data["stance"],
                     stated_on=data["stated_on"],
+                    personal=data["personal"],
                 )
             except review.Conflict as conflict:
                 return _conflict(request, conflict)
+            if saved is None:
+                context = _item_context(
+                    position, note="Nothing changed; the position stays as it was."
+                )
+                template = "curation/review.html#item" if request.htmx else "curation/position.html"
+                return render(request, template, context)
+            same = (position.actor_id, position.proposal_id, position.stance, position.stated_on)
+            corrected = same != (saved.actor_id, saved.proposal_id, saved.stance, saved.stated_on)
+            verb = "Corrected" if corrected else "Saved"
             return _decided(
                 request,
-                position,
-                f"Corrected: {position.actor} {position.get_stance_display().lower()} {position.proposal}.",
+                saved,
+                f"{verb}: {saved.actor} {saved.get_stance_display().lower()} {saved.proposal}"
+                f"{' (personal view)' if saved.personal else ''}.",
             )
         status = 422
     context = _item_context(position, edit_form=form)

@@ -96,6 +96,7 @@ SHIFT_COLUMNS = [
     ("proposal", "proposal__kind"),
     ("from_stance", "from_stance"),
     ("to_stance", "to_stance"),
+    ("confidence", "confidence"),
     ("before_position_id", "before_id"),
     ("before_date", "before__timeline_date"),
     ("before_evidence", "before__evidence"),

@@ -143,8 +143,11 @@ class PositionFilterForm(DateRangeMixin, OutputForm):
 class ShiftFilterForm(DateRangeMixin, OutputForm):
     proposal = forms.ChoiceField(choices=_blank(PROPOSAL_KINDS), required=False)
     actor = forms.IntegerField(required=False, min_value=1)
+    confirmed = forms.BooleanField(
+        required=False, label="Confirmed only", help_text="Both positions confirmed by a curator."
+    )
     after = CursorField(required=False)
-    FILTERS = ("proposal", "actor", "date_from", "date_to")
+    FILTERS = ("proposal", "actor", "confirmed", "date_from", "date_to")
 
     def clean_actor(self):
         actor = self.cleaned_data.get("actor")
@@ -160,11 +163,22 @@ class MatrixFilterForm(OutputForm):
     as_of = forms.DateField(
         required=False, label="As of", widget=DateInput(), input_formats=["%Y-%m-%d"]
     )
+    officials = forms.ChoiceField(
+        choices=[("", "Include officials"), ("exclude", "Own statements only")],
+        required=False,
+        label="Officials",
+        help_text="A head of state or government, a foreign or defence minister speaks for the "
+        "state while in office; a spokesperson for their office.",
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
-    FILTERS = ("actor_kind", "as_of")
+    FILTERS = ("actor_kind", "as_of", "officials")
 
     def clean_page(self):
         return self.cleaned_data.get("page") or 1
+
+    @property
+    def include_officials(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("officials") != "exclude"
 
 
 class SearchForm(OutputForm):
@@ -191,7 +205,9 @@ def query_string(data: dict, keys, **overrides) -> str:
     pairs = []
     merged = {**{k: data.get(k) for k in keys}, **overrides}
     for key, value in merged.items():
-        if value in (None, "", "html"):
+        if value in (None, "", "html", False):
             continue
+        if value is True:
+            value = 1
         pairs.append((key, value.isoformat() if isinstance(value, dt.date) else str(value)))
     return urlencode(pairs)

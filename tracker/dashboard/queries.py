@@ -22,12 +22,14 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Least
 
 from tracker.dashboard.forms import Cursor
 from tracker.dashboard.models import ActorStance, StanceShift
@@ -370,21 +372,25 @@ def count_newer(data: dict, tree: ActorTree, since_id: int, cap: int = 99) -> in
 MATRIX_PAGE = 60
 
 
-def matrix_actors(data: dict, offset: int, limit: int | None) -> list[Actor]:
-    """Actors that have (had, as of the date) a position, by name."""
+def matrix_actors(
+    data: dict, offset: int, limit: int | None, officials: bool = True
+) -> list[Actor]:
+    """Actors that have (had, as of the date) a position, their own or, with ``officials``, one
+    stated for them by an official in office; by name."""
+    from tracker.dashboard.rollup import has_official_positions
+
     qs = Actor.objects.only("id", "name", "kind")
     if data.get("actor_kind"):
         qs = qs.filter(kind=data["actor_kind"])
     if data.get("as_of"):
-        qs = qs.filter(
-            Exists(
-                Position.objects.visible().filter(
-                    actor=OuterRef("pk"), timeline_date__lte=data["as_of"]
-                )
+        has_own = Exists(
+            Position.objects.visible().filter(
+                actor=OuterRef("pk"), timeline_date__lte=data["as_of"]
             )
         )
     else:
-        qs = qs.filter(Exists(ActorStance.objects.filter(actor=OuterRef("pk"))))
+        has_own = Exists(ActorStance.objects.filter(actor=OuterRef("pk")))
+    qs = qs.filter(has_own | has_official_positions(data.get("as_of")) if officials else has_own)
     qs = qs.order_by("name", "id")
     return list(qs[offset : offset + limit] if limit is not None else qs)
 
@@ -394,12 +400,23 @@ class Cell:
     position_id: int
     stance: str
     timeline_date: dt.date
+    via: str = ""
 
 
-def matrix_cells(actor_ids: list[int], as_of: dt.date | None) -> dict[tuple[int, int], Cell]:
-    """{(actor_id, proposal_id): Cell} for the given actors, now or as of a date."""
+def matrix_cells(
+    actor_ids: list[int], as_of: dt.date | None, officials: bool = False
+) -> dict[tuple[int, int], Cell]:
+    """{(actor_id, proposal_id): Cell} for the given actors, now or as of a date; with
+    ``officials``, an official's later statement for the actor decides the cell (see rollup)."""
+    from tracker.dashboard import rollup
+
     if not actor_ids:
         return {}
+    if officials:
+        return {
+            key: Cell(c.position_id, c.stance, c.timeline_date, c.via)
+            for key, c in rollup.cells(actor_ids, as_of).items()
+        }
     if as_of is None:
         rows = ActorStance.objects.filter(actor_id__in=actor_ids).values_list(
             "actor_id", "proposal_id", "position_id", "stance", "timeline_date"
@@ -425,14 +442,27 @@ CROSS JOIN LATERAL (
 
 
 def pair_evidence(
-    actor_id: int, proposal_id: int, as_of: dt.date | None, limit: int = 20
+    actor_id: int,
+    proposal_id: int,
+    as_of: dt.date | None,
+    limit: int = 20,
+    officials: bool = False,
 ) -> list[Position]:
+    """The statements behind a matrix cell, newest first; with ``officials``, also those its
+    officials stated for it in office (each with ``actor`` loaded, to say through whom)."""
+    from tracker.dashboard.rollup import spoken_for
+
     qs = Position.objects.visible().filter(actor_id=actor_id, proposal_id=proposal_id)
+    if officials:
+        qs = qs | spoken_for(actor_id, proposal_id)
     if as_of:
         qs = qs.filter(timeline_date__lte=as_of)
     return list(
-        qs.select_related("article")
-        .only(*[f for f in TIMELINE_FIELDS if not f.startswith(("actor__", "proposal__"))])
+        qs.select_related("article", "actor")
+        .only(
+            *[f for f in TIMELINE_FIELDS if not f.startswith(("actor__", "proposal__"))],
+            "actor__name",
+        )
         .order_by("-timeline_date", "-id")[:limit]
     )
 
@@ -492,12 +522,16 @@ SHIFT_FIELDS = [
     "before__article_id",
     "before__stated_on",
     "before__is_past",
+    "before__confidence",
+    "before__review_status",
     "after__id",
     "after__evidence",
     "after__timeline_date",
     "after__article_id",
     "after__stated_on",
     "after__is_past",
+    "after__confidence",
+    "after__review_status",
     "before__article__id",
     "before__article__title",
     "before__article__language",
@@ -508,11 +542,20 @@ SHIFT_FIELDS = [
 
 
 def filter_shifts(data: dict) -> QuerySet:
-    qs = StanceShift.objects.all()
+    """Shifts matching cleaned ShiftFilterForm data, newest first, each with ``confidence``: the
+    lower of its two positions' (a shift is as sure as its weaker end)."""
+    qs = StanceShift.objects.annotate(
+        confidence=Least(F("before__confidence"), F("after__confidence"))
+    )
     if data.get("proposal"):
         qs = qs.filter(proposal__kind=data["proposal"])
     if data.get("actor"):
         qs = qs.filter(actor_id=data["actor"])
+    if data.get("confirmed"):
+        qs = qs.filter(
+            before__review_status=Position.Review.CONFIRMED,
+            after__review_status=Position.Review.CONFIRMED,
+        )
     return _date_range(qs, data).order_by("-timeline_date", "-id")
 
 

@@ -1,5 +1,12 @@
 """Keep ``ActorStance`` and ``StanceShift`` in step with positions.
 
+A shift is honest: it joins two days, not two sentences. The positions of one
+actor on one proposal are grouped by day; a day whose statements disagree (one
+article read both ways, or two outlets contradicting each other) is unsettled
+and never the end of a shift, so a misread sentence cannot publish a change of
+stance and back within one article. A shift runs from the last position of one
+settled day to the first of the next settled day with another stance.
+
 Only ``tracker.extraction.positions`` calls the refreshes, after it wrote
 positions. Rebuilding one (actor, proposal) pair reads only that pair's
 positions (an index range), so it is cheap enough to run whenever a position
@@ -50,8 +57,8 @@ def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
 
     Pairs whose positions were changed one by one or deleted are refreshed by ``refresh_pairs``.
 
-    Only the neighbourhood of the articles' positions is recomputed (see
-    ``REFRESH_ARTICLES``), so the cost does not grow with the number of positions in a pair.
+    The stance row is updated from its neighbourhood (see ``REFRESH_ARTICLES``), and the pairs'
+    shifts are recomputed by day (``SHIFTS_WANTED``).
     """
     article_ids = sorted(set(article_ids))
     if not article_ids:
@@ -88,14 +95,33 @@ SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM (
 ) latest WHERE rn = 1
 """  # noqa: S608 - constant SQL, no input
 
+# The shifts of the pairs in a ``pairs`` CTE (columns a, p), as the CTE ``wanted``: positions
+# grouped by day; days whose statements disagree are left out; consecutive remaining days with
+# different stances make a shift, from the earlier day's last position to the later day's first.
+SHIFTS_WANTED = f"""
+days AS (
+  SELECT pos.actor_id, pos.proposal_id, pos.timeline_date, MIN(pos.stance) AS stance,
+         COUNT(DISTINCT pos.stance) = 1 AS settled, MIN(pos.id) AS first_id, MAX(pos.id) AS last_id
+  FROM extraction_position pos JOIN pairs ON pos.actor_id = pairs.a AND pos.proposal_id = pairs.p
+  WHERE pos.{VISIBLE}
+  GROUP BY pos.actor_id, pos.proposal_id, pos.timeline_date
+),
+settled AS (
+  SELECT actor_id, proposal_id, timeline_date, stance, first_id,
+         LAG(last_id) OVER w AS prev_id, LAG(stance) OVER w AS prev_stance
+  FROM days WHERE settled
+  WINDOW w AS (PARTITION BY actor_id, proposal_id ORDER BY timeline_date)
+),
+wanted AS (
+  SELECT actor_id, proposal_id, prev_id, first_id AS id, prev_stance, stance, timeline_date
+  FROM settled WHERE prev_stance IS NOT NULL AND prev_stance <> stance
+),"""  # noqa: S608 - constant SQL, no input
+
 REBUILD_SHIFTS = f"""
+WITH pairs AS (SELECT DISTINCT actor_id AS a, proposal_id AS p FROM extraction_position),
+{SHIFTS_WANTED.rstrip(",")}
 INSERT INTO dashboard_stanceshift (actor_id, proposal_id, before_id, after_id, from_stance, to_stance, timeline_date)
-SELECT actor_id, proposal_id, prev_id, id, prev_stance, stance, timeline_date FROM (
-  SELECT id, actor_id, proposal_id, stance, timeline_date,
-         LAG(id) OVER w AS prev_id, LAG(stance) OVER w AS prev_stance
-  FROM extraction_position WHERE {VISIBLE}
-  WINDOW w AS (PARTITION BY actor_id, proposal_id ORDER BY timeline_date, id)
-) seq WHERE prev_stance IS NOT NULL AND prev_stance <> stance
+SELECT actor_id, proposal_id, prev_id, id, prev_stance, stance, timeline_date FROM wanted
 """  # noqa: S608 - constant SQL, no input
 
 
@@ -136,17 +162,13 @@ WHERE (dashboard_actorstance.position_id, dashboard_actorstance.stance, dashboar
 
 REFRESH_PAIRS = f"""
 WITH pairs AS ({_PAIRS}),
+{SHIFTS_WANTED}
 seq AS (
   SELECT pos.id, pos.actor_id, pos.proposal_id, pos.stance, pos.timeline_date,
-         LAG(pos.id) OVER w AS prev_id, LAG(pos.stance) OVER w AS prev_stance,
          ROW_NUMBER() OVER w AS rn, COUNT(*) OVER (PARTITION BY pos.actor_id, pos.proposal_id) AS n
   FROM extraction_position pos JOIN pairs ON pos.actor_id = pairs.a AND pos.proposal_id = pairs.p
   WHERE pos.{VISIBLE}
   WINDOW w AS (PARTITION BY pos.actor_id, pos.proposal_id ORDER BY pos.timeline_date, pos.id)
-),
-wanted AS (
-  SELECT actor_id, proposal_id, prev_id, id, prev_stance, stance, timeline_date FROM seq
-  WHERE prev_stance IS NOT NULL AND prev_stance <> stance
 ),
 latest AS (SELECT actor_id, proposal_id, id, stance, timeline_date, n FROM seq WHERE rn = n),
 shifts_gone AS (
@@ -171,70 +193,45 @@ SELECT pg_advisory_xact_lock(actor_id::integer, proposal_id::integer) FROM (
 ) AS pairs
 """
 
-# What ``refresh_pairs`` would produce for the articles' pairs, computed locally.
+# What ``refresh_pairs`` would produce for the articles' pairs.
 #
-# Every other change to a position is followed by ``refresh_pairs`` of its pair, so
-# the derived tables are right for every position except the ones extraction has just
-# bulk-created for these articles. Adding positions to a pair's sequence (ordered by timeline_date,
-# id) can only change the shift that ends at each of them and the shift that ends at the
-# position right after each of them; every other shift joins two positions that are still
-# consecutive. A pair's count is its stance row's count plus the positions just added (a pair
-# that also lost or changed positions is recounted in full by ``refresh_pairs`` right after), so the
-# cost does not grow with the pair: counting a pair of 3,000 positions for every batch cost
-# more than the rest of the batch's save. So those "targets" are recomputed from their predecessor (one index probe each on
-# position_pair_latest), and the pair's latest position and count are read from the same index.
-# Rows that are already right are left alone; all CTEs see one snapshot, taken after the pair
-# locks (LOCK_ARTICLE_PAIRS), so a concurrent refresh of the same pair has committed by then.
-_PAIR_SEQ = f"q.actor_id = {{t}}.actor_id AND q.proposal_id = {{t}}.proposal_id AND q.{VISIBLE}"
+# Every other change to a position is followed by ``refresh_pairs`` of its pair, so the stance
+# rows are right except for the positions extraction has just bulk-created for these articles. A
+# pair's count is its stance row's count plus the positions just added (a pair that also lost or
+# changed positions is recounted in full by ``refresh_pairs`` right after), and its latest
+# position is one probe on position_pair_latest, so the stance row costs the same however big the
+# pair. The pair's shifts are recomputed by day (SHIFTS_WANTED): a newcomer can unsettle a day
+# (contradict it) and so re-thread shifts anywhere in the pair. Rows that are already right are
+# left alone; all CTEs see one snapshot, taken after the pair locks (LOCK_ARTICLE_PAIRS), so a
+# concurrent refresh of the same pair has committed by then.
+_PAIR_SEQ = f"q.actor_id = {{t}}.a AND q.proposal_id = {{t}}.p AND q.{VISIBLE}"
 REFRESH_ARTICLES = f"""
-WITH mine AS (
-  SELECT id, actor_id, proposal_id, stance, timeline_date FROM extraction_position
-  WHERE article_id = ANY(%(articles)s) AND {VISIBLE}
+WITH pairs AS (
+  SELECT DISTINCT actor_id AS a, proposal_id AS p FROM extraction_position
+  WHERE article_id = ANY(%(articles)s)
 ),
-targets AS (
-  SELECT id, actor_id, proposal_id, stance, timeline_date FROM mine
-  UNION
-  SELECT nxt.id, nxt.actor_id, nxt.proposal_id, nxt.stance, nxt.timeline_date FROM mine CROSS JOIN LATERAL (
-    SELECT q.id, q.actor_id, q.proposal_id, q.stance, q.timeline_date FROM extraction_position q
-    WHERE {_PAIR_SEQ.format(t="mine")} AND (q.timeline_date, q.id) > (mine.timeline_date, mine.id)
-    ORDER BY q.timeline_date, q.id LIMIT 1
-  ) AS nxt
-),
-wanted AS (
-  SELECT t.actor_id, t.proposal_id, prev.id AS prev_id, t.id, prev.stance AS prev_stance, t.stance,
-         t.timeline_date
-  FROM targets t CROSS JOIN LATERAL (
-    SELECT q.id, q.stance FROM extraction_position q
-    WHERE {_PAIR_SEQ.format(t="t")} AND (q.timeline_date, q.id) < (t.timeline_date, t.id)
-    ORDER BY q.timeline_date DESC, q.id DESC LIMIT 1
-  ) AS prev
-  WHERE prev.stance <> t.stance
-),
+{SHIFTS_WANTED}
 shifts_gone AS (
-  DELETE FROM dashboard_stanceshift s
-  WHERE s.after_id = ANY(ARRAY(SELECT id FROM targets)) AND NOT EXISTS (
+  DELETE FROM dashboard_stanceshift s USING pairs
+  WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p AND NOT EXISTS (
     {_SHIFT_IS_WANTED}
   )
 ),
 {_SHIFTS_NEW}
-pairs AS (
-  SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = ANY(%(articles)s)
-),
 added AS (
   SELECT actor_id, proposal_id, COUNT(*) AS n FROM extraction_position
   WHERE id = ANY(%(added)s) AND {VISIBLE}
   GROUP BY actor_id, proposal_id
 ),
 latest AS (
-  SELECT pairs.actor_id, pairs.proposal_id, last.id, last.stance, last.timeline_date,
+  SELECT pairs.a AS actor_id, pairs.p AS proposal_id, last.id, last.stance, last.timeline_date,
          COALESCE(cur.positions_count + COALESCE(added.n, 0), counted.n) AS n
   FROM pairs CROSS JOIN LATERAL (
     SELECT q.id, q.stance, q.timeline_date FROM extraction_position q WHERE {_PAIR_SEQ.format(t="pairs")}
     ORDER BY q.timeline_date DESC, q.id DESC LIMIT 1
   ) AS last
-  LEFT JOIN dashboard_actorstance cur
-    ON cur.actor_id = pairs.actor_id AND cur.proposal_id = pairs.proposal_id
-  LEFT JOIN added ON added.actor_id = pairs.actor_id AND added.proposal_id = pairs.proposal_id
+  LEFT JOIN dashboard_actorstance cur ON cur.actor_id = pairs.a AND cur.proposal_id = pairs.p
+  LEFT JOIN added ON added.actor_id = pairs.a AND added.proposal_id = pairs.p
   CROSS JOIN LATERAL (
     -- Counted from scratch only for a pair without a stance row yet (a one-time filter).
     SELECT COUNT(*) AS n FROM extraction_position q
@@ -243,8 +240,8 @@ latest AS (
 ),
 stances_gone AS (
   DELETE FROM dashboard_actorstance s
-  WHERE s.actor_id = ANY(ARRAY(SELECT actor_id FROM pairs))
-    AND EXISTS (SELECT 1 FROM pairs WHERE pairs.actor_id = s.actor_id AND pairs.proposal_id = s.proposal_id)
+  WHERE s.actor_id = ANY(ARRAY(SELECT a FROM pairs))
+    AND EXISTS (SELECT 1 FROM pairs WHERE pairs.a = s.actor_id AND pairs.p = s.proposal_id)
     AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.actor_id = s.actor_id AND l.proposal_id = s.proposal_id)
 )
 {_UPSERT_LATEST}"""  # noqa: S608 - constant SQL, no input

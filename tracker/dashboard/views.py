@@ -13,7 +13,7 @@ from functools import wraps
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from tracker.dashboard import charts, exports, feeds, highlight, queries
+from tracker.dashboard import charts, exports, feeds, highlight, queries, rollup
 from tracker.dashboard.forms import (
     DEFAULT_LIMIT,
     MatrixFilterForm,
@@ -224,16 +224,20 @@ def _shift_entries(shifts) -> list[StanceShift]:
 
 @analyst_view
 def actor_list(request: HttpRequest) -> HttpResponse:
-    stances = {}
-    for actor_id, stance in ActorStance.objects.values_list("actor_id", "stance"):
-        stances.setdefault(actor_id, {"support": 0, "considering": 0, "oppose": 0})[stance] += 1
-    actors = [
-        a
-        for a in Actor.objects.only("id", "name", "kind", "parent_id").order_by("name")
-        if a.id in stances
-    ]
+    """Actors with positions, their own or stated for them by officials in office."""
+    actors = list(
+        Actor.objects.filter(
+            Exists(ActorStance.objects.filter(actor=OuterRef("pk")))
+            | rollup.has_official_positions()
+        )
+        .only("id", "name", "kind", "parent_id")
+        .order_by("name")
+    )
+    counts = {actor.id: {"support": 0, "considering": 0, "oppose": 0} for actor in actors}
+    for (actor_id, _), cell in rollup.cells(list(counts)).items():
+        counts[actor_id][cell.stance] += 1
     for actor in actors:
-        actor.counts = stances[actor.id]
+        actor.counts = counts[actor.id]
     groups = []
     labels = dict(Actor.Kind.choices)
     for kind, _ in Actor.Kind.choices:
@@ -243,40 +247,48 @@ def actor_list(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/actors.html", {"groups": groups})
 
 
+def _standing(cell: rollup.Cell | None) -> dict | None:
+    """What a stance cell shows: the stance, its date, and through whom if an official stated it."""
+    if cell is None:
+        return None
+    position = cell.position
+    return {
+        "stance": cell.stance,
+        "position": position,
+        "date_text": _position_date(position.timeline_date, position.stated_on, position.is_past),
+        "via": cell.via,
+        "via_id": cell.speaker_id if cell.is_official else None,
+    }
+
+
 @analyst_view
 def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("parent"), id=actor_id)
     children = list(actor.children.only("id", "name", "kind", "parent_id").order_by("name"))
-    current = {
-        s.proposal_id: s
-        for s in ActorStance.objects.filter(actor=actor)
-        .select_related("position", "position__article")
-        .only(
-            "proposal_id",
-            "stance",
-            "timeline_date",
-            "positions_count",
-            "position__id",
-            "position__evidence",
-            "position__article_id",
-            "position__article__title",
-            "position__article__language",
+    cells = rollup.cells([actor.id])
+    official = list(
+        rollup.spoken_for(actor.id).only(
+            "id", "proposal_id", "stance", "timeline_date", "stated_on", "is_past", "article_id"
         )
-    }
-    history = queries.actor_history(actor.id)
+    )
+    history = sorted(
+        [*queries.actor_history(actor.id), *official], key=lambda p: (p.timeline_date, p.id)
+    )
     rows = []
     for proposal in _proposals():
         points = [p for p in history if p.proposal_id == proposal.id]
+        cell = cells.get((actor.id, proposal.id))
         rows.append(
             {
                 "proposal": proposal,
-                "current": current.get(proposal.id),
+                "current": _standing(cell),
+                "count": (cell.own_count if cell else 0)
+                + sum(1 for p in official if p.proposal_id == proposal.id),
                 "spark": charts.sparkline(points),
             }
         )
     shifts = _shift_entries(
-        StanceShift.objects.filter(actor=actor)
-        .order_by("-timeline_date", "-id")
+        queries.filter_shifts({"actor": actor.id})
         .select_related(*queries.SHIFT_RELATED)
         .only(*queries.SHIFT_FIELDS)[:20]
     )
@@ -291,44 +303,42 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
             "children": children,
             "rows": rows,
             "shifts": shifts,
-            "has_positions": bool(current),
+            "has_positions": bool(cells),
+            "speakers": rollup.speakers(actor.id),
         },
     )
 
 
 @analyst_view
 def proposal_detail(request: HttpRequest, kind: str) -> HttpResponse:
+    """Where each actor stands now (an official in office speaking for a state counts for it)."""
     proposal = get_object_or_404(Proposal, kind=kind)
+    actors = {
+        a.id: a
+        for a in Actor.objects.filter(
+            Exists(ActorStance.objects.filter(actor=OuterRef("pk"), proposal=proposal))
+            | rollup.has_official_positions(proposal_id=proposal.id)
+        ).only("id", "name")
+    }
+    cells = rollup.cells(list(actors), proposal_ids=[proposal.id])
+    standings = []
+    for (actor_id, _), cell in cells.items():
+        standing = _standing(cell)
+        standing["actor"] = actors[actor_id]
+        standings.append(standing)
     now = {"support": [], "considering": [], "oppose": []}
-    stances = (
-        ActorStance.objects.filter(proposal=proposal)
-        .select_related("actor")
-        .only("stance", "timeline_date", "actor__id", "actor__name", "position_id")
-        .order_by("actor__name")
-    )
-    for stance in stances:
-        now[stance.stance].append(stance)
+    for standing in sorted(standings, key=lambda s: s["actor"].name.casefold()):
+        now[standing["stance"]].append(standing)
+    # One entry per statement: Tusk's own, or Poland's via Tusk, said once (the state's wins).
+    key_by_position = {}
+    for standing in sorted(standings, key=lambda s: not s["via"]):
+        key_by_position.setdefault(standing["position"].id, standing)
+    key = sorted(
+        key_by_position.values(),
+        key=lambda s: (s["position"].timeline_date, s["position"].id),
+        reverse=True,
+    )[:12]
     rows, first = queries.weekly_counts(proposal)
-    key = list(
-        ActorStance.objects.filter(proposal=proposal)
-        .order_by("-timeline_date", "-position_id")
-        .select_related("actor", "position", "position__article")
-        .only(
-            "stance",
-            "timeline_date",
-            "actor__id",
-            "actor__name",
-            "position__id",
-            "position__evidence",
-            "position__review_status",
-            "position__article_id",
-            "position__article__title",
-            "position__article__language",
-            "position__stated_on",
-            "position__is_past",
-            "position__timeline_date",
-        )[:12]
-    )
     return render(
         request,
         "dashboard/proposal.html",
@@ -349,13 +359,13 @@ def proposal_detail(request: HttpRequest, kind: str) -> HttpResponse:
 # --- Matrix ---------------------------------------------------------------------------------
 
 
-def _matrix_rows(actors, cells, proposals, as_of):
+def _matrix_rows(actors, cells, proposals, query: str):
     """Rows with each cell's link and label made here: 400 cells of {% url %} tags cost ~100 ms."""
     from tracker.dashboard.templatetags.dashboard import LABELS, SYMBOLS
 
     base = reverse("dashboard:matrix-cell", args=[0, "KIND"]).replace("/0/KIND/", "/{}/{}/")
     actor_base = reverse("dashboard:actor", args=[0]).replace("/0/", "/{}/")
-    suffix = f"?as_of={as_of.isoformat()}" if as_of else ""
+    suffix = "?" + query if query else ""
     rows = []
     for actor in actors:
         row = []
@@ -364,13 +374,15 @@ def _matrix_rows(actors, cells, proposals, as_of):
             if cell is None:
                 row.append(None)
                 continue
+            via = f"via {cell.via}, " if cell.via else ""
             row.append(
                 {
                     "stance": cell.stance,
                     "symbol": SYMBOLS[cell.stance],
+                    "via": cell.via,
                     "href": base.format(actor.id, proposal.kind) + suffix,
                     "label": f"{actor.name} {LABELS[cell.stance]} {proposal.title.lower()}, "
-                    f"{cell.timeline_date:%-d %b %Y}",
+                    f"{via}{cell.timeline_date:%-d %b %Y}",
                 }
             )
         rows.append({"actor": actor, "href": actor_base.format(actor.id), "cells": row})
@@ -387,16 +399,20 @@ def matrix(request: HttpRequest) -> HttpResponse:
         return _page(request, "dashboard/matrix.html", "grid", context, status=400)
     data = form.cleaned_data
     if data["format"] != "html":
-        return _matrix_export(data, proposals)
+        return _matrix_export(data, proposals, form.include_officials)
     page = data["page"]
-    actors = queries.matrix_actors(data, (page - 1) * queries.MATRIX_PAGE, queries.MATRIX_PAGE + 1)
+    officials = form.include_officials
+    actors = queries.matrix_actors(
+        data, (page - 1) * queries.MATRIX_PAGE, queries.MATRIX_PAGE + 1, officials
+    )
     more = len(actors) > queries.MATRIX_PAGE
     actors = actors[: queries.MATRIX_PAGE]
-    cells = queries.matrix_cells([a.id for a in actors], data.get("as_of"))
+    cells = queries.matrix_cells([a.id for a in actors], data.get("as_of"), officials)
     query = query_string(data, form.FILTERS)
     context.update(
-        rows=_matrix_rows(actors, cells, proposals, data.get("as_of")),
+        rows=_matrix_rows(actors, cells, proposals, query_string(data, ("as_of", "officials"))),
         query=query,
+        officials=officials,
         as_of=data.get("as_of"),
         page=page,
         next_query=query_string(data, form.FILTERS, page=page + 1) if more else None,
@@ -407,24 +423,26 @@ def matrix(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboard/matrix.html", "grid", context)
 
 
-def _matrix_export(data, proposals):
+def _matrix_export(data, proposals, officials: bool):
     header = ["actor_id", "actor", "actor_kind", *[p.kind for p in proposals]]
     dates = [f"{p.kind}_date" for p in proposals]
+    vias = [f"{p.kind}_via" for p in proposals]
 
     def rows():
-        actors = queries.matrix_actors(data, 0, None)
+        actors = queries.matrix_actors(data, 0, None, officials)
         for start in range(0, len(actors), 200):
             chunk = actors[start : start + 200]
-            cells = queries.matrix_cells([a.id for a in chunk], data.get("as_of"))
+            cells = queries.matrix_cells([a.id for a in chunk], data.get("as_of"), officials)
             for actor in chunk:
                 row = {"actor_id": actor.id, "actor": actor.name, "actor_kind": actor.kind}
                 for p in proposals:
                     cell = cells.get((actor.id, p.id))
                     row[p.kind] = cell.stance if cell else ""
                     row[f"{p.kind}_date"] = cell.timeline_date if cell else ""
+                    row[f"{p.kind}_via"] = cell.via if cell else ""
                 yield row
 
-    return exports.stream(rows(), header + dates, data["format"], "matrix")
+    return exports.stream(rows(), header + dates + vias, data["format"], "matrix")
 
 
 @analyst_view
@@ -435,8 +453,15 @@ def matrix_cell(request: HttpRequest, actor_id: int, kind: str) -> HttpResponse:
     as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
     if not form.is_valid():
         return HttpResponse("Invalid date", status=400)
-    evidence = queries.pair_evidence(actor.id, proposal.id, as_of)
-    context = {"actor": actor, "proposal": proposal, "evidence": evidence, "as_of": as_of}
+    officials = form.include_officials
+    evidence = queries.pair_evidence(actor.id, proposal.id, as_of, officials=officials)
+    context = {
+        "actor": actor,
+        "proposal": proposal,
+        "evidence": evidence,
+        "as_of": as_of,
+        "back_query": query_string(form.cleaned_data, ("as_of", "officials")),
+    }
     return _page(request, "dashboard/matrix_cell.html", "panel", context)
 
 

@@ -36,6 +36,9 @@ class ActorAliasInline(admin.TabularInline):
 
 class ActorRoleInline(admin.TabularInline):
     model = ActorRole
+    fk_name = "actor"
+    fields = ["office", "start", "end", "capacity", "speaks_for"]
+    autocomplete_fields = ["speaks_for"]
     extra = 0
 
 

@@ -9,11 +9,13 @@ in the database into the matchers the pure pipeline uses.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import yaml
 from django.db import transaction
 
+from tracker.core.text import fold
 from tracker.extraction.models import (
     PROPOSAL_KINDS,
     Actor,
@@ -83,7 +85,12 @@ def sync_data_files(data_dir: Path = DATA_DIR, *, force: bool = False) -> dict[s
     ensure_proposals()
     state = CatalogueState.current()
     digest = data_digest(data_dir)
-    if state.data_digest == digest and not force:
+    # Roles stored before offices were classified need one load even when the files are the same.
+    if (
+        state.data_digest == digest
+        and not force
+        and not ActorRole.objects.filter(capacity="").exists()
+    ):
         return {}
     counts = _sync_actors(read_actor_files(data_dir))
     counts.update(_sync_lexicon(read_lexicon_files(data_dir)))
@@ -145,6 +152,7 @@ def _sync_actors(entries: list[dict]) -> dict[str, int]:
                     office=role["office"][:200],
                     start=role.get("start"),
                     end=role.get("end"),
+                    speaks_for_id=role.get("speaks_for"),  # a name until _classify_roles
                 )
             )
     alias_counts = _sync_rows(
@@ -160,12 +168,129 @@ def _sync_actors(entries: list[dict]) -> dict[str, int]:
             **fields,
         ),
     )
+    _classify_roles(roles, existing)
     ActorRole.objects.bulk_create(roles, ignore_conflicts=True, batch_size=1000)
+    # Roles stored before their office was classified (or added in admin without a capacity) take
+    # the files' classification; a capacity somebody set stays as it is.
+    classified = {(r.actor_id, r.office, str(r.start) if r.start else None): r for r in roles}
+    unclassified = list(ActorRole.objects.filter(capacity=""))
+    for row in unclassified:
+        known = classified.get((row.actor_id, row.office, str(row.start) if row.start else None))
+        if known is not None:
+            row.capacity, row.speaks_for_id = known.capacity, known.speaks_for_id
+        else:
+            _classify_roles([row], existing)
+    ActorRole.objects.bulk_update(unclassified, ["capacity", "speaks_for"], batch_size=500)
     return {
         "actors_created": created,
         "actors_updated": updated,
         **{f"aliases_{k}": v for k, v in alias_counts.items()},
     }
+
+
+# Offices whose holder speaks for a state or body, most specific first. "of X" names the state or
+# body; the pattern's group "body" (when present) names it instead. Deputies, vice-presidents,
+# speakers of parliaments, monarchs and envoys speak for themselves.
+_OFFICES: list[tuple[str, re.Pattern]] = [
+    (
+        capacity,
+        re.compile(pattern, re.IGNORECASE),
+    )
+    for capacity, pattern in [
+        ("spokesperson", r"^(?P<body>White House) (?:Deputy )?Press Secretary$"),
+        (
+            "spokesperson",
+            r"^(?:Deputy )?(?:Spokes(?:person|man|woman)|Press Secretary) of (?P<body>.+)$",
+        ),
+        (
+            "other",
+            r"^(?:Deputy|Vice|First Deputy)\b(?!.*\band Minister (?:of|for) (?:National )?Defen[cs]e\b)",
+        ),
+        (
+            "foreign_minister",
+            r"\b(?:Minister (?:of|for) (?:Europe and )?Foreign Affairs|Foreign (?:Minister|Secretary))\b(?: and \w+)?(?: of (?P<of>.+))?$",
+        ),
+        ("foreign_minister", r"^(?P<body>United States) Secretary of State$"),
+        (
+            "defence_minister",
+            r"\b(?:Minister (?:of|for) (?:National )?Defen[cs]e|Minister of the Armed Forces|Secretary of State for Defence)\b(?: of (?P<of>.+))?$",
+        ),
+        ("defence_minister", r"^(?P<body>United States) Secretary of Defense\b"),
+        (
+            "head_of_government",
+            r"^(?:Prime Minister|Premier|(?:Federal )?Chancellor) of (?P<of>.+)$",
+        ),
+        ("head_of_government", r"^(?P<body>Taoiseach)$"),
+        ("head_of_state", r"^(?:Federal )?President of (?P<of>.+)$"),
+        ("head_of_organisation", r"^(?:Secretary[ -]General|High Representative) of (?P<of>.+)$"),
+    ]
+]
+_BODY_NAMES = {
+    "Taoiseach": "Ireland",
+    "the Union for Foreign Affairs and Security Policy": "European Union",
+    "the President of Russia": "Kremlin",
+}
+
+
+def classify_office(office: str) -> tuple[str, str | None]:
+    """(capacity, name of the state or body the holder speaks for) for an office's title.
+
+    >>> classify_office("Minister of Foreign Affairs of Poland")
+    ('foreign_minister', 'Poland')
+    """
+    title = re.sub(r"\s*\([^)]*\)\s*$", "", office).strip()
+    for capacity, pattern in _OFFICES:
+        found = pattern.search(title)
+        if not found:
+            continue
+        if capacity == "other":
+            return capacity, None
+        groups = found.groupdict()
+        body = groups.get("body") or groups.get("of")
+        if body:
+            body = _BODY_NAMES.get(body, body)
+            body = re.sub(r"^the ", "", body.strip(), flags=re.IGNORECASE)
+        return capacity, body or None
+    return "other", None
+
+
+def _classify_roles(roles: list[ActorRole], actors: dict[str, Actor]) -> None:
+    """Set each role's capacity and the actor it speaks for (an explicit ``speaks_for`` name wins).
+
+    A body's name is looked up among actor names, then English aliases ("Foreign Ministry
+    of Russia"); a name nobody carries leaves ``speaks_for`` empty.
+    """
+    aliases = {
+        fold(text): actor_id
+        for text, actor_id in ActorAlias.objects.filter(language__in=["en", ""]).values_list(
+            "text", "actor_id"
+        )
+    }
+    by_name = {fold(name): actor.id for name, actor in actors.items()}
+    kinds = {actor.id: actor.kind for actor in actors.values()}
+
+    def lookup(name: str | None) -> int | None:
+        if not name:
+            return None
+        key = fold(name)
+        return by_name.get(key) or aliases.get(key)
+
+    for role in roles:
+        explicit = role.speaks_for_id if isinstance(role.speaks_for_id, str) else None
+        capacity, body = classify_office(role.office)
+        role.capacity = capacity
+        if explicit:
+            role.speaks_for_id = lookup(explicit)
+            if role.capacity == "other":
+                role.capacity = "spokesperson"
+        elif role.speaks_for_id is None or isinstance(role.speaks_for_id, str):
+            role.speaks_for_id = lookup(body) if capacity != "other" else None
+        if (
+            role.capacity == "head_of_state"
+            and role.speaks_for_id
+            and kinds.get(role.speaks_for_id) not in (None, Actor.Kind.STATE)
+        ):
+            role.capacity = "head_of_organisation"  # President of the European Commission
 
 
 def _sync_lexicon(entries: list[dict]) -> dict[str, int]:
@@ -221,6 +346,4 @@ def _sync_rows(
 
 
 def _fold(text: str) -> str:
-    from tracker.core.text import fold
-
     return fold(text)[:200]

@@ -108,12 +108,41 @@ class ActorAlias(models.Model):
 
 
 class ActorRole(models.Model):
-    """An office an actor held, bounded in time."""
+    """An office an actor held, bounded in time, and whom the holder spoke for while in it.
+
+    A head of state or government, a foreign or a defence minister speaks for the
+    state; a spokesperson for their office; a head of an organisation for the
+    organisation. Their positions between ``start`` and ``end`` count as the
+    positions of ``speaks_for`` (see ``tracker.dashboard.rollup``).
+    """
+
+    class Capacity(models.TextChoices):
+        HEAD_OF_STATE = "head_of_state", "Head of state"
+        HEAD_OF_GOVERNMENT = "head_of_government", "Head of government"
+        FOREIGN_MINISTER = "foreign_minister", "Foreign minister"
+        DEFENCE_MINISTER = "defence_minister", "Defence minister"
+        HEAD_OF_ORGANISATION = "head_of_organisation", "Head of an organisation"
+        SPOKESPERSON = "spokesperson", "Spokesperson"
+        OTHER = "other", "Speaks for nobody but themselves"
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
     office = models.CharField(max_length=200)
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
+    capacity = models.CharField(
+        max_length=20,
+        choices=Capacity.choices,
+        blank=True,
+        help_text="Blank until the catalogue loader classifies the office; yours is kept.",
+    )
+    speaks_for = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="spokespeople",
+        help_text="The state or body whose position this office states.",
+    )
 
     class Meta:
         ordering = ["actor", "start"]
@@ -242,6 +271,11 @@ class Position(models.Model):
         help_text="The learned model's strongest features for this position: [name, weight] pairs.",
     )
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EXTRACTED)
+    personal = models.BooleanField(
+        default=False,
+        help_text="A curator judged this a personal view: it does not count for the state or body "
+        "the speaker holds office in.",
+    )
     review_status = models.CharField(
         max_length=10, choices=Review.choices, default=Review.UNREVIEWED
     )

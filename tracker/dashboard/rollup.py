@@ -1,0 +1,159 @@
+"""Where a state or body stands, counting what its officials said for it.
+
+An official's position counts for the state or body they spoke for on the
+statement's date, by the catalogue's dated roles (``ActorRole.speaks_for``
+between ``start`` and ``end``): a former minister speaking after leaving office
+speaks for nobody but themselves, and a position a curator marked ``personal``
+never counts. Computed when read, so a corrected role or date is right at once:
+for each (actor, proposal) cell one LIMIT 1 probe on ``position_pair_latest``
+for the actor's own positions and one per role that speaks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from tracker.extraction.models import ActorRole, Position
+from tracker.ingestion.models import Article
+
+# The latest visible position of actor ``a.id`` on proposal ``pr.id`` up to ``%(as_of)s``, its own or
+# one of an official's while in a role that speaks for it (not marked personal).
+_LATEST = """
+CROSS JOIN LATERAL (
+    SELECT * FROM (
+        (SELECT id, stance, timeline_date, actor_id FROM extraction_position
+         WHERE actor_id = a.id AND proposal_id = pr.id AND timeline_date <= %(as_of)s
+           AND review_status <> 'rejected'
+         ORDER BY timeline_date DESC, id DESC LIMIT 1)
+        UNION ALL
+        (SELECT q.id, q.stance, q.timeline_date, q.actor_id FROM extraction_actorrole r
+         CROSS JOIN LATERAL (
+            SELECT id, stance, timeline_date, actor_id FROM extraction_position
+            WHERE actor_id = r.actor_id AND proposal_id = pr.id
+              AND timeline_date <= LEAST(%(as_of)s, COALESCE(r."end", 'infinity'::date))
+              AND timeline_date >= COALESCE(r.start, '-infinity'::date)
+              AND NOT personal AND review_status <> 'rejected'
+            ORDER BY timeline_date DESC, id DESC LIMIT 1
+         ) q
+         WHERE r.speaks_for_id = a.id AND r.actor_id <> a.id)
+    ) own_or_official
+    ORDER BY timeline_date DESC, id DESC LIMIT 1
+) p
+"""
+
+CELLS_SQL = f"""
+SELECT a.id, pr.id, p.id, p.stance, p.timeline_date, p.actor_id, speaker.name,
+       COALESCE(own.positions_count, 0), pos.evidence, pos.stated_on, pos.is_past, pos.review_status,
+       pos.article_id, art.title, art.language
+FROM unnest(%(actors)s::bigint[]) AS a(id)
+CROSS JOIN extraction_proposal pr
+{_LATEST}
+JOIN extraction_actor speaker ON speaker.id = p.actor_id
+JOIN extraction_position pos ON pos.id = p.id
+JOIN ingestion_article art ON art.id = pos.article_id
+LEFT JOIN dashboard_actorstance own ON own.actor_id = a.id AND own.proposal_id = pr.id
+WHERE %(proposals)s::bigint[] IS NULL OR pr.id = ANY(%(proposals)s::bigint[])
+"""  # noqa: S608 - constant SQL, values in params
+
+
+@dataclass
+class Cell:
+    """An actor's standing on one proposal: the position that decides it, and who stated it."""
+
+    position_id: int
+    stance: str
+    timeline_date: dt.date
+    speaker_id: int
+    speaker_name: str
+    is_official: bool
+    own_count: int  # the actor's own visible positions on the proposal
+    position: Position  # unsaved, with the fields and the article a page shows
+
+    @property
+    def via(self) -> str:
+        """'' for the actor's own statement, else the official's name."""
+        return self.speaker_name if self.is_official else ""
+
+
+def cells(
+    actor_ids: list[int], as_of: dt.date | None = None, proposal_ids: list[int] | None = None
+) -> dict[tuple[int, int], Cell]:
+    """{(actor_id, proposal_id): Cell}: each actor's latest position, its own or an official's.
+
+    One query, with what a page shows of the deciding position and its article.
+    """
+    if not actor_ids:
+        return {}
+    params = {
+        "actors": list(actor_ids),
+        "as_of": as_of or dt.date.max,
+        "proposals": list(proposal_ids) if proposal_ids is not None else None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(CELLS_SQL, params)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        actor, proposal, pos, stance, date, speaker, name, own = row[:8]
+        evidence, stated_on, is_past, review, article_id, title, language = row[8:]
+        position = Position(
+            id=pos,
+            actor_id=speaker,
+            proposal_id=proposal,
+            stance=stance,
+            timeline_date=date,
+            evidence=evidence,
+            stated_on=stated_on,
+            is_past=is_past,
+            review_status=review,
+            article=Article(id=article_id, title=title, language=language),
+        )
+        found[(actor, proposal)] = Cell(
+            pos, stance, date, speaker, name, speaker != actor, own, position
+        )
+    return found
+
+
+def has_official_positions(as_of: dt.date | None = None, proposal_id: int | None = None) -> Exists:
+    """True for an actor (the outer row) whose officials stated a position for it while in office."""
+    roles = ActorRole.objects.filter(speaks_for=OuterRef("pk")).exclude(actor=OuterRef("pk"))
+    in_office = Position.objects.visible().filter(
+        actor_id=OuterRef("actor_id"),
+        personal=False,
+        timeline_date__gte=Coalesce(OuterRef("start"), Value(dt.date.min)),
+        timeline_date__lte=Coalesce(OuterRef("end"), Value(dt.date.max)),
+    )
+    if as_of:
+        in_office = in_office.filter(timeline_date__lte=as_of)
+    if proposal_id:
+        in_office = in_office.filter(proposal_id=proposal_id)
+    return Exists(roles.filter(Exists(in_office)))
+
+
+def spoken_for(actor_id: int, proposal_id: int | None = None) -> QuerySet:
+    """Positions officials stated for ``actor_id`` while in office (not marked personal)."""
+    in_office = (
+        ActorRole.objects.filter(speaks_for_id=actor_id, actor_id=OuterRef("actor_id"))
+        .exclude(actor_id=actor_id)
+        .filter(Q(start__isnull=True) | Q(start__lte=OuterRef("timeline_date")))
+        .filter(Q(end__isnull=True) | Q(end__gte=OuterRef("timeline_date")))
+    )
+    qs = Position.objects.visible().filter(Exists(in_office), personal=False)
+    return qs.filter(proposal_id=proposal_id) if proposal_id else qs
+
+
+def speakers(actor_id: int, on: dt.date | None = None) -> list[ActorRole]:
+    """The roles whose holders speak for ``actor_id`` on a date (today by default)."""
+    on = on or dt.date.today()
+    return list(
+        ActorRole.objects.filter(speaks_for_id=actor_id)
+        .exclude(actor_id=actor_id)
+        .filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+        .select_related("actor")
+        .order_by("actor__name")
+    )
