@@ -22,6 +22,7 @@ def test_positions_csv_has_the_header_and_the_filtered_rows(analyst_client, worl
         "timeline_date",
         "stated_on",
         "is_past",
+        "date_approximate",
         "actor_id",
         "actor",
         "proposal",

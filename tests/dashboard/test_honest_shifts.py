@@ -11,6 +11,7 @@ from django.urls import reverse
 from tests.conftest import make_article, make_position
 from tracker.dashboard import stances
 from tracker.dashboard.models import StanceShift
+from tracker.extraction import positions
 
 DAY = dt.date(2025, 3, 3)
 
@@ -90,14 +91,13 @@ def test_rejecting_the_misreading_lets_the_real_shift_through(world, rebuilt_agr
     _say(later, "oppose", key=2)
     assert shifts() == []
     misread.review_status = "rejected"
-    misread.save()
+    positions.save(misread)
     assert shifts() == [("support", "oppose")]
 
 
 def test_the_same_rules_hold_for_a_bulk_extraction_batch(world):
     from tests.dashboard.test_shifts import derived
     from tracker.extraction.models import Position
-    from tracker.extraction.signals import positions_extracted
 
     trump, proposal = world["trump"].actor, world["opposed"].proposal
     articles, added = [], []
@@ -122,7 +122,7 @@ def test_the_same_rules_hold_for_a_bulk_extraction_batch(world):
         )
         articles.append(article.id)
         added.append(position.id)
-    positions_extracted.send(sender=None, article_ids=articles, added_ids=added)
+    positions.positions_changed(article_ids=articles, added_ids=added)
     assert shifts() == []
     incremental = derived()
     stances.rebuild_all()
@@ -142,7 +142,7 @@ def test_a_shift_carries_the_lower_confidence_and_can_be_limited_to_confirmed(
     confirmed = analyst_client.get(f"/shifts/?actor={after.actor_id}&confirmed=1")
     assert "No shifts match" in confirmed.content.decode()
     after.review_status = "confirmed"
-    after.save()
+    positions.save(after)
     confirmed = analyst_client.get(f"/shifts/?actor={after.actor_id}&confirmed=1")
     assert "Donald Trump" in confirmed.content.decode() and "both confirmed" in (
         confirmed.content.decode()

@@ -40,3 +40,10 @@ def test_past_position_is_not_dated_to_the_article():
 def test_present_position_without_date_cue_gets_the_published_date():
     found = positions("Italy will not send troops to Ukraine.", "en", PUBLISHED)
     assert found and found[0].stated_on == PUBLISHED
+
+
+def test_nothing_resolves_to_a_date_after_the_article():
+    # "on 29 August" in an article of 20 August is an appointment, not when anything was said.
+    assert find_date("en", ["on", "29", "August"], PUBLISHED)[0] is None
+    assert find_date("en", ["by", "March", "2027"], PUBLISHED)[0] is None
+    assert find_date("en", ["on", "19", "August"], PUBLISHED)[0] == date(2025, 8, 19)

@@ -72,6 +72,7 @@ POSITION_COLUMNS = [
     ("timeline_date", "timeline_date"),
     ("stated_on", "stated_on"),
     ("is_past", "is_past"),
+    ("date_approximate", "date_approximate"),
     ("actor_id", "actor_id"),
     ("actor", "actor__name"),
     ("proposal", "proposal__kind"),

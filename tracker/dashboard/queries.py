@@ -88,6 +88,7 @@ TIMELINE_VALUES = [
     "evidence",
     "stated_on",
     "is_past",
+    "date_approximate",
     "timeline_date",
     "review_status",
     "article_id",
@@ -400,7 +401,13 @@ class Cell:
     position_id: int
     stance: str
     timeline_date: dt.date
+    stated_on: dt.date | None = None
+    is_past: bool = False
+    approximate: bool = False
     via: str = ""
+
+
+_CELL_DATES = ("stated_on", "is_past", "date_approximate")
 
 
 def matrix_cells(
@@ -414,26 +421,45 @@ def matrix_cells(
         return {}
     if officials:
         return {
-            key: Cell(c.position_id, c.stance, c.timeline_date, c.via)
+            key: Cell(
+                c.position_id,
+                c.stance,
+                c.timeline_date,
+                c.position.stated_on,
+                c.position.is_past,
+                c.position.date_approximate,
+                c.via,
+            )
             for key, c in rollup.cells(actor_ids, as_of).items()
         }
     if as_of is None:
         rows = ActorStance.objects.filter(actor_id__in=actor_ids).values_list(
-            "actor_id", "proposal_id", "position_id", "stance", "timeline_date"
+            "actor_id",
+            "proposal_id",
+            "position_id",
+            "stance",
+            "timeline_date",
+            *(f"position__{f}" for f in _CELL_DATES),
         )
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(MATRIX_AS_OF_SQL, [list(actor_ids), as_of])
-            rows = cursor.fetchall()
-    return {(a, p): Cell(pos, stance, date) for a, p, pos, stance, date in rows}
+        rows = (
+            Position.objects.visible()
+            .filter(
+                id__in=RawSQL(MATRIX_AS_OF_SQL, [list(actor_ids), as_of])  # noqa: S611 - constant SQL
+            )
+            .values_list("actor_id", "proposal_id", "id", "stance", "timeline_date", *_CELL_DATES)
+        )
+    return {(row[0], row[1]): Cell(*row[2:]) for row in rows}
 
 
+# The id of each actor's latest visible position on each proposal up to a date: one LIMIT 1 probe
+# per cell on position_pair_latest.
 MATRIX_AS_OF_SQL = """
-SELECT a.id, pr.id, p.id, p.stance, p.timeline_date
+SELECT p.id
 FROM unnest(%s::bigint[]) AS a(id)
 CROSS JOIN extraction_proposal pr
 CROSS JOIN LATERAL (
-    SELECT id, stance, timeline_date FROM extraction_position
+    SELECT id FROM extraction_position
     WHERE actor_id = a.id AND proposal_id = pr.id AND timeline_date <= %s
       AND review_status <> 'rejected'
     ORDER BY timeline_date DESC, id DESC LIMIT 1
@@ -522,6 +548,7 @@ SHIFT_FIELDS = [
     "before__article_id",
     "before__stated_on",
     "before__is_past",
+    "before__date_approximate",
     "before__confidence",
     "before__review_status",
     "after__id",
@@ -530,6 +557,7 @@ SHIFT_FIELDS = [
     "after__article_id",
     "after__stated_on",
     "after__is_past",
+    "after__date_approximate",
     "after__confidence",
     "after__review_status",
     "before__article__id",

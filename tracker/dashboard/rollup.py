@@ -49,7 +49,7 @@ CROSS JOIN LATERAL (
 CELLS_SQL = f"""
 SELECT a.id, pr.id, p.id, p.stance, p.timeline_date, p.actor_id, speaker.name,
        COALESCE(own.positions_count, 0), pos.evidence, pos.stated_on, pos.is_past, pos.review_status,
-       pos.article_id, art.title, art.language
+       pos.article_id, art.title, art.language, pos.date_approximate
 FROM unnest(%(actors)s::bigint[]) AS a(id)
 CROSS JOIN extraction_proposal pr
 {_LATEST}
@@ -100,7 +100,7 @@ def cells(
     found = {}
     for row in rows:
         actor, proposal, pos, stance, date, speaker, name, own = row[:8]
-        evidence, stated_on, is_past, review, article_id, title, language = row[8:]
+        evidence, stated_on, is_past, review, article_id, title, language, approximate = row[8:]
         position = Position(
             id=pos,
             actor_id=speaker,
@@ -110,6 +110,7 @@ def cells(
             evidence=evidence,
             stated_on=stated_on,
             is_past=is_past,
+            date_approximate=approximate,
             review_status=review,
             article=Article(id=article_id, title=title, language=language),
         )

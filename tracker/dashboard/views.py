@@ -31,6 +31,7 @@ from tracker.dashboard.forms import (
     query_string,
 )
 from tracker.dashboard.models import ActorStance, StanceShift
+from tracker.dashboard.templatetags.dashboard import date_text, position_date
 from tracker.extraction.models import PROPOSAL_KINDS, Actor, ExtractionRun, Position, Proposal
 from tracker.ingestion.models import Article
 
@@ -88,13 +89,6 @@ def _options(choices, selected: str) -> str:
     )
 
 
-def _position_date(date: dt.date, stated_on: dt.date | None, is_past: bool) -> str:
-    """As the position_date template tag: “19 Aug 2025”, or “before 20 Aug 2025” for an undated earlier statement."""
-    if stated_on:
-        return f"{stated_on:%-d %b %Y}"
-    return f"before {date:%-d %b %Y}" if is_past else f"{date:%-d %b %Y}"
-
-
 def _url_pattern(name: str, *placeholders) -> str:
     """A reversed URL with ``{}`` where its arguments go (reverse() per row costs ~15 µs)."""
     url = reverse(name, args=placeholders)
@@ -124,7 +118,7 @@ def _timeline_entries(rows: list[dict], others: dict[int, int]) -> list[dict]:
         row["symbol"] = SYMBOLS.get(row["stance"], "·")
         row["label"] = LABELS.get(row["stance"], row["stance"])
         row["date_iso"] = date.isoformat()
-        row["date_text"] = _position_date(date, stated, row["is_past"])
+        row["date_text"] = date_text(date, stated, row["is_past"], row["date_approximate"])
         row["direction"] = "rtl" if row["article__language"] == "ar" else "ltr"
         n = others.get(row["id"], 0)
         row["also_reported"] = (
@@ -215,7 +209,7 @@ def _shift_entries(shifts) -> list[StanceShift]:
         shift.proposal_url = proposal_url.format(shift.proposal.kind)
         for side in (shift.before, shift.after):
             side.url = f"{article_url.format(side.article_id)}#position-{side.id}"
-            side.date_text = _position_date(side.timeline_date, side.stated_on, side.is_past)
+            side.date_text = position_date(side)
     return shifts
 
 
@@ -255,7 +249,7 @@ def _standing(cell: rollup.Cell | None) -> dict | None:
     return {
         "stance": cell.stance,
         "position": position,
-        "date_text": _position_date(position.timeline_date, position.stated_on, position.is_past),
+        "date_text": position_date(position),
         "via": cell.via,
         "via_id": cell.speaker_id if cell.is_official else None,
     }
@@ -375,6 +369,7 @@ def _matrix_rows(actors, cells, proposals, query: str):
                 row.append(None)
                 continue
             via = f"via {cell.via}, " if cell.via else ""
+            when = date_text(cell.timeline_date, cell.stated_on, cell.is_past, cell.approximate)
             row.append(
                 {
                     "stance": cell.stance,
@@ -382,7 +377,7 @@ def _matrix_rows(actors, cells, proposals, query: str):
                     "via": cell.via,
                     "href": base.format(actor.id, proposal.kind) + suffix,
                     "label": f"{actor.name} {LABELS[cell.stance]} {proposal.title.lower()}, "
-                    f"{via}{cell.timeline_date:%-d %b %Y}",
+                    f"{via}{when}",
                 }
             )
         rows.append({"actor": actor, "href": actor_base.format(actor.id), "cells": row})

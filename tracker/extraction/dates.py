@@ -3,7 +3,8 @@
 Small per-language tables instead of dateparser: they are fast and only need
 to recognise the forms news reports use ("on Tuesday", "يوم الثلاثاء", "во
 вторник", "am Dienstag", "mardi", "вчора", "12 March 2025", "في فبراير 2022").
-A weekday means the most recent such day on or before publication.
+A weekday means the most recent such day on or before publication; nothing
+resolves to a date after it (a statement is not reported before it is made).
 """
 
 from __future__ import annotations
@@ -202,13 +203,14 @@ def find_date(
         if year is None:
             continue
         try:
-            return (
-                date(year, month, day or 1),
-                f"date:explicit:{language}:{words[k]}",
-                day is not None,
-            )
+            found = date(year, month, day or 1)
         except ValueError:
             continue
+        if published is not None and found > published:
+            # "by March 2027", "talks on 29 November" in an article of 27 November: a deadline or
+            # an appointment, not when anything was said.
+            continue
+        return found, f"date:explicit:{language}:{words[k]}", day is not None
     if published is None:
         return None, None, False
     for k, word in enumerate(folded):

@@ -260,6 +260,11 @@ class Position(models.Model):
     sentence = models.TextField(blank=True, help_text="The whole sentence around the evidence.")
     stated_on = models.DateField(null=True, blank=True, help_text="When it was stated, if known.")
     is_past = models.BooleanField(default=False, help_text="Reported as an earlier statement.")
+    date_approximate = models.BooleanField(
+        default=False,
+        help_text="The article has no publication date: its date is reckoned from when it was "
+        "ingested.",
+    )
     timeline_date = models.DateField(help_text="Date used to order the timeline.")
     confidence = models.FloatField(default=0.5)
     rules = models.JSONField(
@@ -361,6 +366,7 @@ class Position(models.Model):
         self.stance = stance
         self.stated_on = stated_on
         self.timeline_date = stated_on or self.article.reference_date
+        self.date_approximate = not stated_on and self.article.published is None
         self.origin = self.Origin.CURATED
         self.review_status = self.Review.CONFIRMED
         self.stamp(user)

@@ -161,6 +161,9 @@ def _fields(article, found, actor_id: int, proposal_id: int, precisions: dict[st
         "stated_on": found.stated_on,
         "is_past": found.is_past,
         "timeline_date": found.stated_on or article.reference_date,
+        # Without a publication date, "on Tuesday" was reckoned from the day it was ingested.
+        "date_approximate": article.published is None
+        and not any(rule.startswith("date:explicit:") for rule in found.rules),
         # Curators' decisions teach: a rule they keep rejecting lowers the confidence of what it finds.
         "confidence": round(
             float(found.confidence) * learning.confidence_factor(found.rules, precisions), 3

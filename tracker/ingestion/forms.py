@@ -50,7 +50,11 @@ class PasteSubmissionForm(forms.Form):
         required=False,
     )
     published = forms.DateField(
-        label="Date published", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Date published",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty if unknown: “on Tuesday” is then reckoned from today and shown as "
+        "approximate (≈ 29 Nov 2026).",
     )
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), max_length=2_000_000)
 

@@ -21,14 +21,28 @@ def stance_label(stance: str) -> str:
     return LABELS.get(stance, stance)
 
 
+def date_text(date, stated_on=None, is_past: bool = False, approximate: bool = False) -> str:
+    """How every page writes a position's date: “19 Aug 2025”; “before 20 Aug 2025” for an earlier
+    statement reported without its own date; “≈ 29 Nov 2026” when the article had no publication
+    date and the date was reckoned from when it was ingested."""
+    if approximate:
+        return f"≈ {stated_on or date:%-d %b %Y}"
+    if stated_on:
+        return f"{stated_on:%-d %b %Y}"
+    if is_past:
+        return f"before {date:%-d %b %Y}"
+    return f"{date:%-d %b %Y}"
+
+
 @register.simple_tag
 def position_date(position) -> str:
-    """“19 Aug 2025”, or “before 20 Aug 2025” for a reported earlier statement without its own date."""
-    if position.stated_on:
-        return f"{position.stated_on:%-d %b %Y}"
-    if position.is_past:
-        return f"before {position.timeline_date:%-d %b %Y}"
-    return f"{position.timeline_date:%-d %b %Y}"
+    """``date_text`` of a Position."""
+    return date_text(
+        position.timeline_date,
+        position.stated_on,
+        position.is_past,
+        getattr(position, "date_approximate", False),
+    )
 
 
 @register.filter
