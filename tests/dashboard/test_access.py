@@ -7,6 +7,7 @@ URLS = [
     "/timeline/new/?since=0",
     "/actors/",
     "/actors/{actor}/",
+    "/proposals/",
     "/proposals/air_support/",
     "/matrix/",
     "/matrix/{actor}/air_support/",

@@ -55,3 +55,18 @@ def test_proposal_page_counts_each_actor_once_by_its_latest_position(analyst_cli
 
 def test_unknown_proposal_is_404(analyst_client, world):
     assert analyst_client.get("/proposals/teleportation/").status_code == 404
+
+
+def test_the_proposals_page_lists_all_seven_and_is_in_the_navigation(analyst_client, world):
+    html = analyst_client.get("/proposals/").content.decode()
+    assert html.count('<li class="card">') == 7
+    assert '<a href="/proposals/" aria-current="page">Proposals</a>' in html
+    air = html.split('href="/proposals/air_support/"')[1].split("</li>")[0]
+    assert "1 considering" in air and "0 opposes" in air
+
+
+def test_the_weekly_chart_spans_the_weeks_that_have_data(analyst_client, world):
+    # Positions on air support on 1 and 19 Aug 2025: three weeks of data, drawn over eight.
+    html = analyst_client.get("/proposals/air_support/").content.decode()
+    assert "stacked by stance, over 8 weeks</title>" in html
+    assert html.count('class="bar ') >= 2

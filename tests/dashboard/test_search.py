@@ -107,3 +107,9 @@ def test_search_oddities_are_not_errors(analyst_client, db):
         assert "<script>" not in response.content.decode().split("<main")[1]
     assert analyst_client.get("/search/", {"q": "x" * 500}).status_code == 400
     assert analyst_client.get("/search/?q=a&page=-1").status_code == 400
+
+
+def test_an_empty_result_is_a_sentence_not_a_numbered_item(analyst_client, world):
+    html = analyst_client.get("/search/?q=zzzzqqqq").content.decode()
+    assert '<p class="empty">No article matches “zzzzqqqq”.</p>' in html
+    assert '<ol class="results">' not in html

@@ -253,3 +253,26 @@ def test_admins_submit_from_admin_too(admin_client):
 
 def test_the_nav_links_to_the_submit_page_for_analysts(analyst_client):
     assert 'href="/submit/"' in analyst_client.get(SUBMIT).content.decode()
+
+
+def test_an_accepted_submission_tells_its_form_to_empty_itself(analyst_client):
+    response = analyst_client.post(SUBMIT, PASTE, headers={"HX-Request": "true"})
+    assert response["HX-Trigger"] == "submitted"
+    refused = analyst_client.post(
+        SUBMIT, {"kind": "url", "url-url": "javascript:alert(1)"}, headers={"HX-Request": "true"}
+    )
+    assert "HX-Trigger" not in refused
+
+
+def test_the_status_box_comes_before_the_forms_and_is_not_green_when_lines_failed(
+    analyst_client,
+):
+    analyst_client.post(SUBMIT, PASTE)
+    run = process_run_inline(IngestRun.objects.get())
+    Article.objects.update(state=Article.State.EXTRACTED)
+    IngestRun.objects.filter(id=run.id).update(
+        items_failed=2, errors=[{"item": "line 3", "error": "not JSON"}]
+    )
+    html = analyst_client.get(reverse("ingestion:run", args=[run.id])).content.decode()
+    assert html.index('id="run-status"') < html.index('id="submit-forms"')
+    assert "has-failures" in html and "Done, with 2 failed" in html

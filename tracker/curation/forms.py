@@ -3,15 +3,76 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from tracker.core.text import fold
 from tracker.extraction.models import Actor, ActorAlias, Position, Proposal
 from tracker.ingestion.models import LANGUAGE_CHOICES, Article
 
 
+class ActorPicker(forms.Widget):
+    """A search box over the catalogue (names and aliases in any language) whose matches come back
+    from the server as radio buttons of this field: htmx and no script of our own, and the chosen
+    actor is an ordinary form value."""
+
+    template_name = "curation/_actor_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = None
+        if value not in (None, ""):
+            chosen = Actor.objects.filter(pk=value).only("id", "name", "kind").first()
+        context["widget"]["chosen"] = chosen
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The project's template engine (templates/), not the forms renderer's own.
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))  # noqa: S308 - a template
+
+
+def actor_field(**kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Actor.objects.all(),
+        widget=ActorPicker,
+        error_messages={"required": "Type a few letters of a name, then choose the actor."},
+        **kwargs,
+    )
+
+
+def find_actors(q: str, limit: int = 12) -> list[Actor]:
+    """Actors whose name or an alias (in any of the catalogue's languages, folded as matching does:
+    case, accents, Arabic letter forms) contains ``q``; exact and prefix matches first."""
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    folded = fold(q)
+    if len(folded) < 2:
+        return []
+    return list(
+        Actor.objects.filter(Q(name__icontains=q) | Q(aliases__normalized__contains=folded))
+        .annotate(
+            rank=Case(
+                When(Q(name__iexact=q) | Q(aliases__normalized=folded), then=Value(0)),
+                When(
+                    Q(name__istartswith=q) | Q(aliases__normalized__startswith=folded),
+                    then=Value(1),
+                ),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "name")
+        .distinct()
+        .only("id", "name", "kind")[: limit * 3]
+    )[:limit]
+
+
 class PositionEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    actor = forms.ModelChoiceField(queryset=Actor.objects.order_by("name"))
+    actor = actor_field()
     proposal = forms.ModelChoiceField(queryset=Proposal.objects.all(), to_field_name="kind")
     stance = forms.ChoiceField(choices=Position.Stance.choices)
     stated_on = forms.DateField(
@@ -46,7 +107,7 @@ class DecisionForm(forms.Form):
 class AliasFromSpanForm(forms.Form):
     article = forms.ModelChoiceField(queryset=Article.objects.all(), widget=forms.HiddenInput)
     text = forms.CharField(max_length=200, label="Selected text", strip=True)
-    actor = forms.ModelChoiceField(queryset=Actor.objects.order_by("name"))
+    actor = actor_field()
     language = forms.ChoiceField(
         choices=[("", "Every language"), *LANGUAGE_CHOICES[:-1]], required=False
     )
@@ -74,14 +135,11 @@ class AliasFromSpanForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    absorbed = forms.ModelChoiceField(
-        queryset=Actor.objects.order_by("name"),
+    absorbed = actor_field(
         label="Merge this actor",
         help_text="Its aliases, positions and children move; then it is removed.",
     )
-    survivor = forms.ModelChoiceField(
-        queryset=Actor.objects.order_by("name"), label="into this actor"
-    )
+    survivor = actor_field(label="into this actor")
 
     def clean(self):
         from tracker.curation.merge import MergeRefused, check_merge

@@ -12,6 +12,7 @@ urlpatterns = [
     path("bulk/", views.bulk, name="bulk"),
     path("aliases/", views.alias_from_span, name="alias"),
     path("merge/", views.merge, name="merge"),
+    path("actors/", views.actor_options, name="actor-options"),
     path("merges/<int:record_id>/undo/", views.undo, name="undo"),
     path("reextract/", views.reextract, name="reextract"),
     path("jobs/", views.job_list, name="jobs"),

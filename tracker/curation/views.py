@@ -24,10 +24,11 @@ from tracker.curation.forms import (
     MergeForm,
     PositionEditForm,
     ReextractForm,
+    find_actors,
 )
 from tracker.curation.merge import MergeRefused, merge_actors, undo_merge
 from tracker.curation.models import MergeRecord, ReextractionJob
-from tracker.extraction.models import Actor, ActorAlias, Origin, Position
+from tracker.extraction.models import ActorAlias, Origin, Position
 from tracker.ingestion.models import Article
 
 CAN_REVIEW = "extraction.change_position"
@@ -81,7 +82,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "counters": counters(),
-        "actors": Actor.objects.order_by("name").only("id", "name"),
+        "alias_form": AliasFromSpanForm(),
     }
     template = "curation/review.html#queue" if request.htmx else "curation/review.html"
     return render(request, template, context)
@@ -137,6 +138,10 @@ def edit(request: HttpRequest, position_id: int) -> HttpResponse:
     position = get_object_or_404(
         Position.objects.select_related("actor", "proposal", "article"), id=position_id
     )
+    if request.method == "GET" and request.GET.get("cancel"):
+        # Esc or Cancel: the position as it was, without the form.
+        template = "curation/review.html#item" if request.htmx else "curation/position.html"
+        return render(request, template, _item_context(position))
     if request.method == "GET":
         form = PositionEditForm.for_position(position)
         status = 200
@@ -240,6 +245,19 @@ def alias_from_span(request: HttpRequest) -> HttpResponse:
     return render(request, "curation/alias.html", {"form": form, "article": article}, status=422)
 
 
+@require_GET
+@login_required
+@permission_required(CAN_REVIEW, raise_exception=True)
+def actor_options(request: HttpRequest) -> HttpResponse:
+    """The actor picker's matches for what was typed, as radio buttons of the form's field."""
+    field = request.GET.get("field", "")
+    if not field.replace("-", "").replace("_", "").isalnum() or len(field) > 60:
+        return HttpResponse("Unknown field.", status=400)
+    q = " ".join(request.GET.get(f"{field}-q", "").split())[:100]
+    context = {"name": field, "q": q, "actors": find_actors(q)}
+    return render(request, "curation/_actor_picker.html#options", context)
+
+
 def safe_next(request: HttpRequest, target: str | None) -> str:
     """Only redirect back within this site."""
     if target and url_has_allowed_host_and_scheme(
@@ -321,6 +339,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
         {
             "jobs": ReextractionJob.objects.select_related("created_by")[:50],
             "can_reextract": request.user.has_perm("curation.add_reextractionjob"),
+            "article_count": Article.objects.count(),
         },
     )
 

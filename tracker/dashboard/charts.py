@@ -87,7 +87,7 @@ def weekly_bars(
 ) -> dict:
     """Stacked bars per week (support at the bottom, considering, oppose on top)."""
     if first is None:
-        return {"bars": [], "weeks": []}
+        return {"bars": [], "weeks": 0}
     counts: dict[dt.date, dict[str, int]] = {}
     for row in rows:
         week = row["week"]
@@ -125,9 +125,10 @@ def weekly_bars(
     values = sorted({0, peak // 2, peak}) if peak >= 4 else sorted({0, peak})
     ticks = [{"y": round(height - bottom - plot_h * v / peak, 1), "label": v} for v in values]
     months = []
-    for bar in bars:
-        if bar["week"].day <= 7:
-            months.append({"x": bar["x"], "label": bar["week"].strftime("%b")})
+    for index, bar in enumerate(bars):
+        if bar["week"].day <= 7 or index == 0:
+            label = bar["week"].strftime("%b" if weeks > 16 else "%-d %b")
+            months.append({"x": bar["x"], "label": label})
     return {
         "bars": bars,
         "ticks": ticks,
@@ -138,4 +139,5 @@ def weekly_bars(
         "baseline": height - bottom,
         "table": table,
         "peak": peak,
+        "weeks": weeks,
     }

@@ -96,6 +96,8 @@ class PositionFilterForm(DateRangeMixin, OutputForm):
         label="Review status",
     )
     after = CursorField(required=False)
+    # The newest position id when the page was drawn: positions after it are shown as new.
+    since = forms.IntegerField(required=False, min_value=0)
     limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT)
     # Exports and the feed list every position; collapse=1 keeps one per (story, actor, proposal, stance)
     # as the timeline page does. The page itself always collapses.

@@ -91,6 +91,8 @@ TIMELINE_VALUES = [
     "date_approximate",
     "timeline_date",
     "review_status",
+    "origin",
+    "original",
     "article_id",
     "actor_id",
     "proposal_id",
@@ -600,17 +602,34 @@ def shifts_page(data: dict, limit: int = 50) -> tuple[list[StanceShift], Cursor 
     return rows, (Cursor(rows[-1].timeline_date, rows[-1].id) if more and rows else None)
 
 
-def weekly_counts(proposal: Proposal, weeks: int = 52) -> tuple[list[dict], dt.date | None]:
-    """Visible positions on a proposal per ISO week and stance over the last ``weeks`` weeks of data."""
-    from django.db.models import Count, Max
+MIN_CHART_WEEKS = 8
+
+
+def weekly_counts(proposal: Proposal, weeks: int = 52) -> tuple[list[dict], dt.date | None, int]:
+    """Visible positions on a proposal per ISO week and stance: (rows, first Monday, number of
+    weeks). The chart spans the weeks that have data (at most ``weeks``, at least
+    ``MIN_CHART_WEEKS``), so a month of positions is not a sliver at the edge of a year."""
+    from django.db.models import Count, Max, Min
     from django.db.models.functions import TruncWeek
 
     last = ActorStance.objects.filter(proposal=proposal).aggregate(last=Max("timeline_date"))[
         "last"
     ]
     if last is None:
-        return [], None
-    first = last - dt.timedelta(weeks=weeks - 1, days=last.weekday())
+        return [], None, 0
+    last_monday = last - dt.timedelta(days=last.weekday())
+    first = last_monday - dt.timedelta(weeks=weeks - 1)
+    earliest = (
+        Position.objects.visible()
+        .filter(proposal=proposal, timeline_date__gte=first, timeline_date__lte=last)
+        .aggregate(first=Min("timeline_date"))["first"]
+    )
+    if earliest is not None:
+        first = max(first, earliest - dt.timedelta(days=earliest.weekday()))
+    span = (last_monday - first).days // 7 + 1
+    if span < MIN_CHART_WEEKS:
+        first -= dt.timedelta(weeks=MIN_CHART_WEEKS - span)
+        span = MIN_CHART_WEEKS
     rows = (
         Position.objects.visible()
         .filter(proposal=proposal, timeline_date__gte=first, timeline_date__lte=last)
@@ -619,7 +638,7 @@ def weekly_counts(proposal: Proposal, weeks: int = 52) -> tuple[list[dict], dt.d
         .annotate(n=Count("id"))
         .order_by("week")
     )
-    return list(rows), first
+    return list(rows), first, span
 
 
 # --- Search ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("timeline/new/", views.timeline_new, name="timeline-new"),
     path("actors/", views.actor_list, name="actors"),
     path("actors/<int:actor_id>/", views.actor_detail, name="actor"),
+    path("proposals/", views.proposal_list, name="proposals"),
     path("proposals/<slug:kind>/", views.proposal_detail, name="proposal"),
     path("matrix/", views.matrix, name="matrix"),
     path("matrix/<int:actor_id>/<slug:kind>/", views.matrix_cell, name="matrix-cell"),

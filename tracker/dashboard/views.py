@@ -119,12 +119,27 @@ def _timeline_entries(rows: list[dict], others: dict[int, int]) -> list[dict]:
         row["label"] = LABELS.get(row["stance"], row["stance"])
         row["date_iso"] = date.isoformat()
         row["date_text"] = date_text(date, stated, row["is_past"], row["date_approximate"])
+        row["corrected"] = _was(row["original"]) if row["origin"] == "curated" else ""
         row["direction"] = "rtl" if row["article__language"] == "ar" else "ltr"
         n = others.get(row["id"], 0)
         row["also_reported"] = (
             f"also reported by {n} other source{'' if n == 1 else 's'}" if n else ""
         )
     return rows
+
+
+def _was(original: dict | None) -> str:
+    """What a curator corrected, in words: the extraction as the machine left it."""
+    if not original:
+        return "Added by a curator"
+    from tracker.dashboard.templatetags.dashboard import LABELS
+
+    when = original.get("stated_on") or original.get("timeline_date") or ""
+    return (
+        f"Extracted as: {original.get('actor', '?')} {LABELS.get(original.get('stance'), '?')} "
+        f"{PROPOSAL_TITLES.get(original.get('proposal'), '?').lower()}"
+        + (f", {dt.date.fromisoformat(when):%-d %b %Y}" if when else "")
+    )
 
 
 @analyst_view
@@ -157,11 +172,28 @@ def timeline(request: HttpRequest) -> HttpResponse:
     positions, next_cursor = queries.timeline_page(data, tree)
     query = query_string(data, form.FILTERS)
     cursor = data.get("after")
+    since = data.get("since")
+    just_added = []
+    if since is not None and not cursor:
+        # "N new — show": what arrived since the page was drawn, wherever its date puts it.
+        just_added = list(
+            queries.filter_positions(data, tree, collapse=True)
+            .filter(id__gt=since)
+            .values(*queries.TIMELINE_VALUES)[:50]
+        )
+    new_ids = {row["id"] for row in just_added}
+    rows = _timeline_entries(positions + just_added, queries.other_sources(positions + just_added))
+    for row in rows:
+        row["is_new"] = row["id"] in new_ids
     context.update(
-        days=_days(
-            _timeline_entries(positions, queries.other_sources(positions)),
-            cursor.date if cursor else None,
-        ),
+        just_added=rows[len(positions) :],
+        filtered=bool(query),
+        waiting=0
+        if positions or query
+        else Article.objects.filter(
+            state__in=[Article.State.INGESTED, Article.State.EXTRACTING]
+        ).count(),
+        days=_days(rows[: len(positions)], cursor.date if cursor else None),
         next_query=query_string(
             data,
             form.FILTERS,
@@ -174,7 +206,16 @@ def timeline(request: HttpRequest) -> HttpResponse:
         since=Position.objects.aggregate(top=Max("id"))["top"] or 0,
     )
     partial = "rows" if cursor else "entries"
-    return _page(request, "dashboard/timeline.html", partial, context)
+    response = _page(request, "dashboard/timeline.html", partial, context)
+    return _clean_url(request, response, "dashboard:timeline", query)
+
+
+def _clean_url(request, response: HttpResponse, name: str, query: str) -> HttpResponse:
+    """After the filter form applied itself, the address bar shows only the filters that are set
+    (no ``?proposal=&actor=…``), replacing the history entry rather than adding one per change."""
+    if request.htmx and request.headers.get("HX-Trigger") == "filters":
+        response["HX-Replace-Url"] = reverse(name) + (f"?{query}" if query else "")
+    return response
 
 
 def _since(request: HttpRequest) -> int:
@@ -194,7 +235,11 @@ def timeline_new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or since < 0:
         return HttpResponse("Invalid filters", status=400)
     count = queries.count_newer(form.cleaned_data, tree, since)
-    context = {"count": count, "query": query_string(form.cleaned_data, form.FILTERS)}
+    context = {
+        "count": count,
+        "since": since,
+        "query": query_string(form.cleaned_data, form.FILTERS),
+    }
     return render(request, "dashboard/timeline.html#new-items", context)
 
 
@@ -304,6 +349,23 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
 
 
 @analyst_view
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """The seven proposals, each with how many actors now support, consider or oppose it."""
+    from django.db.models import Count
+
+    counts: dict[int, dict[str, int]] = {}
+    for proposal_id, stance, n in (
+        ActorStance.objects.values_list("proposal_id", "stance").annotate(n=Count("id")).order_by()
+    ):
+        counts.setdefault(proposal_id, {})[stance] = n
+    proposals = _proposals()
+    for proposal in proposals:
+        mine = counts.get(proposal.id, {})
+        proposal.counts = [(stance, mine.get(stance, 0)) for stance in queries.STANCE_ORDER]
+    return render(request, "dashboard/proposals.html", {"proposals": proposals})
+
+
+@analyst_view
 def proposal_detail(request: HttpRequest, kind: str) -> HttpResponse:
     """Where each actor stands now (an official in office speaking for a state counts for it)."""
     proposal = get_object_or_404(Proposal, kind=kind)
@@ -332,7 +394,7 @@ def proposal_detail(request: HttpRequest, kind: str) -> HttpResponse:
         key=lambda s: (s["position"].timeline_date, s["position"].id),
         reverse=True,
     )[:12]
-    rows, first = queries.weekly_counts(proposal)
+    rows, first, weeks = queries.weekly_counts(proposal)
     return render(
         request,
         "dashboard/proposal.html",
@@ -343,7 +405,7 @@ def proposal_detail(request: HttpRequest, kind: str) -> HttpResponse:
                 ("considering", "Considering", now["considering"]),
                 ("oppose", "Oppose", now["oppose"]),
             ],
-            "chart": charts.weekly_bars(rows, first),
+            "chart": charts.weekly_bars(rows, first, weeks=weeks or 52),
             "key_statements": key,
             "proposals": PROPOSAL_KINDS,
         },
@@ -366,12 +428,13 @@ def _matrix_rows(actors, cells, proposals, query: str):
         for proposal in proposals:
             cell = cells.get((actor.id, proposal.id))
             if cell is None:
-                row.append(None)
+                row.append({"proposal": proposal.title})
                 continue
             via = f"via {cell.via}, " if cell.via else ""
             when = date_text(cell.timeline_date, cell.stated_on, cell.is_past, cell.approximate)
             row.append(
                 {
+                    "proposal": proposal.title,
                     "stance": cell.stance,
                     "symbol": SYMBOLS[cell.stance],
                     "via": cell.via,
@@ -415,7 +478,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
         if page > 1
         else None,
     )
-    return _page(request, "dashboard/matrix.html", "grid", context)
+    response = _page(request, "dashboard/matrix.html", "grid", context)
+    return _clean_url(request, response, "dashboard:matrix", query)
 
 
 def _matrix_export(data, proposals, officials: bool):
@@ -486,9 +550,10 @@ def shifts(request: HttpRequest) -> HttpResponse:
         if data.get("actor")
         else "",
     )
-    return _page(
+    response = _page(
         request, "dashboard/shifts.html", "rows" if data.get("after") else "entries", context
     )
+    return _clean_url(request, response, "dashboard:shifts", context["query"])
 
 
 @analyst_view
@@ -590,7 +655,8 @@ def search(request: HttpRequest) -> HttpResponse:
             page=page,
             next_query=query_string(data, ["q", "language"], page=page + 1) if more else None,
         )
-    return _page(request, "dashboard/search.html", "results", context)
+    response = _page(request, "dashboard/search.html", "results", context)
+    return _clean_url(request, response, "dashboard:search", query_string(data, ["q", "language"]))
 
 
 # --- Feeds ---------------------------------------------------------------------------------------

@@ -72,7 +72,10 @@ def submit(request: HttpRequest) -> HttpResponse:
             run = handle_submission(request, kind, form)
             if run is not None:
                 if request.htmx:
-                    return render(request, "ingestion/submit.html#status", _status_context(run))
+                    response = render(request, "ingestion/submit.html#status", _status_context(run))
+                    # The form that sent it empties itself (dashboard.js), ready for the next one.
+                    response["HX-Trigger"] = "submitted"
+                    return response
                 return redirect("ingestion:run", run_id=run.id)
         status = 400
     else:

@@ -20,16 +20,27 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.ensure_admin()
+        login = self.ensure_admin()
         report = load_seeds()
         for error in report.errors:
             self.stderr.write(self.style.ERROR(f"Seed not loaded: {error}"))
         self.stdout.write(f"Seeds: {report.new} new, {report.duplicate} already present.")
+        self.stdout.write(self.style.SUCCESS(self.banner(login)))
 
-    def ensure_admin(self) -> None:
+    @staticmethod
+    def banner(login: str) -> str:
+        """The one line that matters, framed so it stands out of the processes' logs."""
+        url = f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}/"
+        line = f"  Open {url} and {login}  "
+        rule = "=" * len(line)
+        return f"\n{rule}\n{line}\n{rule}\n"
+
+    def ensure_admin(self) -> str:
+        """Create the first admin if there is none; say how to log in."""
         User = get_user_model()
-        if User.objects.filter(is_superuser=True).exists():
-            return
+        existing = User.objects.filter(is_superuser=True).order_by("id").first()
+        if existing is not None:
+            return f"log in as '{existing.get_username()}' (the password shown when it was created)"
         username = os.environ.get("DJANGO_SUPERUSER_USERNAME") or "admin"
         password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
         generated = not password
@@ -38,13 +49,7 @@ class Command(BaseCommand):
         email = os.environ.get("DJANGO_SUPERUSER_EMAIL", "")
         User.objects.create_superuser(username=username, email=email, password=password)
         if generated:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"Created admin account '{username}' with password: {password}\n"
-                    "This password is shown once; change it in the admin."
-                )
+            return (
+                f"log in as '{username}' with password {password} (shown once; change it in admin)"
             )
-        else:
-            self.stdout.write(
-                f"Created admin account '{username}' from DJANGO_SUPERUSER_USERNAME/PASSWORD."
-            )
+        return f"log in as '{username}' (password from DJANGO_SUPERUSER_PASSWORD)"

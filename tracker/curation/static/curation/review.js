@@ -18,6 +18,16 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    // Esc in an edit form cancels the edit (its Cancel link asks for the position without the form).
+    if (event.key === "Escape" && event.target.closest) {
+      var editing = event.target.closest(".edit-form");
+      var cancel = editing && editing.querySelector("a.cancel");
+      if (cancel) {
+        cancel.click();
+        event.preventDefault();
+        return;
+      }
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     var list = items();
     var item = current();
@@ -54,7 +64,7 @@
       var next = after || items()[0];
       if (next) next.focus();
     } else {
-      var field = row.querySelector("select, input:not([type=hidden]):not([type=checkbox])");
+      var field = row.querySelector("input[type=search], select, input:not([type=hidden]):not([type=checkbox])");
       if (field) field.focus();
     }
   });

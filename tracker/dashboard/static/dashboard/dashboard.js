@@ -68,3 +68,21 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+// Evidence loaded into a panel below a long table is brought into view (the matrix, on any width).
+document.addEventListener("htmx:afterSwap", function (event) {
+  var target = event.detail.target;
+  if (target && target.id === "evidence-panel") {
+    target.scrollIntoView({ block: "start", behavior: "smooth" });
+    target.focus({ preventScroll: true });
+  }
+});
+// A submission that was accepted empties its form; its status box comes into view.
+document.addEventListener("submitted", function (event) {
+  if (event.target && event.target.reset) { event.target.reset(); }
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  var target = event.detail.target;
+  if (target && target.id === "run-slot" && target.firstElementChild) {
+    target.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+});
