@@ -174,17 +174,18 @@ def test_export_csv_downloads_a_file_with_the_header(
     download.save_as(path)
     with path.open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][:8] == [
+    assert rows[0][:9] == [
         "id",
         "timeline_date",
         "stated_on",
         "is_past",
+        "date_approximate",
         "actor_id",
         "actor",
         "proposal",
         "stance",
     ]
-    assert {row[5] for row in rows[1:]} == {"Kremlin"}
+    assert {row[6] for row in rows[1:]} == {"Kremlin"}
 
 
 def test_other_pages_render_at_both_widths(logged_in_page, live_server, small_world, screenshot):
