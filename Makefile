@@ -45,7 +45,7 @@ browser:
 run: install
 	@mkdir -p var
 	@echo "Tracker starting on http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker, beat and the embedded database)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/python -m tracker.embedded \
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m tracker.embedded \
 	  sh -c '$(BIN)/python manage.py bootstrap && exec honcho start -f Procfile -p $(PORT)' || true
 
 test: install-test
