@@ -201,3 +201,26 @@ def test_the_review_queue_is_styled_and_the_picker_finds_an_actor_typed_in_arabi
     page.set_viewport_size(PHONE)
     screenshot("pages-review-after-cancel-phone")
     assert page.evaluate(OVERFLOW) <= 0
+
+
+def test_n_new_show_reveals_a_back_dated_position(curator_page, live_server, world, screenshot):
+    page = curator_page
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#entries .position").first).to_be_visible()
+    archive = make_article(
+        title="From the archive",
+        published=dt.date(2024, 6, 1),
+        text="The Kremlin ruled out a no-fly zone in June 2024.",
+    )
+    make_position(archive, "Kremlin", "no_fly_zone", "oppose", "ruled out a no-fly zone")
+    show = page.locator("a.new-items")
+    expect(show).to_contain_text("1 new position — show", timeout=40_000)  # the 20 s poll
+    show.click()
+    just_added = page.locator(".just-added")
+    expect(just_added).to_contain_text("ruled out a no-fly zone")
+    expect(just_added.locator(".position.is-new")).to_be_in_viewport()
+    screenshot("pages-timeline-just-added-laptop")
+    page.set_viewport_size(PHONE)
+    screenshot("pages-timeline-just-added-phone")
+    assert page.evaluate(OVERFLOW) <= 0
