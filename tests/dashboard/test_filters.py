@@ -129,7 +129,8 @@ def test_the_filter_form_shows_the_selected_values(analyst_client, world, catalo
     ).content.decode()
     assert '<option value="air_support" selected>' in html
     assert f'<option value="{catalogue["Kremlin"].id}" selected>' in html
-    assert 'hx-push-url="true"' in html
+    # The form applies itself after a change, and the server sets a clean address (HX-Replace-Url).
+    assert 'hx-trigger="change delay:400ms, submit"' in html
 
 
 def test_new_positions_poll_counts_only_matching_positions_saved_since(analyst_client, world):
