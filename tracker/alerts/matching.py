@@ -2,8 +2,8 @@
 
 The batch's (proposal, actor) pairs are looked up in the ``WatchKey`` table (an index, with 0
 for "any"), so the cost grows with the watchlists that can match, not with all of them. Alerts
-are inserted under unique constraints (only the run that inserts one gets it back) and their
-deliveries created in the same transaction: running a batch twice, or after a worker died half-way, records nothing twice.
+are inserted under unique constraints, and their deliveries by the same statement for the rows
+it inserted: running a batch twice, or after a worker died half-way, records nothing twice.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tracker.alerts.models import Alert, Delivery, WatchKey, Watchlist, Webhook
+from tracker.alerts.models import Alert, WatchKey, Watchlist
 from tracker.extraction.models import Proposal
 
 UNDATED = dt.date(9999, 12, 31)
@@ -127,8 +127,7 @@ SELECT k.proposal_id, k.actor_id, w.id, w.owner_id, w.name, w.filters, w.with_ch
            OR EXISTS (SELECT 1 FROM auth_user_groups ug
                       JOIN auth_group_permissions gp ON gp.group_id = ug.group_id
                       WHERE ug.user_id = u.id AND gp.permission_id IN (SELECT id FROM perm))
-       ) AS readable,
-       EXISTS (SELECT 1 FROM alerts_webhook h WHERE h.watchlist_id = w.id AND h.active) AS hooked
+       ) AS readable
 FROM alerts_watchkey k
 JOIN alerts_watchlist w ON w.id = k.watchlist_id AND NOT w.paused
 JOIN auth_user u ON u.id = w.owner_id
@@ -167,7 +166,6 @@ class Watch:
     min_confidence: float
     one_per_story: bool
     email: str
-    hooked: bool = False
 
     accepts = Watchlist.accepts
 
@@ -186,8 +184,8 @@ class Wanted:
 
 
 def _candidates(pairs: set[tuple[int, int]]):
-    """{(proposal, actor) key: [watchlist ids]} and the readable watchlists by id; the watchlists
-    with a webhook on carry ``hooked``."""
+    """{(proposal, actor) key: [watchlist ids]} and the watchlists whose owner may read
+    positions, by id."""
     wanted = set()
     for proposal, actor in pairs:
         wanted.update({(proposal, actor), (proposal, 0), (0, actor), (0, 0)})
@@ -196,7 +194,7 @@ def _candidates(pairs: set[tuple[int, int]]):
     with connection.cursor() as cursor:
         cursor.execute(CANDIDATES_SQL, [[p for p, _ in wanted], [a for _, a in wanted]])
         for row in cursor.fetchall():
-            *values, readable, hooked = row[2:]
+            *values, readable = row[2:]
             if not readable:
                 continue  # who may not read positions is alerted about none
             found[(row[0], row[1])].append(values[0])
@@ -204,7 +202,7 @@ def _candidates(pairs: set[tuple[int, int]]):
                 fields = dict(zip(WATCHLIST_FIELDS, values, strict=True))
                 if isinstance(fields["filters"], str):
                     fields["filters"] = json.loads(fields["filters"])
-                watchlists[fields["id"]] = Watch(**fields, hooked=hooked)
+                watchlists[fields["id"]] = Watch(**fields)
     return found, watchlists
 
 
@@ -229,9 +227,9 @@ def may_read(user) -> bool:
 def match_positions(position_ids: Iterable[int]) -> list[int]:
     """Record the alerts these positions raise; returns the ids of the deliveries to send now.
 
-    Typically four statements whatever the number of watchlists: the batch's rows, the
-    candidate watchlists, the alerts inserted (ON CONFLICT DO NOTHING RETURNING: only the run
-    that records an alert gets it back), and their deliveries, in one transaction.
+    Typically three statements whatever the number of watchlists: the batch's rows, the
+    candidate watchlists, and one that inserts the alerts (ON CONFLICT DO NOTHING) and the
+    deliveries of those it inserted.
     """
     ids = sorted(set(position_ids))
     if not ids:
@@ -257,8 +255,7 @@ def match_positions(position_ids: Iterable[int]) -> list[int]:
     if not wanted:
         return []
     with transaction.atomic():
-        recorded = _record(wanted)
-        return _deliveries(recorded, watchlists)
+        return _record(wanted)
 
 
 def _article_order(row: dict):
@@ -303,45 +300,69 @@ def _alerts_for(watchlist: Watch, row: dict) -> list[Wanted]:
     ]
 
 
+# One statement records the alerts (a conflict means recorded before: nothing comes back) and
+# the deliveries of those it recorded: an email unless the watchlist sends none, and one per
+# webhook switched on. Copies of a story get no delivery.
 INSERT_SQL = """
-INSERT INTO alerts_alert (watchlist_id, kind, subject, position_id, before_id, story_key,
-                          copy_of_id, created_at)
-SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::bigint[],
-                     %s::text[], %s::bigint[], %s::timestamptz[])
-ON CONFLICT DO NOTHING
-RETURNING id, watchlist_id, copy_of_id
+WITH ins AS (
+    INSERT INTO alerts_alert (watchlist_id, kind, subject, position_id, before_id, story_key,
+                              copy_of_id, created_at)
+    SELECT w, k, s, p, b, sk, c, %(now)s
+    FROM unnest(%(w)s::bigint[], %(k)s::text[], %(s)s::text[], %(p)s::bigint[], %(b)s::bigint[],
+                %(sk)s::text[], %(c)s::bigint[]) AS wanted(w, k, s, p, b, sk, c)
+    ON CONFLICT DO NOTHING
+    RETURNING id, watchlist_id, copy_of_id
+),
+emails AS (
+    INSERT INTO alerts_delivery (alert_id, channel, webhook_id, status, idempotency_key,
+                                 attempts, response_excerpt, error, created_at)
+    SELECT ins.id, 'email', NULL, CASE WHEN w.email = 'digest' THEN 'digest' ELSE 'pending' END,
+           gen_random_uuid(), 0, '', '', %(now)s
+    FROM ins JOIN alerts_watchlist w ON w.id = ins.watchlist_id
+    WHERE ins.copy_of_id IS NULL AND w.email <> 'off'
+    RETURNING id, status
+),
+hooks AS (
+    INSERT INTO alerts_delivery (alert_id, channel, webhook_id, status, idempotency_key,
+                                 attempts, response_excerpt, error, created_at)
+    SELECT ins.id, 'webhook', h.id, 'pending', gen_random_uuid(), 0, '', '', %(now)s
+    FROM ins JOIN alerts_webhook h ON h.watchlist_id = ins.watchlist_id AND h.active
+    WHERE ins.copy_of_id IS NULL
+    RETURNING id, status
+)
+SELECT id FROM emails WHERE status = 'pending'
+UNION ALL SELECT id FROM hooks
 """
 
 
-def _insert(alerts: list[Wanted]) -> list[tuple[int, int, int | None]]:
+def _insert(alerts: list[Wanted]) -> list[int]:
+    """Record these alerts and their deliveries; returns the deliveries to send now."""
     if not alerts:
         return []
-    now = timezone.now()
-    columns = [
-        [a.watchlist_id for a in alerts],
-        [a.kind for a in alerts],
-        [a.subject for a in alerts],
-        [a.position_id for a in alerts],
-        [a.before_id for a in alerts],
-        [a.story_key for a in alerts],
-        [a.copy_of_id for a in alerts],
-        [now] * len(alerts),
-    ]
+    params = {
+        "now": timezone.now(),
+        "w": [a.watchlist_id for a in alerts],
+        "k": [a.kind for a in alerts],
+        "s": [a.subject for a in alerts],
+        "p": [a.position_id for a in alerts],
+        "b": [a.before_id for a in alerts],
+        "sk": [a.story_key for a in alerts],
+        "c": [a.copy_of_id for a in alerts],
+    }
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_SQL, columns)
-        return cursor.fetchall()
+        cursor.execute(INSERT_SQL, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
-def _record(wanted: list[Wanted]) -> list[tuple[int, int]]:
-    """Insert the alerts; returns (alert id, watchlist id) of the first-of-their-story ones this
-    call recorded. Of several copies of one story only the earliest article's alert is a first
+def _record(wanted: list[Wanted]) -> list[int]:
+    """Insert the alerts; returns the deliveries to send now. Of several copies of one story only the earliest article's alert is a first
     one; the others (in this batch or a later one) point at it and send nothing."""
     firsts: dict[tuple[int, str], Wanted] = {}
     for alert in wanted:  # in article order
         if alert.story_key:
             firsts.setdefault((alert.watchlist_id, alert.story_key), alert)
     leads = [a for a in wanted if not a.story_key or firsts[(a.watchlist_id, a.story_key)] is a]
-    inserted = _insert(leads)
+    to_send = _insert(leads)
     if firsts:
         # The first alert of each story as recorded now (this batch's, or an earlier batch's).
         recorded = {
@@ -360,43 +381,4 @@ def _record(wanted: list[Wanted]) -> list[tuple[int, int]]:
                     alert.copy_of_id = first_id
                     copies.append(alert)
         _insert(copies)
-    return [(alert_id, watchlist_id) for alert_id, watchlist_id, copy_of in inserted if not copy_of]
-
-
-DELIVERIES_SQL = """
-INSERT INTO alerts_delivery (alert_id, channel, webhook_id, status, idempotency_key, attempts,
-                             response_excerpt, error, created_at)
-SELECT alert, channel, hook, status, gen_random_uuid(), 0, '', '', %s
-FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::text[]) AS d(alert, channel, hook, status)
-RETURNING id, status
-"""
-
-
-def _deliveries(recorded: list[tuple[int, int]], watchlists: dict[int, Watch]) -> list[int]:
-    """Create the deliveries of the alerts just recorded; returns those to send now."""
-    hooked = {w for _, w in recorded if watchlists[w].hooked}
-    hooks = defaultdict(list)
-    if hooked:
-        for hook_id, watchlist_id in Webhook.objects.filter(
-            watchlist_id__in=hooked, active=True
-        ).values_list("id", "watchlist_id"):
-            hooks[watchlist_id].append(hook_id)
-    rows = []  # (alert, channel, webhook, status)
-    for alert_id, watchlist_id in recorded:
-        email = watchlists[watchlist_id].email
-        if email != Watchlist.Email.OFF:
-            status = (
-                Delivery.Status.DIGEST
-                if email == Watchlist.Email.DIGEST
-                else Delivery.Status.PENDING
-            )
-            rows.append((alert_id, Delivery.Channel.EMAIL, None, status))
-        for hook_id in hooks[watchlist_id]:
-            rows.append((alert_id, Delivery.Channel.WEBHOOK, hook_id, Delivery.Status.PENDING))
-    if not rows:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            DELIVERIES_SQL, [timezone.now(), *(list(c) for c in zip(*rows, strict=True))]
-        )
-        return [d for d, status in cursor.fetchall() if status == Delivery.Status.PENDING]
+    return to_send
