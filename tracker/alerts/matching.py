@@ -73,24 +73,24 @@ def rebuild_all_keys() -> int:
 # The batch's positions and the later positions of shifts the batch made, each with whether it is
 # the actor's first visible position on the proposal and the positions it shifted from.
 ROWS_SQL = """
-WITH batch AS (SELECT unnest(%(ids)s::bigint[]) AS id),
-shifts AS (
+WITH shifts AS (
     SELECT s.before_id, s.after_id FROM dashboard_stanceshift s
-    WHERE s.after_id IN (SELECT id FROM batch) OR s.before_id IN (SELECT id FROM batch)
-)
+    WHERE s.after_id = ANY(%(ids)s::bigint[]) OR s.before_id = ANY(%(ids)s::bigint[])
+),
+wanted AS (SELECT unnest(%(ids)s::bigint[]) AS id UNION SELECT after_id FROM shifts)
 SELECT p.id, p.actor_id, p.proposal_id, p.stance, p.review_status, p.confidence, p.article_id,
        a.language, a.source_id, a.story_id, a.published,
-       p.id IN (SELECT id FROM batch) AS in_batch,
+       p.id = ANY(%(ids)s::bigint[]) AS in_batch,
        NOT EXISTS (
            SELECT 1 FROM extraction_position q
            WHERE q.actor_id = p.actor_id AND q.proposal_id = p.proposal_id AND q.id < p.id
              AND q.review_status <> 'rejected'
        ) AS first,
        ARRAY(SELECT before_id FROM shifts WHERE after_id = p.id ORDER BY before_id) AS befores
-FROM extraction_position p
+FROM wanted
+JOIN extraction_position p ON p.id = wanted.id
 JOIN ingestion_article a ON a.id = p.article_id
 WHERE p.review_status <> 'rejected'
-  AND (p.id IN (SELECT id FROM batch) OR p.id IN (SELECT after_id FROM shifts))
 """
 ROW_NAMES = (
     "id",
@@ -131,7 +131,7 @@ SELECT k.proposal_id, k.actor_id, w.id, w.owner_id, w.name, w.filters, w.with_ch
 FROM alerts_watchkey k
 JOIN alerts_watchlist w ON w.id = k.watchlist_id AND NOT w.paused
 JOIN auth_user u ON u.id = w.owner_id
-WHERE (k.proposal_id, k.actor_id) IN (SELECT * FROM unnest(%s::int[], %s::int[]))
+WHERE (k.proposal_id, k.actor_id) IN (SELECT * FROM unnest(%(proposals)s::int[], %(actors)s::int[]))
 """
 WATCHLIST_FIELDS = (
     "id",
@@ -192,7 +192,10 @@ def _candidates(pairs: set[tuple[int, int]]):
     found: dict[tuple[int, int], list[int]] = defaultdict(list)
     watchlists: dict[int, Watch] = {}
     with connection.cursor() as cursor:
-        cursor.execute(CANDIDATES_SQL, [[p for p, _ in wanted], [a for _, a in wanted]])
+        cursor.execute(
+            CANDIDATES_SQL,
+            {"proposals": [p for p, _ in wanted], "actors": [a for _, a in wanted]},
+        )
         for row in cursor.fetchall():
             *values, readable = row[2:]
             if not readable:
@@ -307,7 +310,7 @@ INSERT_SQL = """
 WITH ins AS (
     INSERT INTO alerts_alert (watchlist_id, kind, subject, position_id, before_id, story_key,
                               copy_of_id, created_at)
-    SELECT w, k, s, p, b, sk, c, %(now)s
+    SELECT w, k, s, p, b, sk, c, %(now)s::timestamptz
     FROM unnest(%(w)s::bigint[], %(k)s::text[], %(s)s::text[], %(p)s::bigint[], %(b)s::bigint[],
                 %(sk)s::text[], %(c)s::bigint[]) AS wanted(w, k, s, p, b, sk, c)
     ON CONFLICT DO NOTHING
@@ -317,7 +320,7 @@ emails AS (
     INSERT INTO alerts_delivery (alert_id, channel, webhook_id, status, idempotency_key,
                                  attempts, response_excerpt, error, created_at)
     SELECT ins.id, 'email', NULL, CASE WHEN w.email = 'digest' THEN 'digest' ELSE 'pending' END,
-           gen_random_uuid(), 0, '', '', %(now)s
+           gen_random_uuid(), 0, '', '', %(now)s::timestamptz
     FROM ins JOIN alerts_watchlist w ON w.id = ins.watchlist_id
     WHERE ins.copy_of_id IS NULL AND w.email <> 'off'
     RETURNING id, status
@@ -325,7 +328,7 @@ emails AS (
 hooks AS (
     INSERT INTO alerts_delivery (alert_id, channel, webhook_id, status, idempotency_key,
                                  attempts, response_excerpt, error, created_at)
-    SELECT ins.id, 'webhook', h.id, 'pending', gen_random_uuid(), 0, '', '', %(now)s
+    SELECT ins.id, 'webhook', h.id, 'pending', gen_random_uuid(), 0, '', '', %(now)s::timestamptz
     FROM ins JOIN alerts_webhook h ON h.watchlist_id = ins.watchlist_id AND h.active
     WHERE ins.copy_of_id IS NULL
     RETURNING id, status
