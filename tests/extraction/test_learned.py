@@ -120,6 +120,23 @@ def test_the_model_keeps_its_reasons_in_words():
     assert all(words) and not any("|" in w or "=" in w for w in words)
 
 
+def test_a_holder_the_rules_resolved_from_a_pronoun_is_a_candidate():
+    text = (
+        "Europe debates the war.\n\n"
+        "Olaf Scholz spoke to reporters on Monday. Unlike France, he ruled out sending ground troops."
+    )
+    candidates = {
+        (c.actor, c.kind): c
+        for c in pipeline.candidates_for(
+            text, language="en", published=None, resources=default_resources()
+        )
+    }
+    scholz = candidates[("Olaf Scholz", "ground_troops")]
+    assert [m.context for m in scholz.meetings] == ["holder"]
+    assert scholz.features["ctx_holder"] == 1.0
+    assert learned.describe("ctx_holder").startswith("the rules' holder")
+
+
 # --- training and folds -----------------------------------------------------------------
 
 

@@ -2,8 +2,9 @@
 
 A candidate is an actor and a proposal kind whose mentions meet in a sentence,
 in a quote and its speaker, across a sentence that names no actor of its own
-(its holder is in the sentence before, in the same paragraph), or through the
-headline. Its features aggregate every such meeting (binary features are
+(its holder is in the sentence before, in the same paragraph), through the
+headline, or as the holder the rules gave a cue on the proposal without the
+sentence naming it (a pronoun, a quote's speaker). Its features aggregate every such meeting (binary features are
 "any", distances the smallest); see ``tracker.extraction.learned`` for the
 model that reads them.
 """
@@ -255,6 +256,15 @@ class Featurizer:
                             headline_met.add((m.actor, kind))
                             meet(m.actor, kind, "headline", sentence, 60, m)
         self._anaphoric(meet)
+        # A holder the rules found for a cue on the proposal without naming it in the sentence:
+        # a pronoun ("he rejected…"), the speaker of a quote, the subject carried over.
+        for (sentence, kind), paired in self.paired.items():
+            named = {m.actor for m in self.by_sentence.get(sentence, ())}
+            for _pairing, holder in paired:
+                for actor in holder.actors if holder is not None else ():
+                    if actor not in named:
+                        named.add(actor)
+                        meet(actor, kind, "holder", sentence, 40, None)
         for candidate in found.values():
             self._candidate_features(candidate)
         return list(found.values())
@@ -391,7 +401,6 @@ class Featurizer:
     def _candidate_features(self, c: Candidate) -> None:
         f = c.features
         doc = self.doc
-        resources = self.resources
         if not c.seen_outside_proposal and "ctx_same" in f:
             f["inside_proposal"] = 1.0
         actor_kind, group = self._actor_facts(c.actor)

@@ -8,7 +8,9 @@ these contexts:
 - a sentence without an actor of its own, and the actors of the sentence
   before it in the same paragraph;
 - a quote and its speaker;
-- the headline (the article's first sentence) and the proposals below it.
+- the headline (the article's first sentence) and the proposals below it;
+- the holder the rules gave a cue on the proposal, when the sentence does not
+  name it (a pronoun, a quote's speaker).
 
 For each candidate, ``features`` describes those contexts the way a linguist
 would: the stance cues in the clause and on which side of the actor they
@@ -53,6 +55,7 @@ FEATURE_WORDS = {
     "ctx_prev": "named in the sentence before one about the proposal",
     "ctx_para": "named in the same paragraph",
     "ctx_headline": "named in the headline",
+    "ctx_holder": "the rules' holder of a cue on the proposal, not named in its sentence",
     "k_headline": "the proposal is in the headline",
     "pair": "a stance cue on the proposal",
     "pair_neg": "a negated cue",
@@ -239,6 +242,7 @@ SIDES = {"ukraine": "Ukraine", "russia": "Russia", "other": "neither Ukraine nor
 QUALIFIERS = {
     "same": "in the proposal's sentence",
     "quote": "in a quote",
+    "holder": "as the rules' holder",
     "prev": "in the sentence before",
     "headline": "in the headline",
     "anaphor": "referring back to the proposal",

@@ -305,7 +305,15 @@ def _learned_positions(
     return sorted(out, key=lambda p: (p.start, p.actor, p.proposal))
 
 
-CONTEXT_ORDER = {"same": 0, "quote": 1, "prev": 2, "anaphor": 3, "topic": 4, "headline": 5}
+CONTEXT_ORDER = {
+    "same": 0,
+    "quote": 1,
+    "holder": 2,
+    "prev": 3,
+    "anaphor": 4,
+    "topic": 5,
+    "headline": 6,
+}
 
 
 def _model_position(
