@@ -17,19 +17,13 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from tracker.extraction.models import PROPOSAL_KINDS, Position
+from tracker.extraction.pipeline import CUE_KINDS, SPAN_KINDS
 
 MAX_SPANS = 5000  # marks per page; the article's own positions come first
-SPAN_KINDS = ("actor", "proposal", "cue", "negation", "modality", "past")
 PROPOSAL_TITLES = dict(PROPOSAL_KINDS)
 STANCE_LABELS = {value: label.lower() for value, label in Position.Stance.choices}
-CSS = {
-    "evidence": "hl-evidence",
-    "actor": "hl-actor",
-    "proposal": "hl-proposal",
-    "cue": "hl-stance",
-    "negation": "hl-stance",
-    "modality": "hl-stance",
-    "past": "hl-stance",
+CSS = {"evidence": "hl-evidence", "actor": "hl-actor", "proposal": "hl-proposal"} | {
+    kind: "hl-stance" for kind in CUE_KINDS
 }
 
 
@@ -186,7 +180,7 @@ def spans_for(
                 continue
             start, end, kind, name, rule = span
             why = _mention_why(kind, name, rule, text[start:end])
-            stance = position.stance if kind in ("cue", "negation", "modality", "past") else ""
+            stance = position.stance if kind in CUE_KINDS else ""
             spans.append(Span(start, end, kind, why, position.id, stance))
             used.add((start, end, kind))
     for item in mentions or []:

@@ -48,11 +48,15 @@ class ProposalMention:
     rule: str
 
 
+CUE_KINDS = ("cue", "negation", "modality", "past")  # a stance cue and what changed it
+SPAN_KINDS = ("actor", "proposal", *CUE_KINDS)
+
+
 @dataclass(frozen=True)
 class Span:
     """A mention a position was built from: characters [start, end) of the text, what it is
-    (actor, proposal, cue, negation, modality, past), what it names (the actor, the proposal
-    kind, the cue's category) and the rule that found it."""
+    (one of SPAN_KINDS), what it names (the actor, the proposal kind, the cue's stance) and the
+    rule that found it."""
 
     start: int
     end: int
