@@ -241,6 +241,7 @@ def test_nested_spans_keep_the_inner_mark_exact():
         ("negation:en:no", "a negation, which turns the stance around “no”"),
         ("proposal:ground_troops:de:Bodentruppen", "proposal phrase “Bodentruppen”"),
         ("context:prev", "the actor is named in the sentence before"),
+        ("context:holder", "the actor holds it through a pronoun or as the speaker of a quotation"),
         ("model:2026.1-logreg", "kept by the learned model (version 2026.1-logreg)"),
         ("date:weekday:ru:вторник", "dated by a weekday before publication “вторник”"),
     ],

@@ -64,6 +64,7 @@ HOLDER_WORDS = {
 CONTEXT_WORDS = {
     "same": "the actor and the proposal meet in one sentence",
     "quote": "the actor is quoted on the proposal",
+    "holder": "the actor holds it through a pronoun or as the speaker of a quotation",
     "prev": "the actor is named in the sentence before",
     "anaphor": "the proposal is referred back to",
     "topic": "the proposal is the article's main topic",
