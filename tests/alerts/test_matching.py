@@ -189,3 +189,14 @@ def test_the_sweep_matches_a_batch_whose_message_was_lost_and_nothing_twice(alic
     assert Alert.objects.count() == 1 and Delivery.objects.count() == 1
     rematch_recent()
     assert Alert.objects.count() == 1 and Delivery.objects.count() == 1
+
+
+def test_rebuilding_the_keys_follows_a_new_child(alice, catalogue):
+    from django.core.management import call_command
+
+    watchlist = watch(alice, actor=_id("Germany"))
+    catalogue["Egypt"].parent = catalogue["Germany"]
+    catalogue["Egypt"].save()
+    assert _id("Egypt") not in set(watchlist.keys.values_list("actor_id", flat=True))
+    call_command("rebuild_watch_keys")
+    assert _id("Egypt") in set(watchlist.keys.values_list("actor_id", flat=True))
