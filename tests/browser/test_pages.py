@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from tests.conftest import make_article, make_position, role_user
-from tracker.extraction.models import PROPOSAL_KINDS, Actor, ActorRole
+from tracker.alerts.models import Watchlist
+from tracker.extraction.models import PROPOSAL_KINDS, Actor, ActorAlias, ActorRole
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +88,11 @@ def curator_page(page, live_server, world):
 
 def test_no_page_scrolls_sideways_on_a_phone(curator_page, live_server, world, screenshot):
     page = curator_page
+    watchlist = Watchlist.objects.create(
+        owner=get_user_model().objects.get(username="cora"),
+        name="Ground troops, Poland and its officials, in any language",
+        filters={"proposal": "ground_troops", "actor": str(world["Poland"].id)},
+    )
     pages = {
         "timeline": "/",
         "matrix": "/matrix/",
@@ -103,6 +110,10 @@ def test_no_page_scrolls_sideways_on_a_phone(curator_page, live_server, world, s
         "merge": "/review/merge/",
         "submit": "/submit/",
         "not-found": "/actors/999999/",
+        "alerts": "/alerts/",
+        "watchlists": "/alerts/watchlists/",
+        "watchlist-edit": f"/alerts/watchlists/{watchlist.id}/edit/",
+        "feeds": "/alerts/feeds/",
     }
     for name, url in pages.items():
         for width, size in (("laptop", LAPTOP), ("phone", PHONE)):
@@ -176,8 +187,6 @@ def test_every_proposal_is_reachable_on_a_phone_and_evidence_opens_in_view(
 def test_the_review_queue_is_styled_and_the_picker_finds_an_actor_typed_in_arabic(
     curator_page, live_server, world, screenshot
 ):
-    from tracker.extraction.models import ActorAlias
-
     ActorAlias.objects.get_or_create(actor=world["Kremlin"], text="الكرملين", language="ar")
     page = curator_page
     page.set_viewport_size(LAPTOP)
