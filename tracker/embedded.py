@@ -20,6 +20,7 @@ import os
 import pwd
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -102,13 +103,16 @@ class EmbeddedPostgres:
         return SYSTEM_USER
 
     def _reachable_by(self, user: str, path: Path) -> None:
-        """Fail clearly when ``user`` cannot walk down to ``path`` (PostgreSQL runs as ``user``)."""
+        """Let ``user`` walk down to ``path`` (PostgreSQL runs as ``user``): a folder above it that
+        others may not enter (root's home, say) gets o+x, enter but not list, as the wheel does."""
         for folder in [*reversed(path.parents), path]:
-            if folder.exists() and not folder.stat().st_mode & 0o001:
-                raise EmbeddedError(
-                    f"The embedded PostgreSQL runs as the system user {user!r} (PostgreSQL refuses "
-                    f"to run as root), and it cannot enter {folder}. Put the project where other "
-                    f"users may enter (chmod o+x {folder}), or set DATABASE_URL."
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IXOTH:
+                folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
+                print(
+                    f"Made {folder} enterable by other users (o+x): the embedded PostgreSQL runs "
+                    f"as {user!r}, since PostgreSQL refuses to run as root.",
+                    file=sys.stderr,
                 )
 
     def _run(self, tool: str, *args: str, user: str | None, **kwargs):

@@ -109,7 +109,7 @@ class Worker:
         database_url = "postgres://{}:{}@{}:{}/{}".format(
             quote(settings_dict["USER"] or "", safe=""),
             quote(settings_dict["PASSWORD"] or "", safe=""),
-            settings_dict["HOST"] or "127.0.0.1",
+            quote(settings_dict["HOST"] or "127.0.0.1", safe=""),  # a socket folder, embedded
             settings_dict["PORT"] or 5432,
             settings_dict["NAME"],
         )
