@@ -49,6 +49,7 @@ run: install
 	  sh -c '$(BIN)/python manage.py bootstrap && exec honcho start -f Procfile -p $(PORT)' || true
 
 test: install-test
+	$(BIN)/lint-imports
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 	SECRET_KEY=$${SECRET_KEY:-insecure-key-used-only-by-the-test-suite-0123456789} \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

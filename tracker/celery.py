@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.signals import task_prerun
 
+from tracker.core.db import drop_broken_connections
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
 app = Celery("tracker")
@@ -16,6 +18,4 @@ app.autodiscover_tasks()
 def _reconnect_if_the_database_dropped_us(**kwargs) -> None:
     """A worker process reuses its database connection across tasks: one the server dropped
     is replaced before the task starts, instead of failing this task and every later one."""
-    from tracker.core.db import drop_broken_connections
-
     drop_broken_connections()

@@ -18,7 +18,7 @@ def seed(db):
 
 
 def rerun(article) -> None:
-    job = jobs.start_job(article_ids=[article.id], enqueue=False)
+    job = jobs.create_job(article_ids=[article.id])
     for item_id in job.items.values_list("id", flat=True):
         jobs.run_item(item_id)
     job.refresh_from_db()

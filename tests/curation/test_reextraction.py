@@ -43,7 +43,7 @@ def test_a_job_for_everything_runs_on_the_celery_worker_and_counts_its_progress(
 def test_a_running_job_page_polls_for_progress(curator_client, article):
     from tracker.curation import jobs
 
-    job = jobs.start_job(article_ids=[article.pk], enqueue=False)
+    job = jobs.create_job(article_ids=[article.pk])
     html = curator_client.get(reverse("curation:job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in html
     assert "0</strong> of 1 articles done" in html

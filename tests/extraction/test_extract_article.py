@@ -120,7 +120,7 @@ def states(articles):
 
 
 def test_a_batch_is_claimed_extracted_and_saved_together(three_articles):
-    runs = extract.extract_articles([a.id for a in three_articles])
+    runs = extract.extract_batch([a.id for a in three_articles])
     assert set(runs) == {a.id for a in three_articles}
     assert states(three_articles) == ["extracted"] * 3
     assert {run.status for run in ExtractionRun.objects.all()} == {"done"}
@@ -133,7 +133,7 @@ def test_a_batch_is_claimed_extracted_and_saved_together(three_articles):
 
 def test_a_poison_article_in_a_batch_fails_alone(three_articles, monkeypatch):
     pipeline_fails_on(monkeypatch, "Macron", RuntimeError("a bug this text trips"))
-    extract.extract_articles([a.id for a in three_articles])
+    extract.extract_batch([a.id for a in three_articles])
     assert states(three_articles) == ["extracted", "failed", "extracted"]
     assert (
         "RuntimeError: a bug this text trips"
@@ -150,7 +150,7 @@ def test_an_article_that_breaks_the_batch_save_fails_alone(three_articles, monke
         return real_fields(article, *args, **kwargs)
 
     monkeypatch.setattr(positions, "_fields", broken)
-    extract.extract_articles([a.id for a in three_articles])
+    extract.extract_batch([a.id for a in three_articles])
     assert states(three_articles) == ["extracted", "extracted", "failed"]
     assert three_articles[0].positions.exists() and not three_articles[2].positions.exists()
     failed = ExtractionRun.objects.get(article=three_articles[2])
@@ -165,11 +165,11 @@ def test_a_database_error_gives_the_whole_batch_back_for_the_retry(three_article
 
     monkeypatch.setattr(extract, "_save", down)
     with pytest.raises(OperationalError):
-        extract.extract_articles([a.id for a in three_articles])
+        extract.extract_batch([a.id for a in three_articles])
     assert states(three_articles) == ["ingested"] * 3
     assert not ExtractionRun.objects.exists()
     monkeypatch.undo()
-    extract.extract_articles([a.id for a in three_articles])
+    extract.extract_batch([a.id for a in three_articles])
     assert states(three_articles) == ["extracted"] * 3
 
 
@@ -198,7 +198,6 @@ def test_the_sweep_gives_up_an_article_that_keeps_stopping_its_worker(
     from django.utils import timezone
 
     from tracker.extraction import tasks
-    from tracker.ingestion.models import requeue_articles
 
     queued = []
     monkeypatch.setattr(tasks, "queue_extraction", queued.extend)
@@ -217,7 +216,7 @@ def test_the_sweep_gives_up_an_article_that_keeps_stopping_its_worker(
     assert poison.state == "failed" and poison.last_error.startswith("Given up after 3 attempts")
     assert ExtractionRun.objects.get(article=poison).status == "abandoned"
     # Retry in admin starts the count again.
-    assert requeue_articles([poison.id]) == 1
+    assert tasks.requeue(Article.objects.filter(id=poison.id)) == 1
     poison.refresh_from_db()
     assert (poison.state, poison.attempts, poison.last_error) == ("ingested", 0, "")
 

@@ -1,6 +1,6 @@
 """Normalisation and morphology per language: the same key for a name or cue in all its forms."""
 
-from tracker.extraction.normalize import sanitize, tokenize
+from tracker.extraction.normalize import fold, sanitize, tokenize
 from tracker.extraction.normalize.arabic import orthographic
 from tracker.extraction.normalize.european import EuropeanAnalyzer
 from tracker.extraction.normalize.slavic import slavic_key
@@ -70,3 +70,20 @@ def test_sanitize_keeps_offsets_and_removes_surrogates_and_controls():
     clean = sanitize(text)
     assert len(clean) == len(text)
     clean.encode("utf-8")
+
+
+def test_fold_is_the_one_lenient_key_for_words_names_and_aliases():
+    assert fold("Élysée") == fold("ELYSEE") == "elysee"
+    assert fold("Straße") == "strasse"
+    assert fold("ﬁnal") == "final"  # compatibility ligature
+    assert fold("الضَّمَانَات") == fold("الضمانـــات") == "الضمانات"  # tashkeel and tatweel
+    assert fold("Зеленський") == fold("зеленськии")  # й keeps only its base letter
+    assert fold("  Donald\n  Trump ") == "donald trump"
+
+
+def test_an_alias_is_stored_under_the_same_key_the_pipeline_folds_it_to(db):
+    from tracker.extraction.models import Actor, ActorAlias
+
+    actor = Actor.objects.create(name="Test actor", kind="state")
+    alias = ActorAlias.objects.create(actor=actor, text="  Прези́дент\tУкраїни ", language="uk")
+    assert alias.normalized == fold(alias.text) == "президент украіни"

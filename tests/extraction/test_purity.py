@@ -3,10 +3,19 @@
 import subprocess
 import sys
 
+# The same modules the first import-linter contract in pyproject.toml forbids to import Django.
 PURE = (
+    "tracker.extraction.normalize",
     "tracker.extraction.pipeline",
-    "tracker.extraction.learned",
+    "tracker.extraction.gazetteer",
+    "tracker.extraction.proposals",
+    "tracker.extraction.stance",
+    "tracker.extraction.attribution",
+    "tracker.extraction.dates",
+    "tracker.extraction.language",
     "tracker.extraction.candidates",
+    "tracker.extraction.learned",
+    "tracker.extraction.resources",
     "tracker.extraction.evaluate",
 )
 

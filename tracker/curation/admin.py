@@ -8,10 +8,9 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from tracker.curation import jobs, review
+from tracker.curation import review, tasks
 from tracker.curation.merge import MergeRefused, undo_merge
 from tracker.curation.models import MergeRecord, ReextractionJob, RuleStat
-from tracker.ingestion.models import Article
 
 
 @admin.register(RuleStat)
@@ -94,7 +93,7 @@ class ReextractionJobAdmin(admin.ModelAdmin):
 
 
 def _reextract(modeladmin, request, article_ids) -> HttpResponseRedirect:
-    job = jobs.start_job(article_ids=article_ids, user=request.user)
+    job = tasks.start_job(article_ids=article_ids, user=request.user)
     modeladmin.message_user(
         request, f"Re-extraction of {job.total} article(s) started.", messages.SUCCESS
     )
@@ -145,16 +144,3 @@ def merge_selected_actors(modeladmin, request, queryset):
         modeladmin.message_user(request, "Select exactly two actors to merge.", messages.ERROR)
         return None
     return HttpResponseRedirect(f"{reverse('curation:merge')}?actors={ids[0]},{ids[1]}")
-
-
-def offer_reextraction_on_articles() -> None:
-    """The articles list (the ingestion app's admin) gets the tracked re-extraction action too.
-
-    Called from CurationConfig.ready, after admin autodiscovery registered every model admin.
-    """
-    if not admin.site.is_registered(Article):
-        return
-    cls = type(admin.site.get_model_admin(Article))
-    if reextract_articles not in (cls.actions or []):
-        cls.actions = [*(cls.actions or []), reextract_articles]
-        cls.has_reextract_permission = has_reextract_permission

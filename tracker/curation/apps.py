@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from tracker.curation import roles
+
 
 class CurationConfig(AppConfig):
     name = "tracker.curation"
@@ -8,10 +10,5 @@ class CurationConfig(AppConfig):
     verbose_name = "Curation"
 
     def ready(self) -> None:
-        from tracker.curation import roles
-        from tracker.curation.admin import offer_reextraction_on_articles
-
-        offer_reextraction_on_articles()
-
         # After every migrate (and every test flush) the three role groups exist with their permissions.
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="curation-sync-groups")

@@ -6,8 +6,9 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from tracker.core.text import fold
+from tracker.curation.merge import MergeRefused, check_merge
 from tracker.extraction.models import Actor, ActorAlias, Position, Proposal
+from tracker.extraction.normalize import fold
 from tracker.ingestion.models import LANGUAGE_CHOICES, Article
 
 
@@ -142,8 +143,6 @@ class MergeForm(forms.Form):
     survivor = actor_field(label="into this actor")
 
     def clean(self):
-        from tracker.curation.merge import MergeRefused, check_merge
-
         data = super().clean()
         if data.get("absorbed") and data.get("survivor"):
             try:

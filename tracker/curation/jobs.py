@@ -1,20 +1,20 @@
 """Re-running extraction over one article, a selection or everything, as a tracked job.
 
-``start_job`` records the job and one item per article, then hands the items to
-Celery when the transaction commits; ``run_item`` is what a worker does with one
-item (also callable inline by ``manage.py reextract --now``).
+``create_job`` records the job and one item per article (``tasks.start_job`` also hands the items
+to Celery when the transaction commits); ``run_item`` is what a worker does with one item (also
+callable inline by ``manage.py reextract --now``).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from tracker.curation.models import ReextractionItem, ReextractionJob
+from tracker.extraction import extract
 from tracker.ingestion.models import Article
 
 
-def start_job(*, article_ids=None, user=None, enqueue: bool = True) -> ReextractionJob:
+def create_job(*, article_ids=None, user=None) -> ReextractionJob:
     """``article_ids=None`` means every article."""
     articles = (
         Article.objects.all()
@@ -34,32 +34,21 @@ def start_job(*, article_ids=None, user=None, enqueue: bool = True) -> Reextract
         )
         if not ids:
             job.refresh_progress()
-        if enqueue and ids:
-            from tracker.curation.tasks import fan_out
-
-            transaction.on_commit(lambda: fan_out.delay(job.pk))
     return job
 
 
 def run_item(item_id: int) -> str:
     """Extract one item's article again; idempotent (a claimed or finished item is left alone)."""
-    from tracker.extraction import extract
-
-    if not ReextractionItem.objects.filter(id=item_id, state=ReextractionItem.State.QUEUED).update(
-        state=ReextractionItem.State.RUNNING
-    ):
+    if not ReextractionItem.objects.filter(id=item_id).claim():
         return "skipped"
     item = ReextractionItem.objects.select_related("job").get(id=item_id)
-    # An article another worker is extracting right now is left to that worker.
-    Article.objects.filter(id=item.article_id).exclude(state=Article.State.EXTRACTING).update(
-        state=Article.State.INGESTED, state_changed_at=timezone.now(), attempts=0, last_error=""
-    )
+    Article.objects.filter(id=item.article_id).requeue()
     try:
         run = extract.extract_article(item.article_id)
     except Exception as exc:
         if extract.is_transient(exc):
             # Give the item back so the task's retry can claim it again.
-            ReextractionItem.objects.filter(id=item_id).update(state=ReextractionItem.State.QUEUED)
+            ReextractionItem.objects.filter(id=item_id).release()
             raise
         # A time limit: the article stays as extract left it, the job still finishes.
         running = extract.ExtractionRun.objects.filter(
@@ -72,6 +61,6 @@ def run_item(item_id: int) -> str:
     else:
         failed = run is not None and run.status == run.Status.FAILED
     state = ReextractionItem.State.FAILED if failed else ReextractionItem.State.DONE
-    ReextractionItem.objects.filter(id=item_id).update(state=state)
+    ReextractionItem.objects.filter(id=item_id).finish(state)
     item.job.refresh_progress()
     return state

@@ -133,6 +133,22 @@ class ReextractionJob(models.Model):
         self.refresh_from_db(fields=["done", "failed", "status", "finished_at"])
 
 
+class ReextractionItemQuerySet(models.QuerySet):
+    """An item's state changes here: queued --claim--> running --finish--> done or failed;
+    running --release--> queued (a transient error, for the task's retry)."""
+
+    def claim(self) -> int:
+        return self.filter(state=ReextractionItem.State.QUEUED).update(
+            state=ReextractionItem.State.RUNNING
+        )
+
+    def release(self) -> int:
+        return self.update(state=ReextractionItem.State.QUEUED)
+
+    def finish(self, state: str) -> int:
+        return self.update(state=state)
+
+
 class ReextractionItem(models.Model):
     """One article of a job; a worker claims it with a conditional update, so each counts once."""
 
@@ -145,6 +161,8 @@ class ReextractionItem(models.Model):
     job = models.ForeignKey(ReextractionJob, on_delete=models.CASCADE, related_name="items")
     article = models.ForeignKey("ingestion.Article", on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+
+    objects = ReextractionItemQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -6,6 +6,8 @@ The data migration creates the groups; a post_migrate hook keeps them in step
 
 from __future__ import annotations
 
+from django.apps import apps as global_apps
+
 ANALYST = "Analyst"
 CURATOR = "Curator"
 ADMIN = "Admin"
@@ -46,8 +48,7 @@ CURATOR_PERMISSIONS = [
 
 def sync_groups(apps=None) -> None:
     """Create or update the groups; Analyst and Curator get exactly their lists, Admin every permission."""
-    if apps is None:
-        from django.apps import apps
+    apps = apps or global_apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
@@ -71,8 +72,6 @@ def sync_groups(apps=None) -> None:
 
 def sync_after_migrate(sender, apps=None, using="default", **kwargs) -> None:
     # Only once per migrate, after the last app: by then every app's permissions exist.
-    from django.apps import apps as global_apps
-
     with_models = [
         config for config in global_apps.get_app_configs() if config.models_module is not None
     ]

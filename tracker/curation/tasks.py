@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
 from tracker.curation import jobs
-from tracker.curation.models import ReextractionItem
+from tracker.curation.models import ReextractionItem, ReextractionJob
+
+
+def start_job(*, article_ids=None, user=None) -> ReextractionJob:
+    """Record a re-extraction job (``jobs.create_job``) and fan its items out to the workers when
+    the transaction commits. ``article_ids=None`` means every article."""
+    with transaction.atomic():
+        job = jobs.create_job(article_ids=article_ids, user=user)
+        if job.total:
+            transaction.on_commit(lambda: fan_out.delay(job.pk))
+    return job
 
 
 @shared_task(soft_time_limit=120, time_limit=150)

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from tracker.curation import jobs, review
+from tracker.curation import review, tasks
 from tracker.curation.forms import (
     AliasFromSpanForm,
     DecisionForm,
@@ -324,7 +324,7 @@ def reextract(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["everything"]
         else form.cleaned_data["articles"].values_list("id", flat=True)
     )
-    job = jobs.start_job(article_ids=articles, user=request.user)
+    job = tasks.start_job(article_ids=articles, user=request.user)
     messages.success(request, f"Re-extraction of {job.total} article(s) started.")
     return redirect("curation:job", job_id=job.pk)
 

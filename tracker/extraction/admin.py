@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.curation import admin as curation_admin
+from tracker.curation import review
 from tracker.curation.forms import PositionAdminForm
 from tracker.extraction import positions
 from tracker.extraction.models import (
@@ -127,8 +128,6 @@ class PositionAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # Same rules as the review queue: version check, original kept, precision counted, history.
-        from tracker.curation import review
-
         review.save_from_admin(
             obj,
             changed=form.changed_data,

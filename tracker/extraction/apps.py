@@ -7,6 +7,7 @@ class ExtractionConfig(AppConfig):
     label = "extraction"
 
     def ready(self) -> None:
+        # Models can be imported only once the app registry is ready, i.e. here.
         from tracker.extraction import signals
         from tracker.extraction.models import Actor, ActorAlias, LexiconEntry
 

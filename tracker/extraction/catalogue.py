@@ -26,6 +26,8 @@ from tracker.extraction.models import (
     Origin,
     Proposal,
 )
+from tracker.extraction.normalize import fold
+from tracker.extraction.resources import read_lexicon_records
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("en", "ar", "fr", "de", "ru", "uk")
@@ -67,8 +69,6 @@ def read_actor_files(data_dir: Path = DATA_DIR) -> list[dict]:
 
 def read_lexicon_files(data_dir: Path = DATA_DIR) -> list[dict]:
     """Lexicon entries as dicts of {language, category, proposal_kind, text, weight}."""
-    from tracker.extraction.resources import read_lexicon_records
-
     return [vars(record) for record in read_lexicon_records(data_dir / "lexicons")]
 
 

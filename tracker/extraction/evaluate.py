@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from tracker.extraction.normalize import fold
+from tracker.extraction.pipeline import extract
+from tracker.extraction.resources import load_resources_from_files
 
 METRICS = ("actors", "proposals", "positions_strict", "positions_lenient")
 
@@ -269,8 +271,6 @@ def catalogue_names(resources) -> dict[str, str]:
 
 
 def evaluate_file(path: str | Path, resources) -> Report:
-    from tracker.extraction.pipeline import extract
-
     records = read_gold(path)
     predictions = {}
     for record in records:
@@ -285,8 +285,6 @@ def evaluate_file(path: str | Path, resources) -> Report:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tracker.extraction.resources import load_resources_from_files
-
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         print("usage: python -m tracker.extraction.evaluate FILE.jsonl", file=sys.stderr)

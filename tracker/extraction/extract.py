@@ -17,8 +17,7 @@ import traceback
 from collections.abc import Iterable
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import transaction
-from django.db.models import F
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from tracker.core.db import drop_broken_connections
@@ -30,6 +29,7 @@ from tracker.extraction.models import (
     ExtractionRun,
     LexiconEntry,
 )
+from tracker.extraction.resources import ActorRecord, LexiconRecord, Resources
 from tracker.ingestion.models import Article
 
 logger = logging.getLogger(__name__)
@@ -57,8 +57,6 @@ def current_resources():
 
 
 def resources_from_db():
-    from tracker.extraction.resources import ActorRecord, LexiconRecord, Resources
-
     parents = dict(Actor.objects.values_list("id", "name"))
     aliases: dict[int, list[tuple[str, str, str]]] = {}
     for actor_id, text, language, strength in ActorAlias.objects.values_list(
@@ -93,24 +91,17 @@ def resources_from_db():
 
 
 def claim(article_ids: Iterable[int]) -> list[tuple[Article, ExtractionRun]]:
-    """Move the waiting articles among ``article_ids`` to extracting, count the attempt and open a
-    run record for each, in one transaction. Articles that another worker holds, or that are not
+    """Claim the waiting articles among ``article_ids`` (``ArticleQuerySet.claim``) and open a run
+    record for each, in one transaction. Articles that another worker holds, or that are not
     waiting, are left alone (skipped, not waited for)."""
-    ids = sorted(set(article_ids))
     with transaction.atomic():
-        articles = list(
-            Article.objects.select_for_update(skip_locked=True)
-            .filter(id__in=ids, state=Article.State.INGESTED)
+        articles = (
+            Article.objects.filter(id__in=sorted(set(article_ids)))
             .only("id", "text", "language", "published", "fetched_at")
-            .order_by("id")
+            .claim()
         )
         if not articles:
             return []
-        Article.objects.filter(id__in=[a.id for a in articles]).update(
-            state=Article.State.EXTRACTING,
-            state_changed_at=timezone.now(),
-            attempts=F("attempts") + 1,
-        )
         runs = ExtractionRun.objects.bulk_create(
             [
                 ExtractionRun(article=article, extractor_version=pipeline.EXTRACTOR_VERSION)
@@ -120,14 +111,7 @@ def claim(article_ids: Iterable[int]) -> list[tuple[Article, ExtractionRun]]:
     return list(zip(articles, runs, strict=True))
 
 
-def release(article_ids: Iterable[int]) -> None:
-    """Give claimed articles back (a transient failure); the retry or the sweep takes them again."""
-    Article.objects.filter(id__in=list(article_ids), state=Article.State.EXTRACTING).update(
-        state=Article.State.INGESTED, state_changed_at=timezone.now()
-    )
-
-
-def extract_articles(article_ids: Iterable[int]) -> dict[int, ExtractionRun]:
+def extract_batch(article_ids: Iterable[int]) -> dict[int, ExtractionRun]:
     """Extract a batch of articles; returns the run of each article this call claimed.
 
     Idempotent: an article that is not waiting is skipped. A database error gives the whole
@@ -173,7 +157,7 @@ def extract_articles(article_ids: Iterable[int]) -> dict[int, ExtractionRun]:
         # on a fresh connection if the database dropped this one (else they stay held until the
         # sweep, and the task's retry finds nothing to claim).
         drop_broken_connections()
-        release(unfinished)
+        Article.objects.filter(id__in=unfinished).release()
         ExtractionRun.objects.filter(
             id__in=[run.id for article, run in claimed if article.id in unfinished],
             status=ExtractionRun.Status.RUNNING,
@@ -208,23 +192,17 @@ def _save_or_fail(
 
 def extract_article(article_id: int) -> ExtractionRun | None:
     """Extract one article (a batch of one); None when it was not waiting."""
-    return extract_articles([article_id]).get(article_id)
+    return extract_batch([article_id]).get(article_id)
 
 
 def is_transient(exc: BaseException) -> bool:
-    from django.db import InterfaceError, OperationalError
-
     return isinstance(exc, OperationalError | InterfaceError)
 
 
 def mark_failed(article_id: int, run: ExtractionRun, exc: BaseException) -> None:
     message = f"{type(exc).__name__}: {exc}"
     detail = "".join(traceback.format_exception(exc)[-3:])
-    Article.objects.filter(id=article_id).update(
-        state=Article.State.FAILED,
-        state_changed_at=timezone.now(),
-        last_error=f"{message}\n\n{detail}"[:5000],
-    )
+    Article.objects.filter(id=article_id).fail(f"{message}\n\n{detail}")
     run.status = ExtractionRun.Status.FAILED
     run.error = message[:2000]
     run.finished_at = timezone.now()
@@ -241,12 +219,7 @@ def _save(batch: list[tuple[Article, ExtractionRun]], results: dict) -> None:
         )
         now = timezone.now()
         ids = [article.id for article, _ in batch]
-        Article.objects.filter(id__in=ids).update(
-            state=Article.State.EXTRACTED,
-            state_changed_at=now,
-            last_error="",
-            extractor_version=pipeline.EXTRACTOR_VERSION,
-        )
+        Article.objects.filter(id__in=ids).extracted(pipeline.EXTRACTOR_VERSION)
         for article, _ in batch:
             found = results[article.id].language
             if article.language == "unknown" and found != "unknown":

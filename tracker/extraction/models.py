@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from tracker.core.text import fold
+from tracker.extraction.normalize import fold
 from tracker.ingestion.models import LANGUAGE_CHOICES
 
 PROPOSAL_KINDS = [

@@ -20,7 +20,7 @@ from tracker.extraction.dates import find_date
 from tracker.extraction.gazetteer import ActorSpan, find_actor_spans
 from tracker.extraction.language import detect_language
 from tracker.extraction.learned import AttributionModel, shipped_model
-from tracker.extraction.normalize import SUPPORTED_LANGUAGES, sanitize
+from tracker.extraction.normalize import SUPPORTED_LANGUAGES, sanitize, tokenize
 from tracker.extraction.normalize.document import Document
 from tracker.extraction.proposals import ProposalSpan, find_proposal_spans
 from tracker.extraction.resources import Resources, Stream, case_matches, resolve_overlaps
@@ -508,8 +508,6 @@ def _sentence_date(doc: Document, sentence: int, published: date | None):
 
 
 def _extract_unsupported(text: str, language: str, resources: Resources) -> Extraction:
-    from tracker.extraction.normalize import tokenize
-
     pack = resources.neutral
     tokens = [t for t in tokenize(text) if t.kind in ("word", "punct")]
     stream = Stream.build(

@@ -47,7 +47,7 @@ import ahocorasick
 import yaml
 
 from tracker.extraction.normalize import SUPPORTED_LANGUAGES, Analyzer, fold, get_analyzer, tokenize
-from tracker.extraction.normalize.arabic import citation_key
+from tracker.extraction.normalize.arabic import PROCLITICS, citation_key, drop_article
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -327,7 +327,6 @@ def _without_clitic_forms(vocabulary: set[str]) -> set[str]:
     """Arabic entries written with a proclitic ("لقوات" in "القيادة العليا لقوات الحلفاء") are not words of
     their own when the bare form is known too ("قوات"): left in, they would stop the analyzer from
     stripping the clitic everywhere else ("انتشار لقوات" must read "قوات")."""
-    from tracker.extraction.normalize.arabic import PROCLITICS, drop_article
 
     def inflected(word: str) -> bool:
         for pre in PROCLITICS:

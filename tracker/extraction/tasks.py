@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from tracker.core.queue import QueueUnavailable, send
 from tracker.extraction import extract
 from tracker.ingestion.models import Article
 
@@ -28,7 +30,7 @@ logger = logging.getLogger(__name__)
 def extract_articles(article_ids: list[int]) -> int:
     """Extract a batch of articles; returns how many this task extracted or failed."""
     try:
-        runs = extract.extract_articles(article_ids)
+        runs = extract.extract_batch(article_ids)
     except extract.Interrupted as exc:
         # Out of time: the article in hand failed; the others go back to the queue, one per task.
         for article_id in exc.released:
@@ -40,11 +42,23 @@ def extract_articles(article_ids: list[int]) -> int:
 def queue_extraction(article_ids: list[int]) -> None:
     """Queue extraction of these articles in tasks of ``EXTRACTION_BATCH_SIZE``; raises
     QueueUnavailable when the broker is down (the articles are saved: the sweep takes them)."""
-    from tracker.core.queue import send
-
     size = settings.EXTRACTION_BATCH_SIZE
     for start in range(0, len(article_ids), size):
         send(extract_articles, list(article_ids[start : start + size]))
+
+
+def queue_quietly(article_ids: list[int]) -> None:
+    """Queue extraction of these articles; a broker that is down is logged, not raised."""
+    with contextlib.suppress(QueueUnavailable):  # logged by send(); the sweep queues them later
+        queue_extraction(article_ids)
+
+
+def requeue(articles) -> int:
+    """Send articles (a queryset) back to extraction, attempts reset (``ArticleQuerySet.requeue``),
+    and queue them when the transaction commits; returns how many."""
+    ids = articles.requeue()
+    transaction.on_commit(lambda: queue_quietly(ids))
+    return len(ids)
 
 
 WORKER_STOPPED = (
@@ -68,20 +82,18 @@ def sweep_stuck_articles() -> int:
             if state == Article.State.EXTRACTING and attempts >= settings.EXTRACTION_MAX_ATTEMPTS:
                 # Its extraction stopped the worker (killed, out of memory) every time: a poison
                 # article is given up, visibly, instead of taking workers down for ever.
-                if still.update(
-                    state=Article.State.FAILED,
-                    state_changed_at=timezone.now(),
-                    last_error=f"Given up after {attempts} attempts: the extraction stopped its "
-                    "worker each time. Fix the cause, then use Retry in admin.",
+                if still.fail(
+                    f"Given up after {attempts} attempts: the extraction stopped its "
+                    "worker each time. Fix the cause, then use Retry in admin."
                 ):
                     open_runs.abandon(f"{WORKER_STOPPED} Given up after {attempts} attempts.")
                 continue
             if state == Article.State.EXTRACTING:
-                moved = still.update(state=Article.State.INGESTED, state_changed_at=timezone.now())
+                moved = still.release()
                 if moved:
                     open_runs.abandon(f"{WORKER_STOPPED} The sweep re-queued the article.")
             else:
-                moved = still.update(state_changed_at=timezone.now())
+                moved = still.touch()
         if moved:
             requeued.append(article_id)
     # Records a worker left open after it had let go of the article (it died between failing or

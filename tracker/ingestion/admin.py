@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,10 +9,13 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.core.queue import QueueUnavailable, send
+from tracker.curation import admin as curation_admin
 from tracker.extraction import positions
+from tracker.extraction import tasks as extraction_tasks
 from tracker.extraction.models import Position
-from tracker.ingestion.forms import FORMS
-from tracker.ingestion.models import Article, IngestRun, Source, Story, requeue_articles
+from tracker.ingestion.models import Article, IngestRun, Source, Story
+from tracker.ingestion.tasks import poll_feed
+from tracker.ingestion.views import read_submission
 
 
 class FailingFilter(admin.SimpleListFilter):
@@ -77,8 +79,6 @@ class SourceAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Poll now", permissions=["change"])
     def poll_now(self, request, queryset):
-        from tracker.ingestion.tasks import poll_feed
-
         feeds = [s for s in queryset if s.kind == Source.Kind.FEED and s.url]
         try:
             for source in feeds:
@@ -139,21 +139,10 @@ class IngestRunAdmin(admin.ModelAdmin):
 
     def submit_view(self, request):
         """Admins submit a URL, a file or pasted text from inside admin; same path as the dashboard."""
-        from tracker.ingestion.views import handle_submission
-
-        if not request.user.has_perm("ingestion.add_article"):
-            raise PermissionDenied
-        kind = request.POST.get("kind") if request.method == "POST" else "url"
-        kind = kind if kind in FORMS else "url"
-        forms = {name: form_class(prefix=name) for name, form_class in FORMS.items()}
-        if request.method == "POST":
-            form = FORMS[kind](request.POST, request.FILES, prefix=kind)
-            forms[kind] = form
-            if form.is_valid():
-                run = handle_submission(request, kind, form)
-                if run is not None:
-                    self.message_user(request, f"Submitted: {run}.", messages.SUCCESS)
-                    return redirect("admin:ingestion_ingestrun_change", run.id)
+        _, forms, run = read_submission(request)
+        if run is not None:
+            self.message_user(request, f"Submitted: {run}.", messages.SUCCESS)
+            return redirect("admin:ingestion_ingestrun_change", run.id)
         context = {
             **self.admin_site.each_context(request),
             "title": "Submit articles",
@@ -225,7 +214,8 @@ class ArticleAdmin(admin.ModelAdmin):
     exclude = ["minhash"]
     list_select_related = ["source"]
     inlines = [PositionInline]
-    actions = ["retry_extraction"]
+    actions = ["retry_extraction", curation_admin.reextract_articles]
+    has_reextract_permission = curation_admin.has_reextract_permission
 
     @admin.display(description="Last error")
     def short_error(self, obj):
@@ -241,5 +231,5 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry / re-run extraction", permissions=["change"])
     def retry_extraction(self, request, queryset):
-        count = requeue_articles(queryset.values_list("id", flat=True))
+        count = extraction_tasks.requeue(queryset)
         self.message_user(request, f"{count} article(s) queued for extraction.", messages.SUCCESS)

@@ -7,6 +7,7 @@ class IngestionConfig(AppConfig):
     label = "ingestion"
 
     def ready(self) -> None:
+        # Models can be imported only once the app registry is ready, i.e. here.
         from tracker.ingestion import schedule
         from tracker.ingestion.models import Source
 

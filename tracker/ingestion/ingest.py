@@ -24,7 +24,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tracker.core.queue import QueueUnavailable
+from tracker.extraction.language import detect_language
+from tracker.extraction.tasks import queue_quietly
 from tracker.ingestion import dedup
 from tracker.ingestion.models import (
     SUPPORTED_LANGUAGES,
@@ -270,14 +271,6 @@ SELECT c.story_id, c.minhash, sourced.has_source FROM candidates c JOIN sourced 
 """
 
 
-def queue_quietly(article_ids: list[int]) -> None:
-    """Queue extraction of these articles; a broker that is down is logged, not raised."""
-    from tracker.extraction.tasks import queue_extraction
-
-    with contextlib.suppress(QueueUnavailable):  # logged by send(); the sweep queues them later
-        queue_extraction(article_ids)
-
-
 def _extract_later(article_id: int) -> None:
     waiting = getattr(_batch, "extract", None)
     if waiting is not None:
@@ -327,6 +320,4 @@ def _language_for(text: str, declared: str | None) -> str:
     if declared and declared != "unknown":
         # A language we do not support is recorded as such, never guessed.
         return "unknown"
-    from tracker.extraction.language import detect_language
-
     return detect_language(text)

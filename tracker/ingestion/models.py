@@ -221,12 +221,69 @@ def search_document() -> models.Case:
 
 
 class ArticleQuerySet(models.QuerySet):
+    """An article's extraction state changes here and nowhere else:
+
+    ingested --claim--> extracting --extracted--> extracted
+                        extracting --release--> ingested (given back, to be claimed again)
+    any state --fail--> failed;  any state but extracting --requeue--> ingested (attempts reset)
+    """
+
     def stuck(self, older_than):
         """Articles waiting or extracting since before ``older_than``: the sweep re-queues them."""
         return self.filter(
             state__in=[Article.State.INGESTED, Article.State.EXTRACTING],
             state_changed_at__lt=older_than,
         )
+
+    def claim(self) -> list[Article]:
+        """Move the waiting articles among these to extracting and count the attempt. Rows another
+        transaction holds are skipped, not waited for. Call inside a transaction."""
+        articles = list(
+            self.select_for_update(skip_locked=True)
+            .filter(state=Article.State.INGESTED)
+            .order_by("id")
+        )
+        if articles:
+            Article.objects.filter(id__in=[a.id for a in articles]).update(
+                state=Article.State.EXTRACTING,
+                state_changed_at=timezone.now(),
+                attempts=models.F("attempts") + 1,
+            )
+        return articles
+
+    def release(self) -> int:
+        """Give articles being extracted back to the queue (a transient failure, a lost worker)."""
+        return self.filter(state=Article.State.EXTRACTING).update(
+            state=Article.State.INGESTED, state_changed_at=timezone.now()
+        )
+
+    def extracted(self, extractor_version: str) -> int:
+        return self.update(
+            state=Article.State.EXTRACTED,
+            state_changed_at=timezone.now(),
+            last_error="",
+            extractor_version=extractor_version,
+        )
+
+    def fail(self, error: str) -> int:
+        """Mark failed with the reason an admin reads before retrying."""
+        return self.update(
+            state=Article.State.FAILED, state_changed_at=timezone.now(), last_error=error[:5000]
+        )
+
+    def requeue(self) -> list[int]:
+        """Send articles back to extraction with a fresh count of attempts (a retry, a re-run);
+        an article a worker is extracting right now is left to that worker. Returns the ids moved;
+        queueing them is the caller's (``tracker.extraction.tasks.requeue``)."""
+        ids = list(self.exclude(state=Article.State.EXTRACTING).values_list("id", flat=True))
+        Article.objects.filter(id__in=ids).update(
+            state=Article.State.INGESTED, state_changed_at=timezone.now(), attempts=0, last_error=""
+        )
+        return ids
+
+    def touch(self) -> int:
+        """Restart the waiting clock of articles the sweep queues again."""
+        return self.update(state_changed_at=timezone.now())
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -360,21 +417,3 @@ class MinHashBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.key}"
-
-
-def requeue_articles(article_ids) -> int:
-    """Send articles back to extraction (a retry after a failure, or a re-run after a lexicon change)."""
-    from django.db import transaction
-
-    from tracker.ingestion.ingest import queue_quietly
-
-    ids = list(
-        Article.objects.filter(id__in=list(article_ids))
-        .exclude(state=Article.State.EXTRACTING)
-        .values_list("id", flat=True)
-    )
-    Article.objects.filter(id__in=ids).update(
-        state=Article.State.INGESTED, state_changed_at=timezone.now(), attempts=0, last_error=""
-    )
-    transaction.on_commit(lambda: queue_quietly(ids))
-    return len(ids)

@@ -39,6 +39,7 @@ from tracker.ingestion.fetch import (
     Limits,
     RefusedURL,
     TransientFetchError,
+    backoff_seconds,
     decode_body,
     fetch,
 )
@@ -334,13 +335,17 @@ def poll_source(
     source: Source, *, run: IngestRun | None = None, limits: Limits | None = None
 ) -> IngestRun:
     """One conditional GET of a feed; new entries become items. Raises TransientFetchError to retry."""
-    run = run or IngestRun.objects.create(
+    return _poll(source.url, run or open_feed_run(source), source, limits)
+
+
+def open_feed_run(source: Source, url: str | None = None) -> IngestRun:
+    """The run that records one poll of a feed (its retries included)."""
+    return IngestRun.objects.create(
         kind=IngestRun.Kind.FEED,
         source=source,
-        submitted=source.url[:2000],
+        submitted=(url or source.url)[:2000],
         status=IngestRun.Status.RUNNING,
     )
-    return _poll(source.url, run, source, limits)
 
 
 def check_feed(
@@ -357,12 +362,7 @@ def check_feed(
     source = Source.objects.filter(kind=Source.Kind.FEED, url=url).first()
     if source is None and urlsplit(url).scheme.lower() not in {"http", "https"}:
         raise IngestError(f"Only http:// and https:// feeds can be polled, not {url[:200]!r}.")
-    run = IngestRun.objects.create(
-        kind=IngestRun.Kind.FEED,
-        source=source or _site_source(url),
-        submitted=url[:2000],
-        status=IngestRun.Status.RUNNING,
-    )
+    run = open_feed_run(source or _site_source(url), url)
     attempts = settings.FETCH_MAX_ATTEMPTS
     for attempt in range(1, attempts + 1):
         try:
@@ -372,8 +372,6 @@ def check_feed(
                 feed_failed(source, run, f"{exc} (gave up after {attempt} attempts)", url=url)
                 run.refresh_from_db()
                 return run
-            from tracker.ingestion.fetch import backoff_seconds
-
             sleep(backoff_seconds(attempt - 1, exc.retry_after, cap=30))
     return run
 
@@ -590,8 +588,6 @@ def _ingest_each(
                 )
                 outcome.done_ids.append(item.id)
                 continue
-            from tracker.ingestion.fetch import backoff_seconds
-
             PendingItem.objects.filter(id=item.id).update(claimed_at=None, claim=None)
             retry = RetryLater(backoff_seconds(item.attempts, exc.retry_after), str(exc))
             continue

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from tracker.core.queue import send
 from tracker.ingestion import runs
 from tracker.ingestion.fetch import TransientFetchError, backoff_seconds
 from tracker.ingestion.models import IngestRun, PendingItem, Source
@@ -78,12 +79,7 @@ def poll_feed(self, source_id: int, run_id: int | None = None) -> str:
         return "gone"
     run = IngestRun.objects.filter(id=run_id).first() if run_id else None
     if run is None:
-        run = IngestRun.objects.create(
-            kind=IngestRun.Kind.FEED,
-            source=source,
-            submitted=source.url[:2000],
-            status=IngestRun.Status.RUNNING,
-        )
+        run = runs.open_feed_run(source)
     try:
         runs.poll_source(source, run=run)
     except TransientFetchError as exc:
@@ -148,6 +144,4 @@ def sweep_pending_items() -> int:
 def dispatch_run(run_id: int) -> None:
     """Queue a run now; raises QueueUnavailable (with a message for people) if the broker is down.
     The run and its items are already saved, so the sweep takes them up later in that case."""
-    from tracker.core.queue import send
-
     send(process_run, run_id)

@@ -56,30 +56,36 @@ def handle_submission(request: HttpRequest, kind: str, form) -> IngestRun | None
     return run
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
-def submit(request: HttpRequest) -> HttpResponse:
+def read_submission(request: HttpRequest) -> tuple[str, dict, IngestRun | None]:
+    """The submission forms bound to a request, and the run a valid POST saved and queued: the
+    dashboard's submission page and admin's both answer with it."""
     if not request.user.has_perm("ingestion.add_article"):
         raise PermissionDenied
     kind = request.POST.get("kind") if request.method == "POST" else request.GET.get("kind")
     kind = kind if kind in FORMS else "url"
     forms = {name: form_class(prefix=name) for name, form_class in FORMS.items()}
+    run = None
     if request.method == "POST":
         form = FORMS[kind](request.POST, request.FILES, prefix=kind)
         forms[kind] = form
         if form.is_valid():
             run = handle_submission(request, kind, form)
-            if run is not None:
-                if request.htmx:
-                    response = render(request, "ingestion/submit.html#status", _status_context(run))
-                    # The form that sent it empties itself (dashboard.js), ready for the next one.
-                    response["HX-Trigger"] = "submitted"
-                    return response
-                return redirect("ingestion:run", run_id=run.id)
-        status = 400
-    else:
-        status = 200
+    return kind, forms, run
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def submit(request: HttpRequest) -> HttpResponse:
+    kind, forms, run = read_submission(request)
+    if run is not None:
+        if request.htmx:
+            response = render(request, "ingestion/submit.html#status", _status_context(run))
+            # The form that sent it empties itself (dashboard.js), ready for the next one.
+            response["HX-Trigger"] = "submitted"
+            return response
+        return redirect("ingestion:run", run_id=run.id)
+    status = 400 if request.method == "POST" else 200
     context = {"forms": forms, "kind": kind, "recent_runs": _recent_runs(request.user)}
     if request.htmx:
         # htmx swaps only 2xx answers: the corrected forms go back in place of the old ones.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.extraction.normalize import Analyzer
+from tracker.extraction.normalize.base import Analyzer
 
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ORTHO = str.maketrans(

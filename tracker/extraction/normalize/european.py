@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from tracker.extraction.normalize import Analyzer, fold
+from tracker.extraction.normalize.base import Analyzer, fold
 
 _APOS = "'\u2019\u02bc\u2018`"
 FR_ELISIONS = ("l", "d", "j", "n", "s", "c", "m", "t", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu")

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import pymorphy3
 
-from tracker.extraction.normalize import Analyzer, fold_keep_letters
+from tracker.extraction.normalize.base import Analyzer, fold_keep_letters
 
 _PROPER = {"Surn", "Name", "Patr", "Geox", "Orgn", "Trad"}
 _SUFFIXES = {

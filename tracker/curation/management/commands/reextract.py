@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.curation import jobs
+from tracker.curation import jobs, tasks
 
 
 class Command(BaseCommand):
@@ -18,7 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, article_ids, all, now, **options):
         if not all and not article_ids:
             raise CommandError("Name article ids, or pass --all.")
-        job = jobs.start_job(article_ids=None if all else article_ids, enqueue=not now)
+        article_ids = None if all else article_ids
+        job = (
+            jobs.create_job(article_ids=article_ids)
+            if now
+            else tasks.start_job(article_ids=article_ids)
+        )
         if now:
             for item_id in job.items.values_list("id", flat=True):
                 jobs.run_item(item_id)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.extraction.extract import extract_articles
+from tracker.extraction.extract import extract_batch
 from tracker.ingestion.models import Article
 
 
@@ -28,11 +28,8 @@ class Command(BaseCommand):
         size = settings.EXTRACTION_BATCH_SIZE
         for start in range(0, len(ids), size):
             batch = ids[start : start + size]
-            # An article a worker is extracting right now is left to that worker.
-            Article.objects.filter(id__in=batch).exclude(state=Article.State.EXTRACTING).update(
-                state=Article.State.INGESTED
-            )
-            for article_id, run in sorted(extract_articles(batch).items()):
+            Article.objects.filter(id__in=batch).requeue()
+            for article_id, run in sorted(extract_batch(batch).items()):
                 done += 1
                 self.stdout.write(
                     f"article {article_id}: {run.status}, {run.positions_found} positions"

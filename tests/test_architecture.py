@@ -1,0 +1,53 @@
+"""Architecture rules: the import-linter contracts in pyproject.toml hold, and no module imports
+itself back through others (no import cycles, function-level imports included)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def lint_imports(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 (our own virtualenv's tool, constant arguments)
+        [str(LINT_IMPORTS), "--no-cache", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_every_import_contract_is_kept():
+    result = lint_imports()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_a_broken_contract_fails(tmp_path):
+    config = tmp_path / "contracts.toml"
+    config.write_text(
+        '[tool.importlinter]\nroot_package = "tracker"\n\n'
+        "[[tool.importlinter.contracts]]\n"
+        'name = "A contract this code breaks"\ntype = "forbidden"\n'
+        'source_modules = ["tracker.extraction.pipeline"]\n'
+        'forbidden_modules = ["tracker.extraction.normalize"]\n'
+    )
+    result = lint_imports("--config", str(config))
+    assert result.returncode != 0
+    assert "BROKEN" in result.stdout
+
+
+def test_no_module_imports_itself_back_through_others():
+    graph = grimp.build_graph("tracker", cache_dir=None)
+    cycles = [
+        f"{module} -> {imported}"
+        for module in sorted(graph.modules)
+        for imported in graph.find_modules_directly_imported_by(module)
+        if graph.chain_exists(importer=imported, imported=module)
+    ]
+    assert not cycles, "import cycles:\n" + "\n".join(sorted(set(cycles)))
