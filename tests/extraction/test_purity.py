@@ -5,6 +5,7 @@ import sys
 
 # The same modules the first import-linter contract in pyproject.toml forbids to import Django.
 PURE = (
+    "tracker.extraction.vocabulary",
     "tracker.extraction.normalize",
     "tracker.extraction.pipeline",
     "tracker.extraction.gazetteer",

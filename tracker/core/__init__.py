@@ -1,1 +1,2 @@
-"""Shared helpers: htmx helpers, template tags and the bootstrap command."""
+"""What every app shares: sending tasks to the broker (queue), worker database connections (db),
+the vocabularies for templates (context_processors) and the bootstrap command."""

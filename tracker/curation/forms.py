@@ -9,7 +9,8 @@ from django.utils.safestring import mark_safe
 from tracker.curation.merge import MergeRefused, check_merge
 from tracker.extraction.models import Actor, ActorAlias, Position, Proposal
 from tracker.extraction.normalize import fold
-from tracker.ingestion.models import LANGUAGE_CHOICES, Article
+from tracker.extraction.vocabulary import LANGUAGES
+from tracker.ingestion.models import Article
 
 
 class ActorPicker(forms.Widget):
@@ -110,7 +111,7 @@ class AliasFromSpanForm(forms.Form):
     text = forms.CharField(max_length=200, label="Selected text", strip=True)
     actor = actor_field()
     language = forms.ChoiceField(
-        choices=[("", "Every language"), *LANGUAGE_CHOICES[:-1]], required=False
+        choices=[("", "Every language"), *LANGUAGES.items()], required=False
     )
     strength = forms.ChoiceField(
         choices=ActorAlias.Strength.choices, initial=ActorAlias.Strength.STRONG

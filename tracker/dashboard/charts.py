@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from tracker.extraction.vocabulary import STANCES
+
 STANCE_Y = {"support": 6, "considering": 16, "oppose": 26}
-STANCE_WORD = {"support": "supports", "considering": "considering", "oppose": "opposes"}
-STANCE_SYMBOL = {"support": "✔", "considering": "?", "oppose": "✖"}
 
 
 @dataclass
@@ -69,7 +69,7 @@ def sparkline(positions, width: int = 240, pad: int = 6) -> dict:
                 position.timeline_date,
                 position.id,
                 position.article_id,
-                f"{position.timeline_date:%-d %b %Y}: {STANCE_WORD[position.stance]}",
+                f"{position.timeline_date:%-d %b %Y}: {STANCES[position.stance].verb}",
             )
         )
     return {

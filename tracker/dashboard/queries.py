@@ -36,9 +36,6 @@ from tracker.dashboard.models import ActorStance, StanceShift
 from tracker.extraction.models import Actor, Position, Proposal
 from tracker.ingestion.models import SEARCH_CONFIGS, Article, Source
 
-STANCE_ORDER = ["support", "considering", "oppose"]
-
-
 # --- Actors -----------------------------------------------------------------------
 
 

@@ -31,11 +31,16 @@ from tracker.dashboard.forms import (
     query_string,
 )
 from tracker.dashboard.models import ActorStance, StanceShift
-from tracker.dashboard.templatetags.dashboard import date_text, position_date
+from tracker.dashboard.templatetags.dashboard import (
+    date_text,
+    position_date,
+    stance_label,
+    stance_symbol,
+)
+from tracker.extraction import vocabulary
 from tracker.extraction.models import PROPOSAL_KINDS, Actor, ExtractionRun, Position, Proposal
+from tracker.extraction.vocabulary import STANCES
 from tracker.ingestion.models import Article
-
-PROPOSAL_TITLES = dict(PROPOSAL_KINDS)
 
 
 def analyst_view(view):
@@ -105,8 +110,6 @@ def _timeline_entries(rows: list[dict], others: dict[int, int]) -> list[dict]:
     Fifty entries with four {% url %} tags, filters and a simple tag each cost
     more than the query; these are plain string operations.
     """
-    from tracker.dashboard.templatetags.dashboard import LABELS, SYMBOLS
-
     actor_url = _url_pattern("dashboard:actor", 999999)
     proposal_url = _url_pattern("dashboard:proposal", "KIND")
     article_url = _url_pattern("dashboard:article", 999999)
@@ -115,8 +118,8 @@ def _timeline_entries(rows: list[dict], others: dict[int, int]) -> list[dict]:
         row["actor_url"] = actor_url.format(row["actor_id"])
         row["proposal_url"] = proposal_url.format(row["proposal__kind"])
         row["article_url"] = article_url.format(row["article_id"])
-        row["symbol"] = SYMBOLS.get(row["stance"], "·")
-        row["label"] = LABELS.get(row["stance"], row["stance"])
+        row["symbol"] = stance_symbol(row["stance"])
+        row["label"] = stance_label(row["stance"])
         row["date_iso"] = date.isoformat()
         row["date_text"] = date_text(date, stated, row["is_past"], row["date_approximate"])
         row["corrected"] = _was(row["original"]) if row["origin"] == "curated" else ""
@@ -132,12 +135,11 @@ def _was(original: dict | None) -> str:
     """What a curator corrected, in words: the extraction as the machine left it."""
     if not original:
         return "Added by a curator"
-    from tracker.dashboard.templatetags.dashboard import LABELS
-
     when = original.get("stated_on") or original.get("timeline_date") or ""
+    stance = STANCES[original["stance"]].verb if original.get("stance") in STANCES else "?"
     return (
-        f"Extracted as: {original.get('actor', '?')} {LABELS.get(original.get('stance'), '?')} "
-        f"{PROPOSAL_TITLES.get(original.get('proposal'), '?').lower()}"
+        f"Extracted as: {original.get('actor', '?')} {stance} "
+        f"{vocabulary.PROPOSAL_KINDS.get(original.get('proposal'), '?').lower()}"
         + (f", {dt.date.fromisoformat(when):%-d %b %Y}" if when else "")
     )
 
@@ -417,8 +419,6 @@ def proposal_detail(request: HttpRequest, kind: str) -> HttpResponse:
 
 def _matrix_rows(actors, cells, proposals, query: str):
     """Rows with each cell's link and label made here: 400 cells of {% url %} tags cost ~100 ms."""
-    from tracker.dashboard.templatetags.dashboard import LABELS, SYMBOLS
-
     base = reverse("dashboard:matrix-cell", args=[0, "KIND"]).replace("/0/KIND/", "/{}/{}/")
     actor_base = reverse("dashboard:actor", args=[0]).replace("/0/", "/{}/")
     suffix = "?" + query if query else ""
@@ -436,10 +436,10 @@ def _matrix_rows(actors, cells, proposals, query: str):
                 {
                     "proposal": proposal.title,
                     "stance": cell.stance,
-                    "symbol": SYMBOLS[cell.stance],
+                    "symbol": STANCES[cell.stance].symbol,
                     "via": cell.via,
                     "href": base.format(actor.id, proposal.kind) + suffix,
-                    "label": f"{actor.name} {LABELS[cell.stance]} {proposal.title.lower()}, "
+                    "label": f"{actor.name} {STANCES[cell.stance].verb} {proposal.title.lower()}, "
                     f"{via}{when}",
                 }
             )
@@ -599,27 +599,22 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             "mentions_missing": done is not None and mentions is None,
             "marks_left_out": left_out,
             "max_marks": highlight.MAX_SPANS,
-            "cluster": _cluster(article),
+            "cluster": _story_articles(article),
             "runs": runs,
         },
     )
 
 
-def _cluster(article: Article) -> list[Article] | None:
-    """Other articles of the same story, if ingestion records clusters (a field it may add)."""
-    field_names = {f.name for f in Article._meta.get_fields()}
-    for name in ("cluster", "story_cluster", "story"):
-        if name in field_names:
-            cluster_id = getattr(article, f"{name}_id", None) or getattr(article, name, None)
-            if not cluster_id:
-                return []
-            return list(
-                Article.objects.filter(**{name: cluster_id})
-                .exclude(id=article.id)
-                .only("id", "title", "language", "published")
-                .order_by("-published")[:20]
-            )
-    return None
+def _story_articles(article: Article) -> list[Article]:
+    """The other articles of the article's story (near-duplicates found at ingestion)."""
+    if article.story_id is None:
+        return []
+    return list(
+        Article.objects.filter(story_id=article.story_id)
+        .exclude(id=article.id)
+        .only("id", "title", "language", "published")
+        .order_by("-published")[:20]
+    )
 
 
 # --- Search -----------------------------------------------------------------------------------

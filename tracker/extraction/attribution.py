@@ -115,12 +115,6 @@ class Attributor:
         limit = doc.sentences[first_sentence][0]
         return self._before(before, limit, lambda m: m.kind == "person")
 
-    def last_actor(self, before: int) -> ActorSpan | None:
-        doc = self.doc
-        sentence = doc.sentence_of[min(before, len(doc.tokens) - 1)]
-        limit = doc.sentences[max(0, sentence - 1)][0]
-        return self._before(before, limit, self.eligible)
-
     def resolve_pronoun(self, hit: Hit) -> Holder | None:
         category = hit.payload[0]
         rule = f"holder:{category}:{hit.payload[2]}"

@@ -2,8 +2,8 @@
 
 ``sync_data_files`` loads ``data/actors/*.yaml`` and ``data/lexicons/*.yaml``
 into the database idempotently. Rows a curator created or edited (origin
-"curator") are never changed by a reload. ``resources_from_db`` compiles what is
-in the database into the matchers the pure pipeline uses.
+"curator") are never changed by a reload. ``extract.current_resources`` compiles
+what is in the database into the matchers the pure pipeline uses.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from tracker.core.text import fold
 from tracker.extraction.models import (
     PROPOSAL_KINDS,
     Actor,

@@ -14,18 +14,11 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tracker.extraction import vocabulary
 from tracker.extraction.normalize import fold
-from tracker.ingestion.models import LANGUAGE_CHOICES
 
-PROPOSAL_KINDS = [
-    ("ground_troops", "Ground troops"),
-    ("air_support", "Air support"),
-    ("no_fly_zone", "No-fly zone"),
-    ("air_defense", "Air defence"),
-    ("military_aid", "Military aid"),
-    ("security_guarantee", "Security guarantee"),
-    ("nato_membership", "NATO membership"),
-]
+PROPOSAL_KINDS = list(vocabulary.PROPOSAL_KINDS.items())
+LANGUAGE_CHOICES = list(vocabulary.LANGUAGES.items())
 
 
 class Origin(models.TextChoices):
@@ -82,7 +75,7 @@ class ActorAlias(models.Model):
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     text = models.CharField(max_length=200)
-    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES[:-1], blank=True)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True)
     normalized = models.CharField(max_length=200, db_index=True, editable=False)
     strength = models.CharField(max_length=6, choices=Strength.choices, default=Strength.STRONG)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.CURATOR)
@@ -169,34 +162,12 @@ class Proposal(models.Model):
 class LexiconEntry(models.Model):
     """A word or phrase the pipeline looks for: a proposal paraphrase, a stance cue, a negation…"""
 
-    class Category(models.TextChoices):
-        # The engine's categories (tracker/extraction/resources.py CATEGORIES).
-        PROPOSAL = "proposal", "Proposal paraphrase"
-        PROPOSAL_CUE = "proposal_cue", "Proposal cue (only near its anchor)"
-        ANCHOR = "anchor", "Proposal anchor (NATO, the alliance)"
-        SUPPORT = "support", "Support cue"
-        OPPOSE = "oppose", "Oppose cue"
-        CONSIDERING = "considering", "Considering cue"
-        WARNING = "warning", "Warning (oppose, not weakened by modality)"
-        NEGATION = "negation", "Negation"
-        MODALITY = "modality", "Modality"
-        PAST = "past", "Past marker"
-        REPORT_VERB = "report_verb", "Reporting verb"
-        LOCATIVE = "locative", "Locative preposition"
-        COMPLEMENTIZER = "complementizer", "Complementizer (that, что, أن)"
-        BOUNDARY = "boundary", "Clause boundary (but, while)"
-        COORD = "coord", "Coordination (and)"
-        SOURCE = "source", "Source marker (according to)"
-        EXAMPLE = "example", "Example marker (including)"
-        ANAPHOR = "anaphor", "Anaphor for a proposal (the plan)"
-        PRONOUN_PERSON = "pronoun_person", "Personal pronoun (he, she)"
-        PRONOUN_WE = "pronoun_we", "Pronoun we"
-        PRONOUN_COUNTRY = "pronoun_country", "His/her country"
-        VENUE = "venue", "Venue (capital or seat)"
-        FILLER = "filler", "Filler word skipped in phrases"
-        NOT_ACTOR = "not_actor", "Not an actor (Latin America, Washington Post)"
+    Category = models.TextChoices(
+        "Category",
+        [(code.upper(), (code, label)) for code, label in vocabulary.LEXICON_CATEGORIES.items()],
+    )
 
-    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES[:-1])
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
     category = models.CharField(max_length=20, choices=Category.choices)
     proposal_kind = models.CharField(max_length=30, choices=PROPOSAL_KINDS, blank=True)
     text = models.CharField(max_length=200)
@@ -227,10 +198,10 @@ class PositionQuerySet(models.QuerySet):
 
 
 class Position(models.Model):
-    class Stance(models.TextChoices):
-        SUPPORT = "support", "Supports"
-        OPPOSE = "oppose", "Opposes"
-        CONSIDERING = "considering", "Considering"
+    Stance = models.TextChoices(
+        "Stance",
+        [(code.upper(), (code, words.label)) for code, words in vocabulary.STANCES.items()],
+    )
 
     class Origin(models.TextChoices):
         EXTRACTED = "extracted", "Extracted"

@@ -27,7 +27,6 @@ from tracker.extraction.resources import Resources, Stream, case_matches, resolv
 from tracker.extraction.stance import pair_cues
 
 EXTRACTOR_VERSION = "2026.1"
-STANCES = ("support", "oppose", "considering")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ types, both plain dataclasses:
     ``country`` an optional ISO 3166 code used when no parent leads to a state.
 
 ``LexiconRecord(language, category, proposal_kind, text, weight)``
-    ``category`` is one of CATEGORIES below; ``proposal_kind`` is set for
+    ``category`` is one of ``vocabulary.LEXICON_CATEGORIES``; ``proposal_kind`` is set for
     ``proposal``, ``proposal_cue`` and ``anchor``; ``weight`` in 0..1 (0 turns
     an entry off while still letting it win a longest match, e.g. the negation
     "not only"). In ``text`` a leading or trailing ``*`` makes the first or last
@@ -48,35 +48,11 @@ import yaml
 
 from tracker.extraction.normalize import SUPPORTED_LANGUAGES, Analyzer, fold, get_analyzer, tokenize
 from tracker.extraction.normalize.arabic import PROCLITICS, citation_key, drop_article
+from tracker.extraction.vocabulary import LEXICON_CATEGORIES
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
 
-CATEGORIES = (
-    "proposal",  # paraphrase of a proposal kind
-    "proposal_cue",  # counts only near an anchor of the same kind ("membership" near NATO)
-    "anchor",  # the anchor word itself (NATO, the alliance)
-    "support",
-    "oppose",
-    "considering",
-    "warning",  # oppose cue that modality does not weaken ("could lead to war")
-    "negation",
-    "modality",
-    "past",
-    "report_verb",
-    "locative",  # prepositions of place or direction: the actor after them is a place
-    "complementizer",  # that, что, أن: opens a reported clause
-    "boundary",  # but, while, لكن, а: a clause boundary that cue pairing does not cross
-    "coord",  # and, et, و: joins coordinated holders
-    "source",  # according to, selon, بحسب: the actor after it is a source, not a holder
-    "example",  # including, such as: the actors after it are examples, not holders
-    "anaphor",  # the plan, this force, y: refers back to the article's main proposal
-    "pronoun_person",  # he, she, أنه: the last named person
-    "pronoun_we",  # we, nous, نحن: the speaker of the quote
-    "pronoun_country",  # his country, بلاده, его страна: the last person's state
-    "venue",  # capitals and seats that double as metonyms (Paris, Moscow, Brussels)
-    "filler",  # adverbs skipped when matching phrases ("immediately", "فوراً")
-    "not_actor",  # names that contain an alias but are no actor ("Latin America", "Amérique latine")
-)
+CATEGORIES = tuple(LEXICON_CATEGORIES)
 GROUP_PROPOSAL = frozenset({"proposal", "proposal_cue", "anchor"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from tracker.ingestion.models import LANGUAGE_CHOICES
+from tracker.extraction.vocabulary import LANGUAGES
 from tracker.ingestion.runs import UPLOAD_EXTENSIONS
 
 
@@ -46,7 +46,7 @@ class FileSubmissionForm(forms.Form):
 class PasteSubmissionForm(forms.Form):
     title = forms.CharField(max_length=1000)
     language = forms.ChoiceField(
-        choices=[("", "Detect")] + [c for c in LANGUAGE_CHOICES if c[0] != "unknown"],
+        choices=[("", "Detect"), *LANGUAGES.items()],
         required=False,
     )
     published = forms.DateField(

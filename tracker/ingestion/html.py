@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import nh3
-
 # Elements whose end is a line break in the text, and elements whose content is not text.
 _BLOCK_ENDS = ("p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 _DROPPED_CONTENT = ("script", "style", "template")
@@ -86,16 +84,6 @@ def _markup_text(fragment: str) -> str:
     for element in root.iter(*_BLOCK_ENDS):
         element.tail = "\n" + (element.tail or "")
     return root.text_content()
-
-
-def safe_html(fragment: str) -> str:
-    """Outside HTML that is shown as HTML: a small allow-list of tags, no scripts or handlers."""
-    return nh3.clean(
-        fragment or "",
-        tags={"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "blockquote", "a"},
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https"},
-    )
 
 
 def _html_title(page: str) -> str:

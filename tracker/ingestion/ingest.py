@@ -26,9 +26,9 @@ from django.utils import timezone
 
 from tracker.extraction.language import detect_language
 from tracker.extraction.tasks import queue_quietly
+from tracker.extraction.vocabulary import LANGUAGES
 from tracker.ingestion import dedup
 from tracker.ingestion.models import (
-    SUPPORTED_LANGUAGES,
     Article,
     IngestRun,
     MinHashBand,
@@ -315,7 +315,7 @@ def _insert_bands(article_id: int, keys: list[int]) -> None:
 
 
 def _language_for(text: str, declared: str | None) -> str:
-    if declared in SUPPORTED_LANGUAGES:
+    if declared in LANGUAGES:
         return declared
     if declared and declared != "unknown":
         # A language we do not support is recorded as such, never guessed.

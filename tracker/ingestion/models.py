@@ -13,16 +13,10 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-LANGUAGE_CHOICES = [
-    ("ar", "Arabic"),
-    ("en", "English"),
-    ("fr", "French"),
-    ("de", "German"),
-    ("ru", "Russian"),
-    ("uk", "Ukrainian"),
-    ("unknown", "Unknown"),
-]
-SUPPORTED_LANGUAGES = [code for code, _ in LANGUAGE_CHOICES if code != "unknown"]
+from tracker.extraction.vocabulary import LANGUAGES, UNKNOWN_LANGUAGE
+
+# An article's language: one the pipeline analyses, or "unknown".
+LANGUAGE_CHOICES = [*LANGUAGES.items(), (UNKNOWN_LANGUAGE, "Unknown")]
 # PostgreSQL text-search configurations (Snowball stemmers) by language; the rest use "simple".
 SEARCH_CONFIGS = {"ar": "arabic", "en": "english", "fr": "french", "de": "german", "ru": "russian"}
 
@@ -124,10 +118,6 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.submitted or ''} ({self.status})".strip()
-
-    @property
-    def items_done(self) -> int:
-        return self.items_new + self.items_duplicate + self.items_failed
 
     @property
     def is_finished(self) -> bool:

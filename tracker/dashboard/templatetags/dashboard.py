@@ -4,21 +4,20 @@ from django import template
 
 from tracker.dashboard.highlight import rule_in_words
 from tracker.extraction.learned import describe
+from tracker.extraction.vocabulary import STANCES
 
 register = template.Library()
-
-SYMBOLS = {"support": "✔", "considering": "?", "oppose": "✖"}
-LABELS = {"support": "supports", "considering": "considering", "oppose": "opposes"}
 
 
 @register.filter
 def stance_symbol(stance: str) -> str:
-    return SYMBOLS.get(stance, "·")
+    return STANCES[stance].symbol if stance in STANCES else "·"
 
 
 @register.filter
 def stance_label(stance: str) -> str:
-    return LABELS.get(stance, stance)
+    """The verb: "supports", "opposes", "considering"."""
+    return STANCES[stance].verb if stance in STANCES else stance
 
 
 def date_text(date, stated_on=None, is_past: bool = False, approximate: bool = False) -> str:

@@ -6,7 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-SUPPORTED_LANGUAGES = ("ar", "en", "fr", "de", "ru", "uk")
+from tracker.extraction.vocabulary import LANGUAGES
+
+SUPPORTED_LANGUAGES = tuple(LANGUAGES)
 
 # Letters and digits plus combining marks (Arabic tashkeel, tatweel, Latin and
 # Cyrillic accents): Python's \w does not count marks, which would split words.

@@ -291,15 +291,6 @@ class Document:
             self.cues_ending.setdefault(hit.end, []).append(hit)
 
     # Helpers -------------------------------------------------------------
-    def category_at(self, i: int, category: str) -> Hit | None:
-        for hit in self.cues_at.get(i, ()):
-            if hit.payload[0] == category and hit.payload[3] > 0:
-                return hit
-        return None
-
-    def categories_covering(self, i: int) -> set[str]:
-        return {h.payload[0] for h in self.cues if h.start <= i < h.end and h.payload[3] > 0}
-
     def words(self, a: int, b: int) -> list[int]:
         return [k for k in range(a, b) if self.tokens[k].kind == "word"]
 
