@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from tracker.extraction.catalogue import DATA_DIR, sync_data_files
-from tracker.extraction.models import Actor, ActorAlias, LexiconEntry, Origin
+from tracker.extraction.models import Actor, ActorAlias, ActorRole, LexiconEntry, Origin
 
 REQUIRED = [
     "Donald Trump",
@@ -178,3 +178,25 @@ def test_an_entry_removed_from_the_files_leaves_the_database(db, data_copy):
     counts = sync_data_files(data_copy)
     assert counts["lexicon_removed"] >= 1
     assert not LexiconEntry.objects.filter(language="en", category="oppose", text=text).exists()
+
+
+def test_the_database_holds_what_the_one_actor_file_reader_reads(db):
+    from tracker.extraction.catalogue import DATA_DIR
+    from tracker.extraction.resources import read_actor_records
+
+    records = read_actor_records(DATA_DIR / "actors")
+    stored = {
+        actor.name: (actor.kind, actor.parent.name if actor.parent else None, actor.country or None)
+        for actor in Actor.objects.select_related("parent").filter(origin="data")
+    }
+    assert stored == {r.name: (r.kind, r.parent, r.country) for r in records}
+    roles = sum(len(r.roles) for r in records)
+    assert roles > 0 and ActorRole.objects.count() == roles
+
+
+def test_an_actor_without_a_kind_is_refused_with_its_file_named(tmp_path):
+    from tracker.extraction.resources import read_actor_records
+
+    (tmp_path / "broken.yaml").write_text("- name: Nowhere\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="broken.yaml: every actor needs a name and a kind"):
+        read_actor_records(tmp_path)

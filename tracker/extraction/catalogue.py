@@ -12,7 +12,6 @@ import hashlib
 import re
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 
 from tracker.extraction.models import (
@@ -26,7 +25,7 @@ from tracker.extraction.models import (
     Proposal,
 )
 from tracker.extraction.normalize import fold
-from tracker.extraction.resources import read_lexicon_records
+from tracker.extraction.resources import ActorRecord, read_actor_records, read_lexicon_records
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGUAGES = ("en", "ar", "fr", "de", "ru", "uk")
@@ -56,16 +55,6 @@ def data_digest(data_dir: Path = DATA_DIR) -> str:
     return digest.hexdigest()
 
 
-def read_actor_files(data_dir: Path = DATA_DIR) -> list[dict]:
-    entries: list[dict] = []
-    for path in sorted((data_dir / "actors").glob("*.yaml")):
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        if not isinstance(loaded, list):
-            raise ValueError(f"{path.name}: expected a list of actors")
-        entries.extend(loaded)
-    return entries
-
-
 def read_lexicon_files(data_dir: Path = DATA_DIR) -> list[dict]:
     """Lexicon entries as dicts of {language, category, proposal_kind, text, weight}."""
     return [vars(record) for record in read_lexicon_records(data_dir / "lexicons")]
@@ -91,14 +80,14 @@ def sync_data_files(data_dir: Path = DATA_DIR, *, force: bool = False) -> dict[s
         and not ActorRole.objects.filter(capacity="").exists()
     ):
         return {}
-    counts = _sync_actors(read_actor_files(data_dir))
+    counts = _sync_actors(read_actor_records(data_dir / "actors"))
     counts.update(_sync_lexicon(read_lexicon_files(data_dir)))
     CatalogueState.objects.filter(pk=state.pk).update(data_digest=digest)
     CatalogueState.bump()
     return counts
 
 
-def _sync_actors(entries: list[dict]) -> dict[str, int]:
+def _sync_actors(entries: list[ActorRecord]) -> dict[str, int]:
     existing = {actor.name: actor for actor in Actor.objects.all()}
     # A curator who merged actor A into B left A's name as B's alias: A stays merged.
     merged = dict(
@@ -106,16 +95,14 @@ def _sync_actors(entries: list[dict]) -> dict[str, int]:
         .exclude(text__in=existing)
         .values_list("text", "actor__name")
     )
-    entries = [
-        entry for entry in entries if entry["name"] not in merged or entry["name"] in existing
-    ]
+    entries = [entry for entry in entries if entry.name not in merged or entry.name in existing]
     fresh = []
     changed = []
     for entry in entries:
-        actor = existing.get(entry["name"])
-        fields = {"kind": entry["kind"], "country": (entry.get("country") or "")[:2]}
+        actor = existing.get(entry.name)
+        fields = {"kind": entry.kind, "country": entry.country or ""}
         if actor is None:
-            actor = Actor(name=entry["name"], origin=Origin.DATA, **fields)
+            actor = Actor(name=entry.name, origin=Origin.DATA, **fields)
             existing[actor.name] = actor
             fresh.append(actor)
         elif actor.origin == Origin.DATA and any(getattr(actor, k) != v for k, v in fields.items()):
@@ -125,8 +112,8 @@ def _sync_actors(entries: list[dict]) -> dict[str, int]:
     Actor.objects.bulk_create(fresh, batch_size=500)
     # Parents in a second pass: a parent may be defined later in the files.
     for entry in entries:
-        actor = existing[entry["name"]]
-        parent_name = entry.get("parent") or ""
+        actor = existing[entry.name]
+        parent_name = entry.parent or ""
         parent = existing.get(merged.get(parent_name, parent_name))
         if actor.origin == Origin.DATA and actor.parent_id != (parent.id if parent else None):
             actor.parent = parent
@@ -136,22 +123,17 @@ def _sync_actors(entries: list[dict]) -> dict[str, int]:
     wanted_aliases: dict[tuple[int, str, str], str] = {}
     roles = []
     for entry in entries:
-        actor = existing[entry["name"]]
-        for strength, key in (
-            (ActorAlias.Strength.STRONG, "aliases"),
-            (ActorAlias.Strength.WEAK, "weak"),
-        ):
-            for language, texts in (entry.get(key) or {}).items():
-                for text in texts or []:
-                    wanted_aliases.setdefault((actor.id, str(text)[:200], language), strength)
-        for role in entry.get("roles") or []:
+        actor = existing[entry.name]
+        for text, language, strength in entry.aliases:
+            wanted_aliases.setdefault((actor.id, text[:200], language), strength)
+        for role in entry.roles:
             roles.append(
                 ActorRole(
                     actor=actor,
-                    office=role["office"][:200],
-                    start=role.get("start"),
-                    end=role.get("end"),
-                    speaks_for_id=role.get("speaks_for"),  # a name until _classify_roles
+                    office=role.office[:200],
+                    start=role.start,
+                    end=role.end,
+                    speaks_for_id=role.speaks_for,  # a name until _classify_roles
                 )
             )
     alias_counts = _sync_rows(

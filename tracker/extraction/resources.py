@@ -39,6 +39,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
@@ -56,6 +57,13 @@ CATEGORIES = tuple(LEXICON_CATEGORIES)
 GROUP_PROPOSAL = frozenset({"proposal", "proposal_cue", "anchor"})
 
 
+class RoleRecord(NamedTuple):
+    office: str
+    start: date | None = None
+    end: date | None = None
+    speaks_for: str | None = None  # the state or body the holder speaks for, when not implied
+
+
 @dataclass(frozen=True)
 class ActorRecord:
     name: str
@@ -63,6 +71,7 @@ class ActorRecord:
     parent: str | None
     aliases: Sequence[tuple[str, str, str]] = ()
     country: str | None = None
+    roles: Sequence[RoleRecord] = ()
 
 
 @dataclass(frozen=True)
@@ -541,12 +550,16 @@ def _entries(language: str, category: str, kind: str | None, texts) -> list[Lexi
 
 
 def read_actor_records(actor_dir: Path) -> list[ActorRecord]:
+    """The one reader of the actor files: the database load (``catalogue.sync_data_files``) and
+    the file-compiled resources of the tests and the evaluation both use it."""
     records = []
     for path in sorted(Path(actor_dir).glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         if not isinstance(data, list):
             raise ValueError(f"{path.name}: expected a list of actors")
         for entry in data:
+            if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):
+                raise ValueError(f"{path.name}: every actor needs a name and a kind: {entry!r}")
             aliases = []
             for strength, key in (("strong", "aliases"), ("weak", "weak")):
                 for language, texts in (entry.get(key) or {}).items():
@@ -554,11 +567,20 @@ def read_actor_records(actor_dir: Path) -> list[ActorRecord]:
                         aliases.append((str(text), language, strength))
             records.append(
                 ActorRecord(
-                    entry["name"],
-                    entry.get("kind") or "group",
-                    entry.get("parent"),
+                    str(entry["name"]),
+                    entry["kind"],
+                    entry.get("parent") or None,
                     aliases,
-                    entry.get("country"),
+                    (entry.get("country") or "").upper()[:2] or None,
+                    [
+                        RoleRecord(
+                            role["office"],
+                            role.get("start"),
+                            role.get("end"),
+                            role.get("speaks_for"),
+                        )
+                        for role in entry.get("roles") or []
+                    ],
                 )
             )
     return records
