@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "csp",
     "tracker.curation",
     "tracker.alerts",
+    "tracker.benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.extraction import bench
+from tracker.benchmarks import pipeline as bench
 from tracker.extraction.pipeline import SHIPPED
 from tracker.extraction.resources import load_resources_from_files
 
