@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 
 from tracker.curation import learning
 from tracker.extraction import positions
@@ -38,9 +37,7 @@ class Conflict(Exception):
 
 def _claim(position_id: int, version: int) -> Position:
     """Take the row at ``version`` (bumping it), or raise Conflict with the row as it is now."""
-    claimed = Position.objects.filter(id=position_id, version=version).update(
-        version=F("version") + 1
-    )
+    claimed = Position.objects.filter(id=position_id).take(version)
     position = Position.objects.select_related("actor", "proposal", "article", "reviewed_by").get(
         id=position_id
     )

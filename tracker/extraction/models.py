@@ -196,6 +196,11 @@ class PositionQuerySet(models.QuerySet):
         """What analysts see: everything but rejected positions."""
         return self.exclude(review_status=Position.Review.REJECTED)
 
+    def take(self, version: int) -> int:
+        """Optimistic locking: bump the version of the row still at ``version`` (1), or change
+        nothing when somebody changed it first (0)."""
+        return self.filter(version=version).update(version=models.F("version") + 1)
+
 
 class Position(models.Model):
     Stance = models.TextChoices(

@@ -75,6 +75,37 @@ class Source(models.Model):
         return f"poll feed {self.pk}"
 
 
+class IngestRunQuerySet(models.QuerySet):
+    """A run's status changes here: queued --start--> running --finish | fail--> done | failed."""
+
+    def start(self) -> int:
+        return self.filter(status=IngestRun.Status.QUEUED).update(status=IngestRun.Status.RUNNING)
+
+    def finish(self) -> int:
+        return self.update(status=IngestRun.Status.DONE, finished_at=timezone.now())
+
+    def fail(self, errors: list[dict]) -> int:
+        return self.update(
+            status=IngestRun.Status.FAILED, finished_at=timezone.now(), errors=errors
+        )
+
+    def close_if_done(self) -> bool:
+        """Finish the open runs among these whose every item is in; one whose every item failed
+        is a failed run (partial failures are listed on a done run)."""
+        done = models.F("items_new") + models.F("items_duplicate") + models.F("items_failed")
+        finished = (
+            self.filter(status__in=[IngestRun.Status.QUEUED, IngestRun.Status.RUNNING])
+            .alias(done=done)
+            .filter(done__gte=models.F("items_seen"))
+        )
+        if not finished.finish():
+            return False
+        self.filter(items_failed__gte=models.F("items_seen"), items_seen__gt=0).update(
+            status=IngestRun.Status.FAILED
+        )
+        return True
+
+
 class IngestRun(models.Model):
     """One submission or poll, with what it saw and what went wrong."""
 
@@ -112,6 +143,8 @@ class IngestRun(models.Model):
     SHOWN_ARTICLES = 50
     SHOWN_ERRORS = 200
 
+    objects = IngestRunQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["-created_at"], name="ingestrun_recent")]
@@ -122,6 +155,19 @@ class IngestRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class PendingItemQuerySet(models.QuerySet):
+    def claim(self, token, *, stale_before) -> int:
+        """Take the items nobody holds (or whose holder died before ``stale_before``) with one
+        conditional update, counting the attempt."""
+        return self.filter(
+            models.Q(claimed_at__isnull=True) | models.Q(claimed_at__lt=stale_before)
+        ).update(claimed_at=timezone.now(), claim=token, attempts=models.F("attempts") + 1)
+
+    def release(self) -> int:
+        """Let go of claimed items, for any worker to take again."""
+        return self.update(claimed_at=None, claim=None)
 
 
 class PendingItem(models.Model):
@@ -145,6 +191,8 @@ class PendingItem(models.Model):
         null=True, blank=True, db_index=True, help_text="Set by the worker that holds the item."
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PendingItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "position", "id"]

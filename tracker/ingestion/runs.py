@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from tracker.core.db import drop_broken_connections
@@ -471,16 +471,12 @@ def _feed_succeeded(
             consecutive_failures=0,
         )
     if status == "not modified":
-        IngestRun.objects.filter(id=run.id).update(
-            status=IngestRun.Status.DONE, finished_at=timezone.now()
-        )
+        IngestRun.objects.filter(id=run.id).finish()
 
 
 def feed_failed(source: Source | None, run: IngestRun, message: str, *, url: str = "") -> None:
-    IngestRun.objects.filter(id=run.id).update(
-        status=IngestRun.Status.FAILED,
-        finished_at=timezone.now(),
-        errors=[{"item": url or (source.url if source else run.submitted), "error": message}],
+    IngestRun.objects.filter(id=run.id).fail(
+        [{"item": url or (source.url if source else run.submitted), "error": message}]
     )
     if source is None:
         return
@@ -508,15 +504,10 @@ class Outcome:
 def claim_items(run_id: int, item_ids: list[int]) -> list[PendingItem]:
     """Claim the items nobody holds (or whose holder died) with one conditional update; a
     concurrent claimer waits for the row and then finds it taken, so no item is lost or doubled."""
-    now = timezone.now()
-    stale = now - dt.timedelta(seconds=CLAIM_STALE_SECONDS)
+    stale = timezone.now() - dt.timedelta(seconds=CLAIM_STALE_SECONDS)
     token = uuid.uuid4()
-    PendingItem.objects.filter(run_id=run_id, id__in=item_ids).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
-    ).update(claimed_at=now, claim=token, attempts=F("attempts") + 1)
-    IngestRun.objects.filter(id=run_id, status=IngestRun.Status.QUEUED).update(
-        status=IngestRun.Status.RUNNING
-    )
+    PendingItem.objects.filter(run_id=run_id, id__in=item_ids).claim(token, stale_before=stale)
+    IngestRun.objects.filter(id=run_id).start()
     return list(
         PendingItem.objects.filter(claim=token)
         .select_related("run", "run__source", "run__submitted_by")
@@ -552,9 +543,7 @@ def process_items(run_id: int, item_ids: list[int], *, limits: Limits | None = N
         # Rolled back: give the items back at once so the retry can claim them (on a fresh
         # connection if the server dropped this one).
         drop_broken_connections()
-        PendingItem.objects.filter(id__in=[item.id for item in items]).update(
-            claimed_at=None, claim=None
-        )
+        PendingItem.objects.filter(id__in=[item.id for item in items]).release()
         raise
     close_run_if_done(run_id)
     return outcome
@@ -710,21 +699,7 @@ def record_outcome(run_id: int, outcome: Outcome, *, close: bool = True) -> None
 
 
 def close_run_if_done(run_id: int) -> bool:
-    done = F("items_new") + F("items_duplicate") + F("items_failed")
-    finished = (
-        IngestRun.objects.filter(
-            id=run_id, status__in=[IngestRun.Status.QUEUED, IngestRun.Status.RUNNING]
-        )
-        .alias(done=done)
-        .filter(done__gte=F("items_seen"))
-    )
-    changed = finished.update(status=IngestRun.Status.DONE, finished_at=timezone.now())
-    if changed:
-        # A run where every item failed is a failed run; partial failures are listed on a done run.
-        IngestRun.objects.filter(
-            id=run_id, items_failed__gte=F("items_seen"), items_seen__gt=0
-        ).update(status=IngestRun.Status.FAILED)
-    return bool(changed)
+    return IngestRun.objects.filter(id=run_id).close_if_done()
 
 
 def batches(run: IngestRun) -> list[list[int]]:

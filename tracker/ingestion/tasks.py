@@ -117,9 +117,7 @@ def sweep_pending_items() -> int:
     # Items whose worker died go one per task: one of them may be what killed it. The attempt
     # the dead worker made stays counted, so an item that keeps killing workers is given up.
     for item_id, run_id, claim in died.values_list("id", "run_id", "claim")[:500]:
-        if PendingItem.objects.filter(id=item_id, claim=claim, claimed_at__lt=stale).update(
-            claimed_at=None, claim=None
-        ):
+        if PendingItem.objects.filter(id=item_id, claim=claim, claimed_at__lt=stale).release():
             logger.warning(
                 "Run %s: the worker ingesting item %s stopped (killed, out of memory or "
                 "restarted); the item is queued again",
