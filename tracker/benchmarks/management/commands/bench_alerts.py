@@ -15,6 +15,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
@@ -178,8 +179,6 @@ class Command(BaseCommand):
             f"watchlists: p50 {p50:.1f} ms, p95 {p95:.1f} ms per batch; "
             f"{waiting.count()} alerts wait for the digests of {users_waiting} users"
         )
-
-        from django.core import mail
 
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             mail.outbox = []

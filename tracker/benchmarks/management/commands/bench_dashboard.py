@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tracker.dashboard import stances
+from tracker.dashboard import queries, stances
 from tracker.dashboard.models import ActorStance
 from tracker.extraction.models import Actor, Position, Proposal
 from tracker.ingestion.models import Article, Source
@@ -367,7 +367,6 @@ class Command(BaseCommand):
 
     def _explain(self):
         """EXPLAIN ANALYZE the queries the benchmarked pages run (the same code paths as the views)."""
-        from tracker.dashboard import queries
 
         def show(name, sql, params=(), seqscan=True):
             with transaction.atomic(), connection.cursor() as cursor:

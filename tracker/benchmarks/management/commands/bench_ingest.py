@@ -23,9 +23,18 @@ import threading
 import time
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 from django.db.models import Count
+
+from tracker.celery import app
+from tracker.dashboard import stances
+from tracker.extraction.models import Position
+from tracker.ingestion.models import Article, IngestRun, Source, Story
+from tracker.ingestion.runs import start_bulk_run
+from tracker.ingestion.tasks import dispatch_run
 
 BENCH_SOURCE = "bench_ingest (temporary)"
 DEV_FILE = Path(settings.BASE_DIR) / "tests" / "fixtures" / "dev.jsonl"
@@ -52,7 +61,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from tracker.ingestion.models import Source
 
         # A plain `kill` still stops the workers and removes the rows (the finally below).
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -95,7 +103,6 @@ class Command(BaseCommand):
         )
 
     def start_workers(self, number: int, concurrency: int, workdir: Path) -> list[subprocess.Popen]:
-        from tracker.celery import app
 
         app.control.purge()
         workers, names = [], []
@@ -163,9 +170,6 @@ class Command(BaseCommand):
         return workers
 
     def run(self, source, data: Path, timeout: int) -> tuple[float, int]:
-        from tracker.ingestion.models import Article
-        from tracker.ingestion.runs import start_bulk_run
-        from tracker.ingestion.tasks import dispatch_run
 
         started = time.monotonic()
         with data.open("rb") as lines:
@@ -201,8 +205,6 @@ class Command(BaseCommand):
         return elapsed, run.items_new
 
     def report(self, source, stored: int, elapsed: float, rate: float, peak_mb: float) -> None:
-        from tracker.extraction.models import Position
-        from tracker.ingestion.models import Article, Story
 
         articles = Article.objects.filter(source=source)
         stories = Story.objects.filter(articles__source=source).distinct().count()
@@ -222,11 +224,7 @@ class Command(BaseCommand):
     def vacuum_analyze(self, when: str) -> None:
         """VACUUM ANALYZE the tables a bulk load writes: fresh planner statistics, and dead rows
         cleared, even on a server whose autovacuum is off or has not come round yet."""
-        from django.db import connection
-
         started = time.monotonic()
-        from django.apps import apps
-
         tables = [apps.get_model(name)._meta.db_table for name in BULK_MODELS]
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
@@ -251,11 +249,6 @@ class Command(BaseCommand):
         Refreshing the derived tables pair by pair for tens of thousands of positions would cost
         more than rebuilding them once at the end, which is what it does.
         """
-        from django.db import transaction
-
-        from tracker.dashboard import stances
-        from tracker.extraction.models import Position
-        from tracker.ingestion.models import Article, IngestRun, Source, Story
 
         source = Source.objects.filter(name=BENCH_SOURCE).first()
         if source is None:
