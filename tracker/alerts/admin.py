@@ -9,6 +9,7 @@ from django.db import models, transaction
 
 from tracker.alerts.matching import rebuild_keys
 from tracker.alerts.models import Alert, Delivery, FeedToken, Watchlist, Webhook
+from tracker.alerts.tasks import deliver
 
 
 @admin.register(Watchlist)
@@ -36,8 +37,6 @@ class AlertAdmin(admin.ModelAdmin):
 
 @admin.action(description="Resend the selected deliveries")
 def resend(modeladmin, request, queryset):
-    from tracker.alerts.tasks import deliver
-
     ids = list(queryset.values_list("id", flat=True))
     with transaction.atomic():
         Delivery.objects.filter(id__in=ids).update(

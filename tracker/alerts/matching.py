@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tracker.alerts.models import Alert, WatchKey, Watchlist
+from tracker.dashboard.queries import ActorTree
 from tracker.extraction.models import Proposal
 
 UNDATED = dt.date(9999, 12, 31)
@@ -31,8 +32,6 @@ UNDATED = dt.date(9999, 12, 31)
 
 def keys_for(watchlist: Watchlist, tree=None) -> list[tuple[int, int]]:
     """The (proposal_id, actor_id) keys of a watchlist, 0 meaning any."""
-    from tracker.dashboard.queries import ActorTree
-
     kind = watchlist.filters.get("proposal")
     proposals = [0]
     if kind:
@@ -61,8 +60,6 @@ def rebuild_keys(watchlist: Watchlist, tree=None) -> None:
 
 def rebuild_all_keys() -> int:
     """Recompute every watchlist's keys (after actors were merged or re-parented)."""
-    from tracker.dashboard.queries import ActorTree
-
     tree = ActorTree.load()
     watchlists = list(Watchlist.objects.all())
     for watchlist in watchlists:
