@@ -58,9 +58,11 @@ def fold(text: str) -> str:
     unified (NFKC), diacritics dropped (Latin accents, Cyrillic breves, Arabic tashkeel), Arabic
     tatweel dropped, runs of whitespace made one space. Ukrainian й/ї and Russian й/ё keep only
     their base letter, which is what a lenient match wants (``fold_keep_letters`` keeps them)."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKC", text).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch != _TATWEEL)
+    decomposed = unicodedata.normalize("NFD", text).replace(_TATWEEL, "")
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(unicodedata.normalize("NFC", kept).split())
 
 
