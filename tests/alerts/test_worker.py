@@ -12,8 +12,8 @@ from django.core import mail
 from tests.alerts.conftest import watch
 from tracker.alerts.models import Alert, Delivery, Watchlist
 from tracker.alerts.tasks import match_batch
-from tracker.curation.tasks import start_job
 from tracker.curation.models import ReextractionJob
+from tracker.curation.tasks import start_job
 from tracker.ingestion.ingest import store_article
 
 TEXT = (
