@@ -244,7 +244,7 @@ def pytest_runtest_makereport(item, call):
 
 def synthetic_articles(path: Path, count: int, seed: int) -> Path:
     """A bulk JSONL file of ``count`` distinct articles built from the dev gold file."""
-    from tracker.ingestion.management.commands.bench_ingest import write_articles
+    from tracker.benchmarks.management.commands.bench_ingest import write_articles
 
     write_articles(path, count, seed)
     return path

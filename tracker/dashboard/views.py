@@ -363,7 +363,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     proposals = _proposals()
     for proposal in proposals:
         mine = counts.get(proposal.id, {})
-        proposal.counts = [(stance, mine.get(stance, 0)) for stance in queries.STANCE_ORDER]
+        proposal.counts = [(stance, mine.get(stance, 0)) for stance in vocabulary.STANCE_ORDER]
     return render(request, "dashboard/proposals.html", {"proposals": proposals})
 
 

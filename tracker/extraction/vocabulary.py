@@ -33,6 +33,9 @@ STANCES = {
     "considering": StanceWords("Considering", "considering", "?"),
 }
 
+# The order stances are shown in, from support to opposition.
+STANCE_ORDER = ("support", "considering", "oppose")
+
 PROPOSAL_KINDS = {
     "ground_troops": "Ground troops",
     "air_support": "Air support",
