@@ -51,3 +51,30 @@ def test_no_module_imports_itself_back_through_others():
         if graph.chain_exists(importer=imported, imported=module)
     ]
     assert not cycles, "import cycles:\n" + "\n".join(sorted(set(cycles)))
+
+
+def test_the_projects_own_modules_are_imported_at_module_level():
+    """Outside AppConfig.ready (models load only then), an import inside a function would hide a
+    dependency from the contracts; no cycle needs one."""
+    import ast
+
+    deferred = []
+    for path in sorted((ROOT / "tracker").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if node.name == "ready" and path.name == "apps.py":
+                continue
+            for inner in ast.walk(node):
+                names = (
+                    [inner.module or ""]
+                    if isinstance(inner, ast.ImportFrom)
+                    else [alias.name for alias in inner.names]
+                    if isinstance(inner, ast.Import)
+                    else []
+                )
+                if any(name == "tracker" or name.startswith("tracker.") for name in names):
+                    deferred.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert not deferred, deferred

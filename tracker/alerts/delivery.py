@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.alerts.matching import may_read
+from tracker.alerts.matching import may_read, readers
 from tracker.alerts.models import Alert, AlertPreferences, Delivery, Watchlist, Webhook
 from tracker.extraction.models import Position
 from tracker.ingestion import fetch
@@ -301,8 +301,6 @@ def send_digests(now: dt.datetime) -> int:
 
 
 def _send_chunk(due: list[tuple[int, dt.date]], connection) -> int:
-    from tracker.alerts.matching import readers
-
     with transaction.atomic():
         AlertPreferences.objects.bulk_create(
             [AlertPreferences(user_id=user_id) for user_id, _ in due], ignore_conflicts=True

@@ -31,8 +31,10 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Least
 
+from tracker.dashboard import rollup
 from tracker.dashboard.forms import Cursor
 from tracker.dashboard.models import ActorStance, StanceShift
+from tracker.dashboard.rollup import has_official_positions, spoken_for
 from tracker.extraction.models import Actor, Position, Proposal
 from tracker.ingestion.models import SEARCH_CONFIGS, Article, Source
 
@@ -377,8 +379,6 @@ def matrix_actors(
 ) -> list[Actor]:
     """Actors that have (had, as of the date) a position, their own or, with ``officials``, one
     stated for them by an official in office; by name."""
-    from tracker.dashboard.rollup import has_official_positions
-
     qs = Actor.objects.only("id", "name", "kind")
     if data.get("actor_kind"):
         qs = qs.filter(kind=data["actor_kind"])
@@ -414,8 +414,6 @@ def matrix_cells(
 ) -> dict[tuple[int, int], Cell]:
     """{(actor_id, proposal_id): Cell} for the given actors, now or as of a date; with
     ``officials``, an official's later statement for the actor decides the cell (see rollup)."""
-    from tracker.dashboard import rollup
-
     if not actor_ids:
         return {}
     if officials:
@@ -475,8 +473,6 @@ def pair_evidence(
 ) -> list[Position]:
     """The statements behind a matrix cell, newest first; with ``officials``, also those its
     officials stated for it in office (each with ``actor`` loaded, to say through whom)."""
-    from tracker.dashboard.rollup import spoken_for
-
     qs = Position.objects.visible().filter(actor_id=actor_id, proposal_id=proposal_id)
     if officials:
         qs = qs | spoken_for(actor_id, proposal_id)
