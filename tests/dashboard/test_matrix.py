@@ -4,6 +4,7 @@ import datetime as dt
 
 from tests.conftest import make_article, make_position
 from tracker.extraction import positions
+from tracker.extraction.vocabulary import STANCE_ORDER, STANCES
 
 
 def test_each_cell_shows_the_latest_stance_with_a_symbol_and_a_class(analyst_client, world):
@@ -92,3 +93,17 @@ def test_a_newer_position_updates_the_cell(analyst_client, world):
         .split("</tr>")[0]
     )
     assert 'class="cell stance-support"' in row
+
+
+def test_the_legend_names_every_stance_with_the_vocabularys_symbol_in_its_order(
+    analyst_client, world
+):
+    html = analyst_client.get("/matrix/").content.decode()
+    legend = html[html.index('class="legend"') :]
+    places = []
+    for stance in STANCE_ORDER:
+        words = STANCES[stance]
+        entry = f'<span aria-hidden="true">{words.symbol}</span> {words.verb}</span>'
+        assert entry in legend, entry
+        places.append(legend.index(entry))
+    assert places == sorted(places)

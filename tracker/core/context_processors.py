@@ -1,4 +1,4 @@
-"""The vocabularies every template may read: ``LANGUAGES``, ``STANCES``, ``PROPOSAL_KINDS``."""
+"""The vocabularies every template may read: ``LANGUAGES``, ``STANCES`` (shown in ``STANCE_ORDER``), ``PROPOSAL_KINDS``."""
 
 from tracker.extraction import vocabulary
 
@@ -7,5 +7,6 @@ def vocabulary_context(request) -> dict:
     return {
         "LANGUAGES": vocabulary.LANGUAGES,
         "STANCES": vocabulary.STANCES,
+        "STANCE_ORDER": vocabulary.STANCE_ORDER,
         "PROPOSAL_KINDS": vocabulary.PROPOSAL_KINDS,
     }
