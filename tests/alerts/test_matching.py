@@ -8,7 +8,9 @@ from tests.alerts.conftest import article, extract_and_match, save_positions, wa
 from tests.conftest import grant
 from tracker.alerts.matching import match_positions
 from tracker.alerts.models import Alert, Delivery, WatchKey, Watchlist
+from tracker.curation.merge import merge_actors
 from tracker.extraction import positions
+from tracker.extraction.models import Actor
 from tracker.ingestion.models import Story
 
 TROOPS = "Kremlin spokesman said Moscow rejects any foreign troops in Ukraine."
@@ -174,8 +176,6 @@ def test_keys_expand_an_actor_to_its_children_and_any_to_zero(alice):
 
 
 def _id(name):
-    from tracker.extraction.models import Actor
-
     return Actor.objects.get(name=name).id
 
 
@@ -200,3 +200,28 @@ def test_rebuilding_the_keys_follows_a_new_child(alice, catalogue):
     assert _id("Egypt") not in set(watchlist.keys.values_list("actor_id", flat=True))
     call_command("rebuild_watch_keys")
     assert _id("Egypt") in set(watchlist.keys.values_list("actor_id", flat=True))
+
+
+def test_a_watchlist_follows_its_actor_into_the_survivor_of_a_merge(alice):
+    egypt = Actor.objects.get(name="Egypt")
+    duplicate = Actor.objects.create(name="Arab Republic of Egypt", kind="state")
+    watchlist = watch(alice, actor=duplicate.id, with_children=False, on_first=False)
+    merge_actors(absorbed=duplicate, survivor=egypt)
+    watchlist.refresh_from_db()
+    assert watchlist.filters["actor"] == str(egypt.id)
+    assert set(WatchKey.objects.filter(watchlist=watchlist).values_list("actor_id", flat=True)) == {
+        egypt.id
+    }
+    text = "Egypt said it opposes sending ground troops to Ukraine."
+    extract_and_match(article(text), ("Egypt", "ground_troops", "oppose", text))
+    assert Alert.objects.get().watchlist == watchlist
+
+
+def test_children_moved_by_a_merge_are_watched_under_the_survivor(alice):
+    russia = Actor.objects.get(name="Russia")
+    twin = Actor.objects.create(name="Russian Federation", kind="state")
+    Actor.objects.filter(name="Kremlin").update(parent=twin)
+    watchlist = watch(alice, actor=russia.id, on_first=False)
+    merge_actors(absorbed=twin, survivor=russia)
+    extract_and_match(article(TROOPS), ("Kremlin", "ground_troops", "oppose", TROOPS))
+    assert Alert.objects.get().watchlist == watchlist

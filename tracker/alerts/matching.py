@@ -67,6 +67,15 @@ def rebuild_all_keys() -> int:
     return len(watchlists)
 
 
+def actor_merged(absorbed_id: int, survivor_id: int) -> None:
+    """After a merge: watchlists that watched the absorbed actor watch the survivor, and every
+    watchlist's keys are recomputed (the absorbed actor's children now sit under the survivor)."""
+    for watchlist in Watchlist.objects.filter(filters__actor__in=[absorbed_id, str(absorbed_id)]):
+        watchlist.filters = {**watchlist.filters, "actor": str(survivor_id)}
+        watchlist.save(update_fields=["filters"])
+    rebuild_all_keys()
+
+
 # The batch's positions and the later positions of shifts the batch made, each with whether it is
 # the actor's first visible position on the proposal and the positions it shifted from.
 ROWS_SQL = """

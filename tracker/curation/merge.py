@@ -15,6 +15,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from tracker.alerts import matching
 from tracker.curation.models import MergeRecord
 from tracker.extraction import positions
 from tracker.extraction.models import Actor, ActorAlias, ActorRole, Origin, Position
@@ -133,6 +134,8 @@ def merge_actors(*, absorbed: Actor, survivor: Actor, user=None) -> MergeRecord:
         snapshot=snapshot,
         merged_by=user,
     )
+    # Watchlists follow the actor they watched into the survivor before its keys go with it.
+    matching.actor_merged(absorbed.pk, survivor.pk)
     _as_user(absorbed, user).delete()
     return record
 
@@ -201,6 +204,8 @@ def undo_merge(record: MergeRecord, *, user=None) -> Actor:
     record.undone_at = timezone.now()
     record.undone_by = user
     record.save(update_fields=["undone_at", "undone_by"])
+    # The restored actor's children are its own again; watchlists moved to the survivor stay there.
+    matching.rebuild_all_keys()
     return restored
 
 
