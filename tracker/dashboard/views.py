@@ -13,7 +13,7 @@ from functools import wraps
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -353,8 +353,6 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
 @analyst_view
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """The seven proposals, each with how many actors now support, consider or oppose it."""
-    from django.db.models import Count
-
     counts: dict[int, dict[str, int]] = {}
     for proposal_id, stance, n in (
         ActorStance.objects.values_list("proposal_id", "stance").annotate(n=Count("id")).order_by()
