@@ -4,9 +4,11 @@ or a bounded result, and the rest of the same run is never lost."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -28,6 +30,7 @@ SUBMIT = "/submit/"
 # Generous: the linear code takes milliseconds; the quadratic code took 3.5 s for the br case
 # and 27.7 s for the title case on the reviewer's machine (8 s and 83 s on a shared 2-core one).
 QUADRATIC_MISSES_THIS = 2.0
+NUL_BYTES = "a binary file such as a database or a program (it contains NUL bytes)"
 
 
 def hostile(name: str) -> bytes:
@@ -282,7 +285,7 @@ def test_a_windows_executable_renamed_txt_is_refused_with_what_was_expected(anal
 @pytest.mark.parametrize(
     ("name", "data", "looks_like"),
     [
-        ("nul.txt", hostile("nul_bytes.txt"), "binary data (it contains NUL bytes)"),
+        ("nul.txt", hostile("nul_bytes.txt"), NUL_BYTES),
         ("image.html", hostile("image_as_html.png"), "a PNG image"),
         ("archive.jsonl", gzip.compress(b'{"text": "x"}\n'), "a gzip archive"),
         ("noise.txt", bytes(range(1, 32)) * 200, "binary data (too many control characters)"),
@@ -294,6 +297,22 @@ def test_binary_uploads_are_refused_whatever_their_extension(
     response = upload(analyst_client, name, data)
     assert response.status_code == 400
     assert f"(it looks like {looks_like})" in response.content.decode()
+
+
+def test_a_database_file_is_refused_as_binary_without_a_signature_of_its_own(
+    analyst_client, tmp_path
+):
+    """No format list is needed for databases: their pages hold NUL bytes, which text never does."""
+    path = tmp_path / "articles.db"
+    with contextlib.closing(sqlite3.connect(path)) as database, database:
+        database.execute("CREATE TABLE article (title TEXT, text TEXT)")
+        database.execute("INSERT INTO article VALUES ('A title', 'Some text of an article.')")
+    response = upload(analyst_client, "articles.txt", path.read_bytes())
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f"articles.txt is not a text file (it looks like {NUL_BYTES})" in html
+    assert "Expected a .txt article or an .html page" in html
+    assert not Article.objects.exists() and not IngestRun.objects.exists()
 
 
 def test_a_fetched_body_whose_declared_type_lies_is_refused(http_server, allow_loopback, db):

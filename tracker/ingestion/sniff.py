@@ -3,7 +3,9 @@
 A file or a response body is binary when it starts like a known binary format
 (magic bytes), contains NUL bytes outside UTF-16/32 text, or is more than a
 small share control characters or undecodable bytes. The answer names what it
-looks like, so the refusal can say so.
+looks like, so the refusal can say so. Formats without a signature here (a
+database file, an unknown program's data) are refused by the NUL-byte rule:
+text never contains one.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ MAGIC = [
     (b"ID3", "an MP3 audio file"),
     (b"fLaC", "a FLAC audio file"),
     (b"\x1aE\xdf\xa3", "a Matroska or WebM video"),
-    (b"SQLite format 3\x00", "an SQLite database"),
     (b"\x00\x00\x01\x00", "an icon"),
 ]
 # Magic numbers a line of text could start with: they count only next to a non-text byte.
@@ -58,6 +59,8 @@ _BOMLESS_XML = [
     (b"\x00<\x00?", "utf-16-be"),
 ]
 _SAMPLE = 65536
+# What a file with NUL bytes and no known signature looks like to the person who sent it.
+NUL_KIND = "a binary file such as a database or a program (it contains NUL bytes)"
 # More than this share of control characters or undecodable bytes is not text in any language.
 MAX_JUNK_SHARE = 0.05
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
@@ -78,7 +81,7 @@ def binary_kind(data: bytes) -> str | None:
     )
     if encoding is None:
         if b"\x00" in data:
-            return "binary data (it contains NUL bytes)"
+            return NUL_KIND
         encoding = "utf-8"
     text = _decode_sample(head, encoding)
     if not text:
