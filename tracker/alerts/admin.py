@@ -39,9 +39,7 @@ class AlertAdmin(admin.ModelAdmin):
 def resend(modeladmin, request, queryset):
     ids = list(queryset.values_list("id", flat=True))
     with transaction.atomic():
-        Delivery.objects.filter(id__in=ids).update(
-            status=Delivery.Status.PENDING, attempts=0, next_attempt_at=None, error=""
-        )
+        Delivery.objects.filter(id__in=ids).resend()
         transaction.on_commit(lambda: [deliver.delay(i) for i in ids])
     messages.success(request, f"{len(ids)} deliveries queued again.")
 

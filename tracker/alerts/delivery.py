@@ -22,15 +22,13 @@ import httpx
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from tracker.alerts.matching import may_read, readers
-from tracker.alerts.models import Alert, AlertPreferences, Delivery, Watchlist, Webhook
+from tracker.alerts.models import Alert, AlertPreferences, Delivery, Watchlist
 from tracker.extraction.models import Position
 from tracker.ingestion import fetch
 
@@ -263,12 +261,6 @@ def send_email_delivery(delivery: Delivery) -> str:
 
 DIGEST_CHUNK = 200  # users per transaction: few queries for many digests, short locks
 
-CLAIM_DAY_SQL = """
-UPDATE alerts_alertpreferences SET last_digest_on = %s
-WHERE user_id = ANY(%s) AND (last_digest_on IS NULL OR last_digest_on < %s)
-RETURNING user_id
-"""
-
 
 def users_due(now: dt.datetime) -> list[tuple[int, dt.date]]:
     """(user, local date) of the users whose digest hour it is in their time zone, who have
@@ -309,10 +301,11 @@ def _send_chunk(due: list[tuple[int, dt.date]], connection) -> int:
         for user_id, day in due:
             by_day.setdefault(day, []).append(user_id)
         claimed: dict[int, dt.date] = {}
-        with db_connection.cursor() as cursor:
-            for day, user_ids in by_day.items():
-                cursor.execute(CLAIM_DAY_SQL, [day, user_ids, day])
-                claimed.update((user_id, day) for (user_id,) in cursor.fetchall())
+        for day, user_ids in by_day.items():
+            claimed.update(
+                (user_id, day)
+                for user_id in AlertPreferences.objects.claim_digest_day(day, user_ids)
+            )
         if not claimed:
             return 0
         may = readers(claimed)
@@ -373,13 +366,9 @@ def _send_chunk(due: list[tuple[int, dt.date]], connection) -> int:
                 continue
             sent_ids += [d["id"] for d in shown]
             sent_users += 1
-        now = timezone.now()
-        Delivery.objects.filter(id__in=sent_ids).update(
-            status=Delivery.Status.SENT, sent_at=now, attempts=F("attempts") + 1
-        )
-        Delivery.objects.filter(id__in=skipped_ids).update(status=Delivery.Status.SKIPPED)
-        # A digest that could not be sent is claimed again by the next run within the hour.
-        AlertPreferences.objects.filter(user_id__in=failed_users).update(last_digest_on=None)
+        Delivery.objects.filter(id__in=sent_ids).sent_in_digest()
+        Delivery.objects.filter(id__in=skipped_ids).skip()
+        AlertPreferences.objects.filter(user_id__in=failed_users).give_back_digest_day()
     return sent_users
 
 
@@ -491,13 +480,11 @@ def send_webhook_delivery(delivery: Delivery) -> str:
         raise DeliveryFailed(str(exc), transient=False) from None
     except fetch.FetchError as exc:
         raise DeliveryFailed(str(exc), transient=True) from None
-    Delivery.objects.filter(id=delivery.id).update(
-        response_status=result.status,
-        latency_ms=result.latency_ms,
-        response_excerpt=result.excerpt,
+    Delivery.objects.filter(id=delivery.id).record_response(
+        result.status, result.latency_ms, result.excerpt
     )
     if 200 <= result.status < 300:
-        Webhook.objects.filter(id=hook.id).update(consecutive_failures=0)
+        hook.record_success()
         return Delivery.Status.SENT
     raise DeliveryFailed(
         f"The hook answered {result.status}.",

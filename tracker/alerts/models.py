@@ -8,6 +8,7 @@ notifications are the alerts themselves.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
@@ -16,8 +17,8 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tracker.extraction.models import Position
@@ -96,6 +97,16 @@ class Watchlist(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def set_paused(self, paused: bool) -> None:
+        """Stop (or resume) raising alerts, by the owner."""
+        self.paused = paused
+        self.save(update_fields=["paused"])
+
+    def stop_emails(self) -> None:
+        """An unsubscribe link's one effect: no more email from this watchlist."""
+        self.email = self.Email.OFF
+        Watchlist.objects.filter(id=self.id).update(email=self.Email.OFF)
+
     def query_string(self) -> str:
         from urllib.parse import urlencode
 
@@ -143,6 +154,26 @@ class WatchKey(models.Model):
         return f"{self.proposal_id or 'any'}/{self.actor_id or 'any'} → {self.watchlist_id}"
 
 
+class AlertPreferencesQuerySet(models.QuerySet):
+    """A digest day is claimed before the digest goes out, so two runs never send it twice."""
+
+    def claim_digest_day(self, day: dt.date, user_ids: list[int]) -> list[int]:
+        """Mark ``day``'s digest as taken for those of ``user_ids`` who have not had it yet (one
+        conditional update); returns the users claimed."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {AlertPreferences._meta.db_table} SET last_digest_on = %s "  # noqa: S608
+                "WHERE user_id = ANY(%s) AND (last_digest_on IS NULL OR last_digest_on < %s) "
+                "RETURNING user_id",
+                [day, user_ids, day],
+            )
+            return [user_id for (user_id,) in cursor.fetchall()]
+
+    def give_back_digest_day(self) -> int:
+        """A digest that could not be sent is claimed again by the next run within the hour."""
+        return self.update(last_digest_on=None)
+
+
 class AlertPreferences(models.Model):
     """When a user's digest goes out, in their own time zone."""
 
@@ -158,6 +189,8 @@ class AlertPreferences(models.Model):
     )
     last_digest_on = models.DateField(null=True, blank=True)
 
+    objects = AlertPreferencesQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "alert preferences"
 
@@ -168,6 +201,12 @@ class AlertPreferences(models.Model):
     def of(cls, user) -> AlertPreferences:
         prefs, _ = cls.objects.get_or_create(user=user)
         return prefs
+
+    def mark_read(self, up_to: int) -> None:
+        """Alerts up to this id count as read (never moves back: two pages open at once)."""
+        AlertPreferences.objects.filter(id=self.id, last_read_alert__lt=up_to).update(
+            last_read_alert=up_to
+        )
 
 
 class Alert(models.Model):
@@ -225,6 +264,111 @@ class Webhook(models.Model):
     def new_secret() -> str:
         return "whsec_" + secrets.token_urlsafe(32)
 
+    def switch(self, on: bool) -> None:
+        """Switched on or off by its owner; switched on, it starts a fresh count of failures."""
+        self.active = on
+        if on:
+            self.consecutive_failures = 0
+            self.disabled_reason = ""
+        self.save(update_fields=["active", "consecutive_failures", "disabled_reason"])
+
+    def record_success(self) -> None:
+        Webhook.objects.filter(id=self.id).update(consecutive_failures=0)
+
+    def record_failure(self, error: str) -> bool:
+        """Count a failed delivery. The failure that makes WEBHOOK_DISABLE_AFTER in a row switches
+        the hook off and skips its pending deliveries; returns whether this one did."""
+        Webhook.objects.filter(id=self.id).update(
+            consecutive_failures=F("consecutive_failures") + 1
+        )
+        limit = settings.WEBHOOK_DISABLE_AFTER
+        reason = f"Switched off after {limit} failed deliveries in a row; the last: {error}"[:300]
+        if not Webhook.objects.filter(
+            id=self.id, active=True, consecutive_failures__gte=limit
+        ).update(active=False, disabled_reason=reason):
+            return False
+        Delivery.objects.filter(webhook_id=self.id, status=Delivery.Status.PENDING).skip(
+            "The webhook was switched off."
+        )
+        return True
+
+
+class DeliveryQuerySet(models.QuerySet):
+    """A delivery's status changes here and nowhere else:
+
+    pending --claim--> sending --finish--> sent | skipped
+                       sending --retry--> pending (not before its next attempt time)
+                       sending --fail--> failed (a permanent error, or out of attempts)
+                       sending --release--> pending (the database failed under the worker)
+                       sending --unstick--> pending (its worker stopped: the sweep)
+    digest --sent_in_digest--> sent;  digest | pending --skip--> skipped
+    any --resend--> pending with a fresh count of attempts (an admin's Resend)
+    """
+
+    def claim(self, delivery_id: int) -> Delivery | None:
+        """Take a pending delivery that is due (a conditional update, counting the attempt): of
+        two workers, one sends. Returns it with what sending reads, or None."""
+        now = timezone.now()
+        claimed = self.filter(
+            Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
+            id=delivery_id,
+            status=Delivery.Status.PENDING,
+        ).update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        if not claimed:
+            return None
+        return self.select_related("alert__watchlist__owner", "alert__position", "webhook").get(
+            id=delivery_id
+        )
+
+    def finish(self, status: str) -> int:
+        """Record how sending ended: sent, or skipped (the recipient may no longer read it)."""
+        return self.update(status=status, sent_at=timezone.now(), error="")
+
+    def record_response(self, status: int, latency_ms: int, excerpt: str) -> int:
+        """What a webhook receiver answered, whatever it was."""
+        return self.update(response_status=status, latency_ms=latency_ms, response_excerpt=excerpt)
+
+    def retry(self, error: str, delay_seconds: float) -> int:
+        return self.update(
+            status=Delivery.Status.PENDING,
+            error=error[:2000],
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay_seconds),
+        )
+
+    def fail(self, error: str) -> int:
+        return self.update(status=Delivery.Status.FAILED, error=error[:2000])
+
+    def release(self) -> int:
+        return self.update(status=Delivery.Status.PENDING)
+
+    def unstick(self, claimed_before: dt.datetime) -> int:
+        """Give back deliveries held since before ``claimed_before`` by a worker that stopped."""
+        return self.filter(status=Delivery.Status.SENDING, claimed_at__lt=claimed_before).update(
+            status=Delivery.Status.PENDING, next_attempt_at=None
+        )
+
+    def lost(self, late: dt.datetime):
+        """Pending deliveries whose message should have been taken before ``late``."""
+        return self.filter(status=Delivery.Status.PENDING).filter(
+            Q(next_attempt_at__lt=late) | Q(next_attempt_at=None, created_at__lt=late)
+        )
+
+    def sent_in_digest(self) -> int:
+        return self.update(
+            status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1
+        )
+
+    def skip(self, reason: str | None = None) -> int:
+        changes = {"status": Delivery.Status.SKIPPED}
+        if reason is not None:
+            changes["error"] = reason
+        return self.update(**changes)
+
+    def resend(self) -> int:
+        return self.update(
+            status=Delivery.Status.PENDING, attempts=0, next_attempt_at=None, error=""
+        )
+
 
 class Delivery(models.Model):
     class Channel(models.TextChoices):
@@ -257,6 +401,8 @@ class Delivery(models.Model):
     response_excerpt = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "deliveries"

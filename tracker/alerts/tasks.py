@@ -11,7 +11,6 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,26 +55,11 @@ def match_batch(position_ids: list[int]) -> int:
     return len(delivery_ids)
 
 
-def claim(delivery_id: int) -> Delivery | None:
-    """Take a pending delivery (conditional update): of two workers, one sends."""
-    now = timezone.now()
-    claimed = Delivery.objects.filter(
-        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now),
-        id=delivery_id,
-        status=Delivery.Status.PENDING,
-    ).update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return None
-    return Delivery.objects.select_related(
-        "alert__watchlist__owner", "alert__position", "webhook"
-    ).get(id=delivery_id)
-
-
 @shared_task(bind=True, soft_time_limit=60, time_limit=90, max_retries=None)
 def deliver(self, delivery_id: int) -> str:
     """Send one delivery; a failed webhook is tried again with backoff, and switched off after
     WEBHOOK_DISABLE_AFTER failures in a row."""
-    item = claim(delivery_id)
+    item = Delivery.objects.claim(delivery_id)
     if item is None:
         return "not pending"
     try:
@@ -86,47 +70,32 @@ def deliver(self, delivery_id: int) -> str:
     except outbox.DeliveryFailed as exc:
         return _failed(item, str(exc), exc.transient)
     except DB_ERRORS:
-        Delivery.objects.filter(id=item.id).update(status=Delivery.Status.PENDING)
+        Delivery.objects.filter(id=item.id).release()
         raise
     except Exception as exc:  # an SMTP server down, a template bug: logged on the row, retried
         logger.exception("Delivery %s failed", item.id)
         return _failed(item, f"{type(exc).__name__}: {exc}", transient=True)
-    Delivery.objects.filter(id=item.id).update(status=status, sent_at=timezone.now(), error="")
+    Delivery.objects.filter(id=item.id).finish(status)
     return status
 
 
 def _failed(item: Delivery, error: str, transient: bool) -> str:
     final = not transient or item.attempts >= settings.ALERT_MAX_ATTEMPTS
     if final:
-        Delivery.objects.filter(id=item.id).update(
-            status=Delivery.Status.FAILED, error=error[:2000]
-        )
+        Delivery.objects.filter(id=item.id).fail(error)
     else:
         delay = backoff_seconds(item.attempts, base=settings.ALERT_RETRY_BASE_SECONDS)
-        Delivery.objects.filter(id=item.id).update(
-            status=Delivery.Status.PENDING,
-            error=error[:2000],
-            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
-        )
+        Delivery.objects.filter(id=item.id).retry(error, delay)
         deliver.apply_async(args=[item.id], countdown=delay)
-    if item.webhook_id:
-        _count_hook_failure(item.webhook_id, error)
+    if item.webhook_id and item.webhook.record_failure(error):
+        _tell_owner_hook_off(item.webhook_id, error)
     return Delivery.Status.FAILED if final else Delivery.Status.PENDING
 
 
-def _count_hook_failure(webhook_id: int, error: str) -> None:
-    Webhook.objects.filter(id=webhook_id).update(consecutive_failures=F("consecutive_failures") + 1)
-    limit = settings.WEBHOOK_DISABLE_AFTER
-    reason = f"Switched off after {limit} failed deliveries in a row; the last: {error}"[:300]
-    if not Webhook.objects.filter(
-        id=webhook_id, active=True, consecutive_failures__gte=limit
-    ).update(active=False, disabled_reason=reason):
-        return
+def _tell_owner_hook_off(webhook_id: int, error: str) -> None:
     hook = Webhook.objects.select_related("watchlist__owner").get(id=webhook_id)
-    Delivery.objects.filter(webhook=hook, status=Delivery.Status.PENDING).update(
-        status=Delivery.Status.SKIPPED, error="The webhook was switched off."
-    )
     owner = hook.watchlist.owner
+    limit = settings.WEBHOOK_DISABLE_AFTER
     logger.warning("Webhook %s of watchlist %s switched off: %s", hook.id, hook.watchlist_id, error)
     if owner.email:
         send_mail(
@@ -154,16 +123,9 @@ def sweep_deliveries(now: str | None = None) -> int:
     """Re-queue deliveries whose message was lost: pending past their time, or held by a worker
     that stopped (sending for longer than ALERT_STUCK_AFTER_SECONDS)."""
     moment = dt.datetime.fromisoformat(now) if now else timezone.now()
-    stuck = moment - dt.timedelta(seconds=settings.ALERT_STUCK_AFTER_SECONDS)
-    Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stuck).update(
-        status=Delivery.Status.PENDING, next_attempt_at=None
-    )
+    Delivery.objects.unstick(moment - dt.timedelta(seconds=settings.ALERT_STUCK_AFTER_SECONDS))
     late = moment - dt.timedelta(seconds=60)
-    ids = list(
-        Delivery.objects.filter(status=Delivery.Status.PENDING)
-        .filter(Q(next_attempt_at__lt=late) | Q(next_attempt_at=None, created_at__lt=late))
-        .values_list("id", flat=True)[:1000]
-    )
+    ids = list(Delivery.objects.lost(late).values_list("id", flat=True)[:1000])
     for delivery_id in ids:
         deliver.delay(delivery_id)
     return len(ids)

@@ -80,9 +80,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     prefs = AlertPreferences.of(request.user)
     last_read = prefs.last_read_alert
     if page and not before and page[0] > last_read:
-        AlertPreferences.objects.filter(id=prefs.id, last_read_alert__lt=page[0]).update(
-            last_read_alert=page[0]
-        )
+        prefs.mark_read(page[0])
     for row in rows:
         row["unread"] = row["id"] > last_read
     context = {"rows": rows, "next_before": page[-1] if more else None}
@@ -229,8 +227,7 @@ def watchlist_edit(request: HttpRequest, watchlist_id: int) -> HttpResponse:
 @reader
 def watchlist_pause(request: HttpRequest, watchlist_id: int) -> HttpResponse:
     watchlist = _own(request, watchlist_id)
-    watchlist.paused = not watchlist.paused
-    watchlist.save(update_fields=["paused"])
+    watchlist.set_paused(not watchlist.paused)
     messages.success(
         request, f"“{watchlist.name}” is {'paused' if watchlist.paused else 'watching again'}."
     )
@@ -313,11 +310,7 @@ def webhook_log(request: HttpRequest, hook_id: int) -> HttpResponse:
 @reader
 def webhook_toggle(request: HttpRequest, hook_id: int) -> HttpResponse:
     hook = _own_hook(request, hook_id)
-    hook.active = not hook.active
-    if hook.active:
-        hook.consecutive_failures = 0
-        hook.disabled_reason = ""
-    hook.save(update_fields=["active", "consecutive_failures", "disabled_reason"])
+    hook.switch(not hook.active)
     return redirect("alerts:watchlist-edit", hook.watchlist_id)
 
 
@@ -394,6 +387,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This unsubscribe link is not valid (or its watchlist was deleted).")
     done = False
     if request.method == "POST":
-        Watchlist.objects.filter(id=watchlist.id).update(email=Watchlist.Email.OFF)
+        watchlist.stop_emails()
         done = True
     return render(request, "alerts/unsubscribe.html", {"watchlist": watchlist, "done": done})
