@@ -13,7 +13,6 @@ import json
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import F
 
 from tracker.curation.models import RuleStat
 from tracker.extraction.models import Actor, Position
@@ -57,12 +56,7 @@ def record(rules, before: str | None, after: str | None) -> None:
     if before == after:
         return
     for rule in rule_ids(rules):
-        RuleStat.objects.get_or_create(rule=rule)
-        changes = {}
-        for outcome, step in ((before, -1), (after, +1)):
-            if outcome in (CONFIRMED, REJECTED):
-                changes[outcome] = F(outcome) + step
-        RuleStat.objects.filter(rule=rule).update(**changes)
+        RuleStat.objects.move(rule, before, after)
 
 
 @transaction.atomic

@@ -17,6 +17,17 @@ class RuleStatQuerySet(models.QuerySet):
     def precisions(self, rules) -> dict[str, float]:
         return {stat.rule: stat.precision for stat in self.filter(rule__in=list(rules))}
 
+    def move(self, rule: str, before: str | None, after: str | None) -> None:
+        """Move one decision on ``rule`` from the ``before`` count to the ``after`` one ("confirmed",
+        "rejected", or None for no verdict), atomically."""
+        self.get_or_create(rule=rule)
+        changes = {
+            outcome: models.F(outcome) + step
+            for outcome, step in ((before, -1), (after, +1))
+            if outcome in ("confirmed", "rejected")
+        }
+        self.filter(rule=rule).update(**changes)
+
 
 class RuleStat(models.Model):
     """Curator decisions on positions a rule helped to produce."""

@@ -82,8 +82,7 @@ def sync_data_files(data_dir: Path = DATA_DIR, *, force: bool = False) -> dict[s
         return {}
     counts = _sync_actors(read_actor_records(data_dir / "actors"))
     counts.update(_sync_lexicon(read_lexicon_files(data_dir)))
-    CatalogueState.objects.filter(pk=state.pk).update(data_digest=digest)
-    CatalogueState.bump()
+    CatalogueState.loaded(digest)
     return counts
 
 

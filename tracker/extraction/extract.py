@@ -203,10 +203,7 @@ def mark_failed(article_id: int, run: ExtractionRun, exc: BaseException) -> None
     message = f"{type(exc).__name__}: {exc}"
     detail = "".join(traceback.format_exception(exc)[-3:])
     Article.objects.filter(id=article_id).fail(f"{message}\n\n{detail}")
-    run.status = ExtractionRun.Status.FAILED
-    run.error = message[:2000]
-    run.finished_at = timezone.now()
-    run.save()
+    run.fail(message)
 
 
 def _save(batch: list[tuple[Article, ExtractionRun]], results: dict) -> None:
@@ -221,24 +218,18 @@ def _save(batch: list[tuple[Article, ExtractionRun]], results: dict) -> None:
         ids = [article.id for article, _ in batch]
         Article.objects.filter(id__in=ids).extracted(pipeline.EXTRACTOR_VERSION)
         for article, _ in batch:
-            found = results[article.id].language
-            if article.language == "unknown" and found != "unknown":
-                Article.objects.filter(id=article.id).update(language=found)
-        # The running records are replaced by finished ones (same ids): one DELETE and one INSERT
-        # instead of bulk_update's per-row CASE expressions, which cost more than the save itself.
-        for article, run in batch:
-            run.status = ExtractionRun.Status.DONE
-            run.finished_at = now
-            run.positions_found = len(results[article.id].positions)
-            run.positions_new, run.positions_removed = counts[article.id]
-            run.mentions = stored_mentions(results[article.id])
-        run_ids = [run.id for _, run in batch]
-        ExtractionRun.objects.filter(id__in=run_ids).delete()
-        ExtractionRun.objects.bulk_create([run for _, run in batch])
-        # The newest run's mentions replace the earlier runs' (one copy per article).
-        ExtractionRun.objects.filter(article_id__in=ids, mentions__isnull=False).exclude(
-            id__in=run_ids
-        ).update(mentions=None)
+            article.take_detected_language(results[article.id].language)
+        ExtractionRun.objects.replace_with_done(
+            [
+                run.done(
+                    now,
+                    found=len(results[article.id].positions),
+                    counts=counts[article.id],
+                    mentions=stored_mentions(results[article.id]),
+                )
+                for article, run in batch
+            ]
+        )
 
 
 def stored_mentions(result) -> list[list]:

@@ -388,6 +388,18 @@ class ExtractionRunQuerySet(models.QuerySet):
             status=ExtractionRun.Status.ABANDONED, finished_at=timezone.now(), error=reason
         )
 
+    def replace_with_done(self, runs: list[ExtractionRun]) -> None:
+        """Store finished runs (``ExtractionRun.done``) over their running records, same ids: one
+        DELETE and one INSERT instead of bulk_update's per-row CASE expressions, which cost more
+        than the save itself. The newest run's mentions replace the earlier runs' (one copy per
+        article)."""
+        ids = [run.id for run in runs]
+        self.filter(id__in=ids).delete()
+        self.bulk_create(runs)
+        self.filter(
+            article_id__in=[run.article_id for run in runs], mentions__isnull=False
+        ).exclude(id__in=ids).update(mentions=None)
+
 
 class ExtractionRun(models.Model):
     """One pass of the pipeline over one article, as a record anybody can inspect."""
@@ -434,6 +446,24 @@ class ExtractionRun(models.Model):
     def __str__(self) -> str:
         return f"Extraction of article {self.article_id} ({self.status})"
 
+    def done(
+        self, at, *, found: int, counts: tuple[int, int], mentions: list[list]
+    ) -> ExtractionRun:
+        """This run, finished: what it found, how many positions were new and removed, the
+        mentions. Not saved: ``ExtractionRun.objects.replace_with_done`` stores a batch at once."""
+        self.status = self.Status.DONE
+        self.finished_at = at
+        self.positions_found = found
+        self.positions_new, self.positions_removed = counts
+        self.mentions = mentions
+        return self
+
+    def fail(self, message: str) -> None:
+        self.status = self.Status.FAILED
+        self.error = message[:2000]
+        self.finished_at = timezone.now()
+        self.save()
+
 
 class CatalogueState(models.Model):
     """A single row whose version changes whenever actors, aliases or lexicons change.
@@ -453,6 +483,12 @@ class CatalogueState(models.Model):
     def current(cls) -> CatalogueState:
         state, _ = cls.objects.get_or_create(pk=1)
         return state
+
+    @classmethod
+    def loaded(cls, digest: str) -> None:
+        """The data files with this digest are in the database: remember it, and bump."""
+        cls.objects.filter(pk=1).update(data_digest=digest)
+        cls.bump()
 
     @classmethod
     def bump(cls) -> None:

@@ -21,7 +21,6 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from tracker.extraction.language import detect_language
@@ -123,15 +122,13 @@ def store_article(
                 story_id=story_id,
             )
             if nearest is None:
-                Story.objects.filter(id=story_id).update(lead_article=article)
+                Story.objects.filter(id=story_id).lead_with(article)
             else:
                 transaction.on_commit(partial(_count_in_story, story_id, new_source), robust=True)
             if keys:
                 _insert_bands(article.id, keys)
             if url and not uploaded:
-                Article.objects.filter(url=url, uploaded=True, fetched_copy__isnull=True).update(
-                    fetched_copy=article
-                )
+                Article.objects.link_uploaded_copies(article)
     except IntegrityError:
         # Another worker stored the same URL or text a moment ago: theirs wins.
         existing = _find_existing(url, digest, uploaded=uploaded)
@@ -198,11 +195,7 @@ def _apply_story_counts(pending: dict[int, list[int]]) -> None:
         with transaction.atomic():
             for story_id in sorted(pending):
                 articles, sources = pending[story_id]
-                Story.objects.filter(id=story_id).update(
-                    article_count=F("article_count") + articles,
-                    source_count=F("source_count") + sources,
-                    updated_at=timezone.now(),
-                )
+                Story.objects.filter(id=story_id).count_in(articles, sources)
     except (
         Exception
     ):  # like a robust commit hook: the articles are stored; only the counts are lost
@@ -216,11 +209,7 @@ def _count_in_story(story_id: int, new_source: bool) -> None:
         counts[0] += 1
         counts[1] += 1 if new_source else 0
         return
-    Story.objects.filter(id=story_id).update(
-        article_count=F("article_count") + 1,
-        source_count=F("source_count") + (1 if new_source else 0),
-        updated_at=timezone.now(),
-    )
+    Story.objects.filter(id=story_id).count_in(1, 1 if new_source else 0)
 
 
 def _candidates(keys: list[int], source_id: int | None) -> list[tuple[int, bytes, bool]]:

@@ -70,6 +70,42 @@ class Source(models.Model):
     def is_failing(self) -> bool:
         return self.consecutive_failures >= settings.FEED_FAILING_AFTER
 
+    # A feed's polling state changes only through these two, one conditional UPDATE each (a poll
+    # never rewrites what an admin edits on the row at the same time).
+
+    def record_poll_success(self, status: str, headers: dict[str, str]) -> None:
+        """A poll that worked ("ok", "not modified"): keep the response's validators for the
+        next conditional GET, and start the count of failures again."""
+        lowered = {k.lower(): v for k, v in headers.items()}
+        self.etag = lowered.get("etag", self.etag)[:500]
+        self.last_modified = lowered.get("last-modified", self.last_modified)[:100]
+        self.last_polled_at = timezone.now()
+        self.last_status = status
+        self.last_error = ""
+        self.consecutive_failures = 0
+        Source.objects.filter(id=self.id).update(
+            etag=self.etag,
+            last_modified=self.last_modified,
+            last_polled_at=self.last_polled_at,
+            last_status=status,
+            last_error="",
+            consecutive_failures=0,
+        )
+
+    def record_poll_failure(self, message: str) -> None:
+        """A poll that failed: say why, and count it towards flagging the feed as failing."""
+        self.last_polled_at = timezone.now()
+        self.last_status = "failed"
+        self.last_error = message[:2000]
+        # The row counts atomically (two polls of one feed may fail at once); this copy follows.
+        self.consecutive_failures += 1
+        Source.objects.filter(id=self.id).update(
+            last_polled_at=self.last_polled_at,
+            last_status=self.last_status,
+            last_error=self.last_error,
+            consecutive_failures=models.F("consecutive_failures") + 1,
+        )
+
     @property
     def periodic_task_name(self) -> str:
         return f"poll feed {self.pk}"
@@ -201,6 +237,20 @@ class PendingItem(models.Model):
         return f"{self.run_id}:{self.position}"
 
 
+class StoryQuerySet(models.QuerySet):
+    def lead_with(self, article: Article) -> int:
+        """A new story's first article becomes the one the timeline shows."""
+        return self.update(lead_article=article)
+
+    def count_in(self, articles: int, sources: int) -> int:
+        """Add articles (and the sources new to the story) to its counts, atomically."""
+        return self.update(
+            article_count=models.F("article_count") + articles,
+            source_count=models.F("source_count") + sources,
+            updated_at=timezone.now(),
+        )
+
+
 class Story(models.Model):
     """Articles that tell the same story (republished, syndicated, lightly edited), found by MinHash/LSH.
 
@@ -222,6 +272,8 @@ class Story(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "stories"
@@ -322,6 +374,13 @@ class ArticleQuerySet(models.QuerySet):
     def touch(self) -> int:
         """Restart the waiting clock of articles the sweep queues again."""
         return self.update(state_changed_at=timezone.now())
+
+    def link_uploaded_copies(self, fetched: Article) -> int:
+        """Point the uploaded articles that claimed ``fetched``'s URL at it, now that a fetch
+        confirmed what the URL says."""
+        return self.filter(url=fetched.url, uploaded=True, fetched_copy__isnull=True).update(
+            fetched_copy=fetched
+        )
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -432,6 +491,13 @@ class Article(models.Model):
         if not self.content_hash:
             self.content_hash = content_hash(self.text)
         super().save(*args, **kwargs)
+
+    def take_detected_language(self, language: str) -> None:
+        """An article stored without a language takes the one extraction detected."""
+        if self.language != UNKNOWN_LANGUAGE or language == UNKNOWN_LANGUAGE:
+            return
+        self.language = language
+        Article.objects.filter(id=self.id).update(language=language)
 
     @property
     def direction(self) -> str:

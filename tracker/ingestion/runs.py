@@ -28,7 +28,6 @@ from urllib.parse import urlsplit
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from tracker.core.db import drop_broken_connections
@@ -257,13 +256,11 @@ def start_bulk_run(
             )
         run.items_seen = seen
         run.items_failed = failed
-        run.errors = errors
-        if seen == failed:
-            run.status = IngestRun.Status.FAILED if seen else IngestRun.Status.DONE
-            run.finished_at = timezone.now()
-            if not seen:
-                run.errors = [{"item": name, "error": "The file has no lines."}]
-        run.save()
+        run.errors = errors if seen else [{"item": name, "error": "The file has no lines."}]
+        run.save(update_fields=["items_seen", "items_failed", "errors"])
+        if seen == failed:  # nothing left to ingest: done if empty, failed if every line was bad
+            IngestRun.objects.filter(id=run.id).close_if_done()
+            run.refresh_from_db(fields=["status", "finished_at"])
     return run
 
 
@@ -460,16 +457,8 @@ def _poll(url: str, run: IngestRun, source: Source | None, limits: Limits | None
 def _feed_succeeded(
     source: Source | None, run: IngestRun, status: str, headers: dict[str, str]
 ) -> None:
-    lowered = {k.lower(): v for k, v in headers.items()}
     if source is not None:
-        Source.objects.filter(id=source.id).update(
-            etag=lowered.get("etag", source.etag)[:500],
-            last_modified=lowered.get("last-modified", source.last_modified)[:100],
-            last_polled_at=timezone.now(),
-            last_status=status,
-            last_error="",
-            consecutive_failures=0,
-        )
+        source.record_poll_success(status, headers)
     if status == "not modified":
         IngestRun.objects.filter(id=run.id).finish()
 
@@ -478,14 +467,8 @@ def feed_failed(source: Source | None, run: IngestRun, message: str, *, url: str
     IngestRun.objects.filter(id=run.id).fail(
         [{"item": url or (source.url if source else run.submitted), "error": message}]
     )
-    if source is None:
-        return
-    Source.objects.filter(id=source.id).update(
-        last_polled_at=timezone.now(),
-        last_status="failed",
-        last_error=message[:2000],
-        consecutive_failures=F("consecutive_failures") + 1,
-    )
+    if source is not None:
+        source.record_poll_failure(message)
 
 
 # --- Processing items --------------------------------------------------------------------------
@@ -577,7 +560,7 @@ def _ingest_each(
                 )
                 outcome.done_ids.append(item.id)
                 continue
-            PendingItem.objects.filter(id=item.id).update(claimed_at=None, claim=None)
+            PendingItem.objects.filter(id=item.id).release()
             retry = RetryLater(backoff_seconds(item.attempts, exc.retry_after), str(exc))
             continue
         except (IngestError, FetchError, FeedError) as exc:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 
 from tracker.ingestion.ingest import IngestError, store_article
 from tracker.ingestion.models import IngestRun, Source
@@ -69,13 +68,9 @@ def load_seeds(seeds_dir: Path = SEEDS_DIR) -> SeedReport:
         else:
             report.duplicate += 1
             run.items_duplicate += 1
-    run.status = (
-        IngestRun.Status.FAILED
-        if report.errors and not (report.new or report.duplicate)
-        else IngestRun.Status.DONE
-    )
-    run.finished_at = timezone.now()
-    run.save()
+    run.save(update_fields=["items_seen", "items_new", "items_duplicate", "items_failed", "errors"])
+    # Every entry is in: done, or failed when not one of them could be stored.
+    IngestRun.objects.filter(id=run.id).close_if_done()
     return report
 
 
