@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -69,4 +71,23 @@ def logged_in_page(page, live_server, transactional_db, django_user_model):
     page.fill("#id_password", "a long browser passphrase")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
-    return page
+    yield page
+    close_and_settle(page)
+
+
+def close_and_settle(page, timeout: float = 10.0) -> None:
+    """Close the page, then wait until the live server's queries are done, so the flush that ends a
+    transactional test never races a request still in flight (the unread-count poll fires on every
+    page load; a TRUNCATE beside a request's transaction can deadlock)."""
+    page.close()
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                " AND state IN ('active', 'idle in transaction')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from tests.browser.conftest import close_and_settle
 from tests.conftest import make_article, make_position, role_user
 from tracker.alerts.models import Watchlist
 from tracker.extraction.models import PROPOSAL_KINDS, Actor, ActorAlias, ActorRole
@@ -83,7 +84,8 @@ def curator_page(page, live_server, world):
     page.fill("#id_password", "correct horse battery")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
-    return page
+    yield page
+    close_and_settle(page)
 
 
 def test_no_page_scrolls_sideways_on_a_phone(curator_page, live_server, world, screenshot):
