@@ -34,8 +34,8 @@ def test_a_broken_contract_fails(tmp_path):
         '[tool.importlinter]\nroot_package = "tracker"\n\n'
         "[[tool.importlinter.contracts]]\n"
         'name = "A contract this code breaks"\ntype = "forbidden"\n'
-        'source_modules = ["tracker.extraction.pipeline"]\n'
-        'forbidden_modules = ["tracker.extraction.normalize"]\n'
+        'source_modules = ["tracker.nlp.pipeline"]\n'
+        'forbidden_modules = ["tracker.nlp.normalize"]\n'
     )
     result = lint_imports("--config", str(config))
     assert result.returncode != 0

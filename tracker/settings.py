@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "csp",
     "tracker.curation",
     "tracker.alerts",
+    "tracker.site",
     "tracker.benchmarks",
 ]
 
@@ -102,7 +103,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "tracker.urls"
+ROOT_URLCONF = "tracker.site.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"
 
 TEMPLATES = [
@@ -115,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tracker.core.context_processors.vocabulary_context",
+                "tracker.site.context_processors.vocabulary_context",
             ],
         },
     }

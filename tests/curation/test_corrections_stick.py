@@ -3,10 +3,11 @@
 import pytest
 
 from tracker.curation import jobs, review
-from tracker.extraction import extract, pipeline
+from tracker.extraction import extract
 from tracker.extraction.models import Actor, LexiconEntry, Position
 from tracker.ingestion.models import Article
 from tracker.ingestion.seeds import load_seeds
+from tracker.nlp import pipeline
 
 
 @pytest.fixture

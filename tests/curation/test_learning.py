@@ -8,9 +8,10 @@ from django.urls import reverse
 from tests.conftest import make_article
 from tracker.curation import learning, review
 from tracker.curation.models import RuleStat
-from tracker.extraction import extract, pipeline
+from tracker.extraction import extract
 from tracker.extraction.models import Actor, ActorAlias, CatalogueState
 from tracker.extraction.positions import replace_extracted
+from tracker.nlp import pipeline
 
 
 def stat(rule: str) -> RuleStat:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from tests.conftest import make_article, make_position
 from tracker.extraction import positions
-from tracker.extraction.vocabulary import STANCE_ORDER, STANCES
+from tracker.nlp.vocabulary import STANCE_ORDER, STANCES
 
 
 def test_each_cell_shows_the_latest_stance_with_a_symbol_and_a_class(analyst_client, world):

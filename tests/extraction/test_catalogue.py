@@ -78,7 +78,7 @@ def _gold_actor_names(filename: str) -> set[str]:
 
 @pytest.mark.parametrize("filename", GOLD_FILES)
 def test_every_actor_named_in_the_gold_files_is_known(db, filename):
-    from tracker.extraction.normalize import fold
+    from tracker.nlp.normalize import fold
 
     known = {fold(n) for n in Actor.objects.values_list("name", flat=True)}
     known |= {fold(a) for a in ActorAlias.objects.values_list("text", flat=True)}
@@ -90,9 +90,9 @@ def test_every_actor_named_in_the_gold_files_is_known(db, filename):
 def test_every_gold_actor_name_resolves_through_the_scorer_s_catalogue(filename):
     """The scorer matches gold and extracted actors through evaluate.catalogue_names: a gold name it
     cannot resolve could never be matched, whatever the extractor finds."""
-    from tracker.extraction.evaluate import catalogue_names
-    from tracker.extraction.normalize import fold
-    from tracker.extraction.resources import default_resources
+    from tracker.nlp.evaluate import catalogue_names
+    from tracker.nlp.normalize import fold
+    from tracker.nlp.resources import default_resources
 
     names = catalogue_names(default_resources())
     unknown = sorted(n for n in _gold_actor_names(filename) if fold(n) not in names)
@@ -182,7 +182,7 @@ def test_an_entry_removed_from_the_files_leaves_the_database(db, data_copy):
 
 def test_the_database_holds_what_the_one_actor_file_reader_reads(db):
     from tracker.extraction.catalogue import DATA_DIR
-    from tracker.extraction.resources import read_actor_records
+    from tracker.nlp.resources import read_actor_records
 
     records = read_actor_records(DATA_DIR / "actors")
     stored = {
@@ -195,7 +195,7 @@ def test_the_database_holds_what_the_one_actor_file_reader_reads(db):
 
 
 def test_an_actor_without_a_kind_is_refused_with_its_file_named(tmp_path):
-    from tracker.extraction.resources import read_actor_records
+    from tracker.nlp.resources import read_actor_records
 
     (tmp_path / "broken.yaml").write_text("- name: Nowhere\n", encoding="utf-8")
     with pytest.raises(ValueError, match="broken.yaml: every actor needs a name and a kind"):

@@ -2,10 +2,11 @@
 
 import pytest
 
-from tracker.extraction import extract, pipeline, positions
+from tracker.extraction import extract, positions
 from tracker.extraction.models import ExtractionRun, Position
 from tracker.ingestion.models import Article
 from tracker.ingestion.seeds import load_seeds
+from tracker.nlp import pipeline
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.conftest import make_article
-from tracker.extraction import learned, pipeline, training
 from tracker.extraction.extract import current_resources, extract_article
-from tracker.extraction.learned import AttributionModel, ModelError
 from tracker.extraction.models import Actor, Position, Proposal
-from tracker.extraction.resources import default_resources
+from tracker.nlp import learned, pipeline, training
+from tracker.nlp.learned import AttributionModel, ModelError
+from tracker.nlp.resources import default_resources
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TRAIN = FIXTURES / "train.jsonl"
@@ -88,7 +88,7 @@ def test_a_broken_model_file_falls_back_to_the_rules_with_a_warning(tmp_path, mo
     monkeypatch.setattr(learned, "DEFAULT_MODEL_PATH", broken)
     monkeypatch.setattr(learned, "_shipped", {})
     text = "Russia rejected any deployment of Western peacekeepers in Ukraine."
-    with caplog.at_level(logging.WARNING, logger="tracker.extraction.learned"):
+    with caplog.at_level(logging.WARNING, logger="tracker.nlp.learned"):
         result = pipeline.extract(
             text, language="en", published=None, resources=default_resources()
         )

@@ -5,11 +5,12 @@ import datetime as dt
 
 import pytest
 
-from tracker.extraction import extract, pipeline
+from tracker.extraction import extract
 from tracker.extraction.models import ExtractionRun
-from tracker.extraction.resources import default_resources
 from tracker.ingestion.models import Article
 from tracker.ingestion.seeds import load_seeds
+from tracker.nlp import pipeline
+from tracker.nlp.resources import default_resources
 
 BRACKETS = {"(": ")", "«": "»", "[": "]"}
 

@@ -254,9 +254,10 @@ def expected_positions(articles) -> dict[int, dict[str, tuple]]:
     """What an undisturbed extraction of each article gives, computed in this process by the
     same pipeline: {article id: {extraction key: (stance, start, end)}}, the best-scoring
     finding per key, with the evidence widened to its clause as the save keeps it."""
-    from tracker.extraction import extract, pipeline
+    from tracker.extraction import extract
     from tracker.extraction.clauses import clause_bounds
     from tracker.extraction.models import Actor, Position
+    from tracker.nlp import pipeline
 
     resources = extract.resources_from_db()  # not the cache: the catalogue was reloaded since
     actor_ids = dict(Actor.objects.values_list("name", "id"))

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tracker.extraction.evaluate import read_gold
-from tracker.extraction.pipeline import SHIPPED, extract
+from tracker.nlp.evaluate import read_gold
+from tracker.nlp.pipeline import SHIPPED, extract
 
 DEV = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "dev.jsonl"
 MEGABYTE = 1_000_000

@@ -1,2 +1,3 @@
-"""What every app shares: sending tasks to the broker (queue), worker database connections (db),
-the vocabularies for templates (context_processors) and the bootstrap command."""
+"""What every app shares and no app is imported by: sending tasks to the broker (queue), worker
+database connections (db), and the gentle stop of `make run`'s processes (supervise). It
+imports none of the apps."""

@@ -8,9 +8,9 @@ from django.utils.safestring import mark_safe
 
 from tracker.curation.merge import MergeRefused, check_merge
 from tracker.extraction.models import Actor, ActorAlias, Position, Proposal
-from tracker.extraction.normalize import fold
-from tracker.extraction.vocabulary import LANGUAGES
 from tracker.ingestion.models import Article
+from tracker.nlp.normalize import fold
+from tracker.nlp.vocabulary import LANGUAGES
 
 
 class ActorPicker(forms.Widget):

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from tracker.curation.models import RuleStat
 from tracker.extraction.models import Actor, Position
-from tracker.extraction.training import LabelledArticle
+from tracker.nlp.training import LabelledArticle
 
 CONFIRMED = "confirmed"
 REJECTED = "rejected"

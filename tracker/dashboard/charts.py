@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from tracker.extraction.vocabulary import STANCES
+from tracker.nlp.vocabulary import STANCES
 
 STANCE_Y = {"support": 6, "considering": 16, "oppose": 26}
 

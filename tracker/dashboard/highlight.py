@@ -18,7 +18,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from tracker.extraction.models import PROPOSAL_KINDS, Position
-from tracker.extraction.pipeline import CUE_KINDS, SPAN_KINDS
+from tracker.nlp.pipeline import CUE_KINDS, SPAN_KINDS
 
 MAX_SPANS = 5000  # marks per page; the article's own positions come first
 PROPOSAL_TITLES = dict(PROPOSAL_KINDS)

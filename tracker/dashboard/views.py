@@ -37,10 +37,10 @@ from tracker.dashboard.templatetags.dashboard import (
     stance_label,
     stance_symbol,
 )
-from tracker.extraction import vocabulary
 from tracker.extraction.models import PROPOSAL_KINDS, Actor, ExtractionRun, Position, Proposal
-from tracker.extraction.vocabulary import STANCES
 from tracker.ingestion.models import Article
+from tracker.nlp import vocabulary
+from tracker.nlp.vocabulary import STANCES
 
 
 def analyst_view(view):

@@ -1,20 +1,16 @@
-"""Admin for the catalogue, the lexicons, positions and extraction runs."""
+"""Admin for the catalogue's aliases, proposals, the lexicons and extraction runs. Actors and
+positions, whose pages carry curators' actions (merge, confirm, reject, re-extract), are
+administered from ``tracker.curation.admin``, the layer above."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.curation import admin as curation_admin
-from tracker.curation import review
-from tracker.curation.forms import PositionAdminForm
-from tracker.extraction import positions
 from tracker.extraction.models import (
-    Actor,
     ActorAlias,
     ActorRole,
     ExtractionRun,
     LexiconEntry,
     Origin,
-    Position,
     Proposal,
 )
 
@@ -43,18 +39,6 @@ class ActorRoleInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(Actor)
-class ActorAdmin(CuratorEditsAdmin):
-    list_display = ["name", "kind", "parent", "country", "origin"]
-    list_filter = ["kind", "origin", "country"]
-    search_fields = ["name", "aliases__text"]
-    autocomplete_fields = ["parent"]
-    list_select_related = ["parent"]
-    inlines = [ActorAliasInline, ActorRoleInline]
-    actions = [curation_admin.merge_selected_actors]
-    has_merge_permission = curation_admin.has_merge_permission
-
-
 @admin.register(ActorAlias)
 class ActorAliasAdmin(CuratorEditsAdmin):
     list_display = ["text", "actor", "language", "strength", "origin"]
@@ -76,64 +60,6 @@ class LexiconEntryAdmin(CuratorEditsAdmin):
     list_filter = ["language", "category", "proposal_kind", "active", "origin"]
     list_editable = ["active"]
     search_fields = ["text"]
-
-
-@admin.register(Position)
-class PositionAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "actor",
-        "stance",
-        "proposal",
-        "timeline_date",
-        "confidence",
-        "review_status",
-        "origin",
-        "article",
-    ]
-    list_filter = [
-        "review_status",
-        "stance",
-        "proposal",
-        "origin",
-        "article__language",
-        "actor__kind",
-    ]
-    search_fields = ["actor__name", "evidence", "article__title"]
-    autocomplete_fields = ["actor", "article"]
-    list_select_related = ["actor", "proposal", "article"]
-    date_hierarchy = "timeline_date"
-    readonly_fields = [
-        "rules",
-        "why",
-        "original",
-        "extraction_key",
-        "extractor_version",
-        "version",
-        "reviewed_by",
-        "reviewed_at",
-    ]
-    form = PositionAdminForm
-    actions = [
-        curation_admin.confirm_positions,
-        curation_admin.reject_positions,
-        curation_admin.reextract_position_articles,
-    ]
-    has_reextract_permission = curation_admin.has_reextract_permission
-
-    def delete_model(self, request, obj):
-        positions.delete(Position.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        positions.delete(queryset)
-
-    def save_model(self, request, obj, form, change):
-        # Same rules as the review queue: version check, original kept, precision counted, history.
-        review.save_from_admin(
-            obj,
-            changed=form.changed_data,
-            user=request.user,
-            version=form.cleaned_data.get("seen_version"),
-        )
 
 
 @admin.register(ExtractionRun)

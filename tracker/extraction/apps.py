@@ -8,8 +8,12 @@ class ExtractionConfig(AppConfig):
 
     def ready(self) -> None:
         # Models can be imported only once the app registry is ready, i.e. here.
-        from tracker.extraction import signals
+        from tracker.extraction import signals, tasks
         from tracker.extraction.models import Actor, ActorAlias, LexiconEntry
+        from tracker.ingestion import ingest
+
+        # Ingestion, below extraction, does not import it: what it stores is handed over here.
+        ingest.when_stored(tasks.queue_quietly)
 
         for model in (Actor, ActorAlias, LexiconEntry):
             post_save.connect(

@@ -24,10 +24,16 @@ from tracker.extraction.models import (
     Origin,
     Proposal,
 )
-from tracker.extraction.normalize import fold
-from tracker.extraction.resources import ActorRecord, read_actor_records, read_lexicon_records
+from tracker.nlp.normalize import fold
+from tracker.nlp.resources import (
+    DEFAULT_DATA_DIR,
+    ActorRecord,
+    read_actor_records,
+    read_lexicon_records,
+)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+# The versioned files live beside the pure pipeline that reads them.
+DATA_DIR = DEFAULT_DATA_DIR
 LANGUAGES = ("en", "ar", "fr", "de", "ru", "uk")
 
 PROPOSAL_DESCRIPTIONS = {

@@ -21,7 +21,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from tracker.core.db import drop_broken_connections
-from tracker.extraction import pipeline, positions
+from tracker.extraction import positions
 from tracker.extraction.models import (
     Actor,
     ActorAlias,
@@ -29,8 +29,9 @@ from tracker.extraction.models import (
     ExtractionRun,
     LexiconEntry,
 )
-from tracker.extraction.resources import ActorRecord, LexiconRecord, Resources
 from tracker.ingestion.models import Article
+from tracker.nlp import pipeline
+from tracker.nlp.resources import ActorRecord, LexiconRecord, Resources
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Actors, their aliases, proposals, lexicon entries and positions.
 
 The catalogue and the lexicons are loaded from versioned files under
-``tracker/extraction/data/`` and stay editable in admin; positions are what the
+``tracker/nlp/data/`` and stay editable in admin; positions are what the
 pipeline extracts and curators review.
 """
 
@@ -14,8 +14,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from tracker.extraction import vocabulary
-from tracker.extraction.normalize import fold
+from tracker.nlp import vocabulary
+from tracker.nlp.normalize import fold
 
 PROPOSAL_KINDS = list(vocabulary.PROPOSAL_KINDS.items())
 LANGUAGE_CHOICES = list(vocabulary.LANGUAGES.items())

@@ -17,9 +17,9 @@ from django.db import transaction
 from tracker.alerts.tasks import queue_matching
 from tracker.curation import learning
 from tracker.dashboard import stances
-from tracker.extraction import pipeline
 from tracker.extraction.clauses import clause_bounds
 from tracker.extraction.models import Actor, Position, Proposal
+from tracker.nlp import pipeline
 
 Pair = tuple[int, int]  # (actor_id, proposal_id)
 

@@ -1,4 +1,6 @@
-"""Admin for sources, articles, stories and ingest runs (with a submission page and "poll now")."""
+"""Admin for sources, stories and ingest runs (with a submission page and "poll now"). Articles,
+whose page shows their positions and offers extraction and re-extraction, are administered from
+``tracker.curation.admin``, the layer above."""
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -9,11 +11,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.core.queue import QueueUnavailable, send
-from tracker.curation import admin as curation_admin
-from tracker.extraction import positions
-from tracker.extraction import tasks as extraction_tasks
-from tracker.extraction.models import Position
-from tracker.ingestion.models import Article, IngestRun, Source, Story
+from tracker.ingestion.models import IngestRun, Source, Story
 from tracker.ingestion.tasks import poll_feed
 from tracker.ingestion.views import read_submission
 
@@ -161,75 +159,3 @@ class StoryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-class PositionInline(admin.TabularInline):
-    model = Position
-    fields = ["actor", "proposal", "stance", "evidence", "stated_on", "confidence", "review_status"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "language",
-        "published",
-        "source",
-        "state",
-        "fetched_at",
-        "story",
-        "uploaded",
-        "short_error",
-    ]
-    list_filter = [
-        "state",
-        "language",
-        "uploaded",
-        "source",
-        ("published", admin.DateFieldListFilter),
-    ]
-    search_fields = ["title", "url", "text"]
-    date_hierarchy = "fetched_at"
-    readonly_fields = [
-        "content_hash",
-        "state",
-        "state_changed_at",
-        "attempts",
-        "last_error",
-        "extractor_version",
-        "fetched_at",
-        "ingest_run",
-        "story",
-        "uploaded",
-        "uploaded_by",
-        "fetched_copy",
-    ]
-    exclude = ["minhash"]
-    list_select_related = ["source"]
-    inlines = [PositionInline]
-    actions = ["retry_extraction", curation_admin.reextract_articles]
-    has_reextract_permission = curation_admin.has_reextract_permission
-
-    @admin.display(description="Last error")
-    def short_error(self, obj):
-        return obj.last_error.split("\n", 1)[0][:120]
-
-    # Deleting articles deletes their positions: through the position writer, which refreshes
-    # the pairs they leave.
-    def delete_model(self, request, obj):
-        positions.delete_articles(Article.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        positions.delete_articles(queryset)
-
-    @admin.action(description="Retry / re-run extraction", permissions=["change"])
-    def retry_extraction(self, request, queryset):
-        count = extraction_tasks.requeue(queryset)
-        self.message_user(request, f"{count} article(s) queued for extraction.", messages.SUCCESS)

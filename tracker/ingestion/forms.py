@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from tracker.extraction.vocabulary import LANGUAGES
 from tracker.ingestion.runs import UPLOAD_EXTENSIONS
+from tracker.nlp.vocabulary import LANGUAGES
 
 
 class URLSubmissionForm(forms.Form):

@@ -4,7 +4,8 @@ Every way in (seeds, pasted text, uploads, URLs, feeds, bulk files) ends in
 ``store_article``: it cleans the text, refuses text longer than
 INGEST_MAX_ARTICLE_CHARS, refuses exact duplicates by canonical URL and content
 hash (safely under concurrency), files the article under its story
-(near-duplicates, see dedup.py) and queues extraction on commit.
+(near-duplicates, see dedup.py) and, on commit, hands it to whatever registered
+with ``when_stored`` (extraction queues it).
 
 Text a person uploaded or pasted only claims its URL: it never stops the
 article fetched from that URL later, which is stored and linked to the upload.
@@ -16,6 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -23,9 +25,6 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from tracker.extraction.language import detect_language
-from tracker.extraction.tasks import queue_quietly
-from tracker.extraction.vocabulary import LANGUAGES
 from tracker.ingestion import dedup
 from tracker.ingestion.models import (
     Article,
@@ -36,6 +35,8 @@ from tracker.ingestion.models import (
     content_hash,
 )
 from tracker.ingestion.text import clean_line, prepare_text
+from tracker.nlp.language import detect_language
+from tracker.nlp.vocabulary import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +71,9 @@ def store_article(
     duplicate of an article with the same URL, but a fetched article is never a duplicate of
     an uploaded one by URL alone; it is stored and the uploaded copies are linked to it.
 
-    With ``enqueue`` its extraction is queued once the transaction commits (inside
-    ``ingest_batch``, together with the batch's other articles); a broker failure
-    there is logged and left to the sweep.
+    With ``enqueue`` it is handed over (``when_stored``: extraction queues it) once the
+    transaction commits (inside ``ingest_batch``, together with the batch's other articles); a
+    broker failure there is logged and left to the sweep.
     """
     limit = settings.INGEST_MAX_ARTICLE_CHARS
     if len(text or "") > limit:
@@ -161,6 +162,24 @@ def _nearest_story(
     return None if best is None else best[1:]
 
 
+# What happens to articles once they are stored: extraction registers it at start-up
+# (ExtractionConfig.ready), so ingestion, below extraction, does not import it. An article nobody
+# was handed to waits in "ingested" for the sweep.
+_stored_handlers: list[Callable[[list[int]], None]] = []
+
+
+def when_stored(handler: Callable[[list[int]], None]) -> None:
+    """Call ``handler(article_ids)`` with the articles stored with ``enqueue``, after they commit
+    (a batch's at once inside ``ingest_batch``). Registering twice registers once."""
+    if handler not in _stored_handlers:
+        _stored_handlers.append(handler)
+
+
+def _hand_over(article_ids: list[int]) -> None:
+    for handler in _stored_handlers:
+        handler(article_ids)
+
+
 _batch = threading.local()
 
 
@@ -187,7 +206,7 @@ def ingest_batch():
         if stories:
             _apply_story_counts(stories)
         if extract:
-            queue_quietly(extract)
+            _hand_over(extract)
 
 
 def _apply_story_counts(pending: dict[int, list[int]]) -> None:
@@ -265,7 +284,7 @@ def _extract_later(article_id: int) -> None:
     if waiting is not None:
         waiting.append(article_id)
     else:
-        queue_quietly([article_id])
+        _hand_over([article_id])
 
 
 def _find_existing(url: str | None, digest: str, *, uploaded: bool = False) -> Article | None:

@@ -13,7 +13,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from tracker.extraction.vocabulary import LANGUAGES, UNKNOWN_LANGUAGE
+from tracker.nlp.vocabulary import LANGUAGES, UNKNOWN_LANGUAGE
 
 # An article's language: one the pipeline analyses, or "unknown".
 LANGUAGE_CHOICES = [*LANGUAGES.items(), (UNKNOWN_LANGUAGE, "Unknown")]

@@ -3,8 +3,8 @@
 from django import template
 
 from tracker.dashboard.highlight import rule_in_words
-from tracker.extraction.learned import describe
-from tracker.extraction.vocabulary import STANCES
+from tracker.nlp.learned import describe
+from tracker.nlp.vocabulary import STANCES
 
 register = template.Library()
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.benchmarks import pipeline as bench
-from tracker.extraction.pipeline import SHIPPED
-from tracker.extraction.resources import load_resources_from_files
+from tracker.nlp.pipeline import SHIPPED
+from tracker.nlp.resources import load_resources_from_files
 
 
 class Command(BaseCommand):

@@ -15,15 +15,15 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.extraction import pipeline, training
-from tracker.extraction.evaluate import (
+from tracker.extraction.extract import current_resources
+from tracker.nlp import pipeline, training
+from tracker.nlp.evaluate import (
     canonicalizer,
     catalogue_names,
     read_gold,
     score,
     unresolved_names,
 )
-from tracker.extraction.extract import current_resources
 
 
 class Command(BaseCommand):

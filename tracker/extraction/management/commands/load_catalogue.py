@@ -9,7 +9,7 @@ from tracker.extraction.catalogue import sync_data_files
 
 
 class Command(BaseCommand):
-    help = "Load the actor catalogue and lexicons from tracker/extraction/data/ (curator edits are kept)."
+    help = "Load the actor catalogue and lexicons from tracker/nlp/data/ (curator edits are kept)."
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -1,0 +1,75 @@
+"""Holders: clause subjects, quote speakers, anaphora, reported speech and the speaker's own state."""
+
+from tests.nlp.helpers import triples
+
+
+def test_reported_third_party_holds_the_position():
+    found = triples("Trump said the Europeans are ready to send ground troops.", "en")
+    assert ("European countries", "ground_troops", "support") in found
+    assert ("Donald Trump", "ground_troops", "support") not in found
+
+
+def test_speaker_reporting_own_state_holds_the_position():
+    assert ("Donald Tusk", "ground_troops", "oppose") in triples(
+        "Polish Prime Minister Donald Tusk said Poland would not deploy soldiers.", "en"
+    )
+
+
+def test_quote_goes_to_its_speaker_via_pronoun():
+    found = triples(
+        'Pete Hegseth spoke in Brussels. "There will not be U.S. troops deployed to Ukraine," he said.',
+        "en",
+    )
+    assert ("Pete Hegseth", "ground_troops", "oppose") in found
+
+
+def test_venue_after_locative_is_not_an_actor_and_not_a_holder():
+    from tracker.nlp.pipeline import extract
+    from tracker.nlp.resources import default_resources
+
+    result = extract(
+        "Leaders met in Paris on Monday.",
+        language="en",
+        published=None,
+        resources=default_resources(),
+    )
+    assert "France" not in result.actors
+
+
+def test_arabic_verb_first_subject():
+    assert ("NATO", "no_fly_zone", "oppose") in triples(
+        "رفض حلف شمال الأطلسي فرض منطقة حظر طيران فوق أوكرانيا.", "ar"
+    )
+
+
+def test_arabic_his_country_and_quote_we():
+    text = "وقال ترامب:\n«نحن مستعدون للمساهمة عبر الدعم الجوي»."
+    assert ("Donald Trump", "air_support", "support") in triples(text, "ar")
+
+
+def test_french_coordinated_subjects_both_hold():
+    found = triples(
+        "La France et le Royaume-Uni veulent constituer une force de réassurance.", "fr"
+    )
+    assert {
+        ("France", "ground_troops", "support"),
+        ("United Kingdom", "ground_troops", "support"),
+    } <= found
+
+
+def test_german_postposed_reporting_verb():
+    assert ("Friedrich Merz", "security_guarantee", "support") in triples(
+        "Deutschland werde sich an Sicherheitsgarantien beteiligen, sagte Merz.", "de"
+    )
+
+
+def test_russian_postposed_speaker():
+    assert ("Maria Zakharova", "ground_troops", "oppose") in triples(
+        "Россия отвергает размещение войск НАТО на Украине, заявила Мария Захарова.", "ru"
+    )
+
+
+def test_ukrainian_reported_membership_goal():
+    assert ("Andrii Sybiha", "nato_membership", "support") in triples(
+        "Андрій Сибіга нагадав, що вступ до НАТО залишається стратегічною метою України.", "uk"
+    )

@@ -1,0 +1,199 @@
+"""Constructions the development set does not show, one short paragraph each, in the six languages.
+
+They guard the rules of each language (negation, lexicalised negation, passive, modality, sources,
+case of acronyms), not any one article: a failure here means a rule is missing or too broad.
+"""
+
+import pytest
+
+from tests.nlp.helpers import triples
+from tracker.nlp.pipeline import extract
+from tracker.nlp.resources import default_resources
+
+CASES = [
+    # (language, text, expected triples (subset), triples that must not appear)
+    (
+        "en",
+        "Spain refused to rule out sending peacekeepers to Ukraine after a ceasefire.",
+        {("Spain", "ground_troops", "considering")},
+        {("Spain", "ground_troops", "oppose")},
+    ),
+    (
+        "en",
+        "Canada did not pledge troops for the reassurance force, officials in Ottawa said.",
+        {("Canada", "ground_troops", "oppose")},
+        {("Canada", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "The Netherlands welcomed the proposal to deploy a multinational reassurance force in Ukraine.",
+        {("Netherlands", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "en",
+        "British troops will not be sent to Ukraine, Defence Secretary John Healey said on Monday.",
+        {("John Healey", "ground_troops", "oppose")},
+        set(),
+    ),
+    (
+        "en",
+        "According to Politico, Sweden could consider sending fighter jets to police Ukrainian airspace.",
+        {("Sweden", "air_support", "considering")},
+        set(),
+    ),
+    (
+        "fr",
+        "L'Espagne n'exclut pas d'envoyer des soldats en Ukraine après un cessez-le-feu.",
+        {("Spain", "ground_troops", "considering")},
+        {("Spain", "ground_troops", "oppose")},
+    ),
+    (
+        "fr",
+        "Selon Le Monde, la Belgique pourrait envisager de déployer des troupes en Ukraine.",
+        {("Belgium", "ground_troops", "considering")},
+        set(),
+    ),
+    (
+        "de",
+        "Österreich begrüßte den Vorschlag einer Friedenstruppe für die Ukraine.",
+        {("Austria", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "de",
+        "Die Niederlande haben die Entsendung von Bodentruppen in die Ukraine abgelehnt.",
+        {("Netherlands", "ground_troops", "oppose")},
+        set(),
+    ),
+    (
+        "ru",
+        "Кремль отверг идею размещения иностранных войск на Украине.",
+        {("Kremlin", "ground_troops", "oppose")},
+        set(),
+    ),
+    (
+        "ru",
+        "По данным Reuters, Турция готова направить войска на Украину после прекращения огня.",
+        {("Turkey", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "uk",
+        "Польща не відправлятиме війська в Україну, заявив Дональд Туск.",
+        {("Donald Tusk", "ground_troops", "oppose")},
+        set(),
+    ),
+    (
+        "ar",
+        "رحبت تركيا بمقترح نشر قوة طمأنة في أوكرانيا بعد وقف إطلاق النار.",
+        {("Turkey", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "ar",
+        "لم تستبعد إسبانيا إرسال قوات إلى أوكرانيا.",
+        {("Spain", "ground_troops", "considering")},
+        {("Spain", "ground_troops", "oppose")},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected", "forbidden"),
+    CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)],
+)
+def test_construction(language, text, expected, forbidden):
+    found = triples(text, language)
+    assert expected <= found, found
+    assert not (forbidden & found), found
+
+
+def _actors(text, language):
+    return extract(text, language=language, published=None, resources=default_resources()).actors
+
+
+def test_pronoun_us_is_not_the_united_states():
+    assert "United States" not in _actors(
+        "Let us be clear: Europe must help us defend Ukraine.", "en"
+    )
+    assert "United States" in _actors(
+        "The US will not send troops, but US officials back the plan.", "en"
+    )
+
+
+def test_short_acronyms_need_their_capitals():
+    assert "United Kingdom" not in _actors("This is uk-based text about uk stuff.", "en")
+    assert "Li Qiang" not in _actors("Было ли решение принято? Кремль молчит.", "ru")
+
+
+def test_america_inside_a_region_is_not_the_united_states():
+    assert "United States" not in _actors(
+        "Leaders from Latin America and South America met in Brasília.", "en"
+    )
+    assert "United States" not in _actors("Les dirigeants d'Amérique latine se sont réunis.", "fr")
+    assert "United States" not in _actors(
+        "Лидеры стран Латинской Америки встретились в Бразилии.", "ru"
+    )
+    assert "United States" not in _actors("اجتمع قادة أمريكا اللاتينية في البرازيل.", "ar")
+    assert "United States" in _actors("America will not send troops to Ukraine.", "en")
+
+
+def test_bare_west_is_weak_but_western_allies_are_strong():
+    assert "the West" not in _actors("The Kremlin said the West was not interested in peace.", "en")
+    assert "the West" in _actors(
+        "Western allies said they were ready to help. The West will decide.", "en"
+    )
+
+
+def test_outlet_named_after_a_capital_is_not_a_government():
+    assert "United States" not in _actors(
+        "The Washington Post reported that Germany is ready to send troops.", "en"
+    )
+
+
+def test_anaphor_needs_a_recent_antecedent():
+    near = "Germany is ready to send troops to Ukraine. Italy rejected the plan."
+    assert ("Italy", "ground_troops", "oppose") in triples(near, "en")
+    far = (
+        "Germany is ready to send troops to Ukraine. The weather was cold. Talks went on late. "
+        "Officials met again. Journalists waited outside. Italy rejected the plan."
+    )
+    assert not any(t[0] == "Italy" for t in triples(far, "en"))
+
+
+def test_canonical_name_listed_as_weak_is_weak_in_records_from_the_database():
+    from tracker.nlp.resources import (
+        DEFAULT_DATA_DIR,
+        ActorRecord,
+        Resources,
+        read_lexicon_records,
+    )
+
+    # The database loader passes the canonical name as a strong alias of every language.
+    west = ActorRecord(
+        "the West",
+        "group",
+        None,
+        [
+            ("the West", "", "strong"),
+            ("the West", "en", "weak"),
+            ("Western allies", "en", "strong"),
+        ],
+    )
+    resources = Resources.from_records([west], read_lexicon_records(DEFAULT_DATA_DIR / "lexicons"))
+    bare = extract(
+        "The Kremlin said the West was not interested in peace.",
+        language="en",
+        published=None,
+        resources=resources,
+    )
+    assert bare.actors == []
+    after = extract(
+        "Western allies met. The West wants peace.",
+        language="en",
+        published=None,
+        resources=resources,
+    )
+    assert [m.text for m in after.mentions] == ["Western allies", "The West"]

@@ -1,0 +1,72 @@
+"""Negation, lexicalised negation and modality per language."""
+
+from tests.nlp.helpers import triples
+
+
+def test_english_negated_offer_is_opposition():
+    assert ("Italy", "ground_troops", "oppose") in triples(
+        "Italy will not send troops to Ukraine.", "en"
+    )
+
+
+def test_english_did_not_rule_out_is_considering():
+    assert ("Germany", "ground_troops", "considering") in triples(
+        "Germany did not rule out sending peacekeepers to Ukraine.", "en"
+    )
+
+
+def test_english_modal_turns_support_into_considering():
+    assert ("Canada", "air_support", "considering") in triples(
+        "Canada could provide air support.", "en"
+    )
+
+
+def test_french_ne_pas_negates():
+    assert ("Italy", "ground_troops", "oppose") in triples(
+        "L'Italie n'enverra pas de troupes en Ukraine.", "fr"
+    ) | triples("L'Italie ne veut pas envoyer de troupes en Ukraine.", "fr")
+
+
+def test_german_nicht_ausgeschlossen_is_considering():
+    assert ("Friedrich Merz", "ground_troops", "considering") in triples(
+        "Friedrich Merz hat die Entsendung von Bodentruppen nicht ausgeschlossen.", "de"
+    )
+
+
+def test_german_separable_ablehnen():
+    assert ("Alternative for Germany", "ground_troops", "oppose") in triples(
+        "Die AfD lehnt eine Entsendung deutscher Soldaten ab.", "de"
+    )
+
+
+def test_russian_ne_iskluchil_is_considering():
+    assert ("France", "ground_troops", "considering") in triples(
+        "Франция не исключила отправку войск на Украину.", "ru"
+    )
+
+
+def test_russian_negated_readiness_is_opposition():
+    assert ("Poland", "ground_troops", "oppose") in triples(
+        "Польша не готова направить войска на Украину.", "ru"
+    )
+
+
+def test_ukrainian_support_cue():
+    assert ("United Kingdom", "ground_troops", "support") in triples(
+        "Велика Британія готова розмістити війська в Україні.", "uk"
+    )
+
+
+def test_arabic_lan_negates_and_qad_before_imperfect_is_modal():
+    assert ("Poland", "ground_troops", "oppose") in triples(
+        "أكدت بولندا أنها لن ترسل قوات إلى أوكرانيا.", "ar"
+    )
+    assert ("Germany", "ground_troops", "considering") in triples(
+        "ألمانيا قد ترسل قوات برية إلى أوكرانيا.", "ar"
+    )
+
+
+def test_arabic_rejection_with_attached_pronoun():
+    assert ("Russia", "ground_troops", "oppose") in triples(
+        "أكدت روسيا رفضها نشر قوات أجنبية في أوكرانيا.", "ar"
+    )

@@ -1,0 +1,479 @@
+"""Who holds a position: the subject of the cue clause, the quote's speaker, or the reporting speaker.
+
+Rules, in order: scan left from the cue inside its clause for an actor (places
+after a locative, actors inside a proposal, "according to" sources and
+"including ..." examples do not count); a pronoun (he, أنه, он) goes to the last
+named person, "we" to the quote's speaker, "his country" to that person's
+state; reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
+reporting verb's subject. Failing that, the quote's speaker, a postposed
+reporting verb ("..., sagte Merz", "..., заявила Захарова") or, in verb-first
+Arabic and verb-second German, the actor right after the cue. Finally, when a
+speaker reports a position of their own state ("Tusk said Poland would not
+..."), the position is the speaker's.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from tracker.nlp.gazetteer import ActorSpan, governed_by_locative
+from tracker.nlp.normalize.document import Document
+from tracker.nlp.resources import Hit
+
+PERSON_LOOKBACK_SENTENCES = 3
+REPORT_LEFT = 6
+REPORT_RIGHT = 8
+PRO_DROP = {"ar", "ru", "uk"}
+VERB_FIRST = {"ar": 4, "de": 2}
+VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
+GENDERED = {"fr", "de", "ru", "uk", "ar"}
+CLAUSE_COMMA = {"ar": "،,"}
+
+
+@dataclass(frozen=True)
+class Holder:
+    actors: tuple[str, ...]
+    start: int  # token index of the holder's mention (or the cue when implicit)
+    rules: tuple[str, ...]
+
+
+class Attributor:
+    def __init__(self, doc: Document, mentions: list[ActorSpan], proposal_tokens: set[int]):
+        self.doc = doc
+        self.mentions = mentions
+        self.ending: dict[int, ActorSpan] = {}
+        self.starting: dict[int, ActorSpan] = {}
+        for m in mentions:
+            self.ending.setdefault(m.end, m)
+            self.starting.setdefault(m.start, m)
+        self.proposal_tokens = proposal_tokens
+        self._ends = [m.end for m in mentions]  # mentions are in text order, so ends are sorted too
+        self._eligible: dict[int, bool] = {}
+        self._speakers: dict[int, Holder | None] = {}
+        self._subjects: dict[tuple[int, int], Holder | None] = {}
+
+    # Eligibility -------------------------------------------------------
+    def eligible(self, m: ActorSpan) -> bool:
+        key = m.start
+        if key not in self._eligible:
+            self._eligible[key] = self._compute_eligible(m)
+        return self._eligible[key]
+
+    def _compute_eligible(self, m: ActorSpan) -> bool:
+        doc = self.doc
+        if any(k in self.proposal_tokens for k in range(m.start, m.end)):
+            return False
+        if governed_by_locative(doc, m.start):
+            return False
+        # "according to X", "including X, Y and Z"
+        k = m.start - 1
+        sentence = doc.sentence_of[m.start]
+        steps = 0
+        while k >= 0 and doc.sentence_of[k] == sentence and steps < 60:
+            for hit in doc.cues_ending.get(k + 1, ()):
+                if hit.payload[0] in ("source", "example") and hit.payload[3] > 0:
+                    return False
+            other = self.ending.get(k + 1)
+            if other is not None and other is not m:
+                k = other.start - 1
+                steps += 1
+                continue
+            token = doc.tokens[k]
+            if (
+                token.kind == "punct"
+                and token.surface in ",،"
+                or self._is_coord(k)
+                or len(token.surface) <= 3
+            ):
+                k -= 1
+                steps += 1
+                continue
+            break
+        return True
+
+    def _is_coord(self, k: int) -> bool:
+        return any(h.payload[0] == "coord" for h in self.doc.cues_at.get(k, ()))
+
+    # Persons and pronouns ------------------------------------------------
+    def _before(self, before: int, limit: int, accept) -> ActorSpan | None:
+        """The last mention ending at or before ``before`` and starting at or after ``limit`` that passes ``accept``."""
+        i = bisect.bisect_right(self._ends, before) - 1
+        while i >= 0 and self.mentions[i].start >= limit:
+            if accept(self.mentions[i]):
+                return self.mentions[i]
+            i -= 1
+        return None
+
+    def last_person(self, before: int) -> ActorSpan | None:
+        doc = self.doc
+        if before <= 0:
+            return None
+        first_sentence = max(
+            0, doc.sentence_of[min(before, len(doc.tokens) - 1)] - PERSON_LOOKBACK_SENTENCES
+        )
+        limit = doc.sentences[first_sentence][0]
+        return self._before(before, limit, lambda m: m.kind == "person")
+
+    def resolve_pronoun(self, hit: Hit) -> Holder | None:
+        category = hit.payload[0]
+        rule = f"holder:{category}:{hit.payload[2]}"
+        if category == "pronoun_we":
+            q = self.doc.quote_of[hit.start]
+            if q >= 0:
+                speaker = self.quote_speaker(q)
+                if speaker:
+                    return Holder(speaker.actors, hit.start, speaker.rules + (rule,))
+            return None
+        if category == "pronoun_person" and self.doc.language in GENDERED:
+            # il/elle, er/sie, он/она, ها can stand for an institution named earlier in the sentence.
+            actor = self._actor_earlier_in_sentence(hit.start)
+            if actor is not None:
+                return Holder((actor.actor,), actor.start, (rule, "anaphora:same-sentence-actor"))
+        person = self.last_person(hit.start)
+        if person is None:
+            return None
+        if category == "pronoun_country":
+            state = self.doc.resources.state_of(person.actor)
+            return (
+                Holder((state,), hit.start, (rule, f"anaphora:{person.actor}")) if state else None
+            )
+        return Holder((person.actor,), hit.start, (rule, "anaphora:last-person"))
+
+    def has_actor_before(self, i: int) -> bool:
+        """True when the sentence of token i names an eligible actor before it."""
+        return self._actor_earlier_in_sentence(i) is not None
+
+    def _actor_earlier_in_sentence(self, before: int) -> ActorSpan | None:
+        sentence = self.doc.sentence_of[before]
+        lo = self.doc.sentences[sentence][0]
+        return self._before(before, lo, self.eligible)
+
+    # Reporting verbs and quotes -------------------------------------------
+    def report_subject(self, verb: Hit) -> Holder | None:
+        key = (verb.start, verb.end)
+        if key not in self._subjects:
+            self._subjects[key] = self._report_subject(verb)
+        return self._subjects[key]
+
+    def _report_subject(self, verb: Hit) -> Holder | None:
+        doc = self.doc
+        sentence = doc.sentence_of[verb.start]
+        candidates = []
+        # Left: "Kremlin spokesman Dmitry Peskov said", "Trump told"
+        k, words = verb.start - 1, 0
+        while k >= 0 and doc.sentence_of[k] == sentence and words <= REPORT_LEFT:
+            m = self.ending.get(k + 1)
+            if m is not None and self.eligible(m):
+                candidates.append((words, m))
+                k = m.start - 1
+                words += 1
+                continue
+            for hit in doc.cues_ending.get(k + 1, ()):
+                if hit.payload[0] == "pronoun_person":
+                    holder = self.resolve_pronoun(hit)
+                    if holder and words <= 1:
+                        return holder
+            if doc.tokens[k].kind == "word":
+                words += 1
+            k -= 1
+        # Right: "said Hegseth", "قال المتحدث باسم الكرملين دميتري بيسكوف", "sagte er"
+        k, words = verb.end, 0
+        n = len(doc.tokens)
+        while k < n and doc.sentence_of[k] == sentence and words <= REPORT_RIGHT:
+            m = self.starting.get(k)
+            if m is not None and self.eligible(m):
+                candidates.append((words, m))
+                k = m.end
+                words += 1
+                continue
+            for hit in doc.cues_at.get(k, ()):
+                if hit.payload[0] == "pronoun_person" and words <= 1:
+                    holder = self.resolve_pronoun(hit)
+                    if holder:
+                        return holder
+                if hit.payload[0] in ("complementizer", "boundary") and words > 0:
+                    k = n
+            if k < n and doc.tokens[k].kind == "word":
+                words += 1
+            k += 1
+        if candidates:
+            persons = [c for c in candidates if c[1].kind == "person"]
+            words, m = min(persons or candidates, key=lambda c: c[0])
+            return Holder((m.actor,), m.start, (f"holder:report-subject:{verb.payload[2]}",))
+        # Coordinated verbs: "Zelensky called the pledges ... and said ..." → the sentence's subject.
+        lo = doc.sentences[sentence][0]
+        i = bisect.bisect_left(self._ends, lo)
+        while i < len(self.mentions) and self.mentions[i].start < verb.start:
+            m = self.mentions[i]
+            if m.start >= lo and m.kind == "person" and self.eligible(m):
+                return Holder((m.actor,), m.start, ("holder:sentence-subject",))
+            i += 1
+        if doc.language in PRO_DROP:
+            person = self.last_person(verb.start)
+            if person is not None:
+                return Holder(
+                    (person.actor,),
+                    person.start,
+                    ("holder:report-implicit-subject", "anaphora:last-person"),
+                )
+        return None
+
+    def quote_speaker(self, q: int) -> Holder | None:
+        if q in self._speakers:
+            return self._speakers[q]
+        self._speakers[q] = None
+        doc = self.doc
+        a, b = doc.quotes[q]
+        speaker = None
+        # After the quote: '..." Trump told reporters', '...», заявил он'
+        k, words = b + 1, 0
+        while k < len(doc.tokens) and words <= 3 and doc.tokens[k].kind not in ("para",):
+            verb = next((h for h in doc.cues_at.get(k, ()) if h.payload[0] == "report_verb"), None)
+            if verb is not None:
+                speaker = self.report_subject(verb)
+                break
+            if doc.tokens[k].kind == "word":
+                words += 1
+            k += 1
+        if speaker is None:
+            # Before the quote: 'وقال:', 'Macron said: "..."'
+            k, words = a - 2, 0
+            while k >= 0 and words <= 6 and doc.tokens[k].kind != "para":
+                verb = next(
+                    (h for h in doc.cues_ending.get(k + 1, ()) if h.payload[0] == "report_verb"),
+                    None,
+                )
+                if verb is not None:
+                    speaker = self.report_subject(verb)
+                    if speaker is None:
+                        person = self.last_person(verb.start)
+                        if person is not None:
+                            speaker = Holder(
+                                (person.actor,), person.start, ("holder:quote-implicit-speaker",)
+                            )
+                    break
+                if doc.tokens[k].kind == "word":
+                    words += 1
+                k -= 1
+        if speaker is not None:
+            speaker = Holder(
+                speaker.actors, speaker.start, speaker.rules + ("holder:quote-speaker",)
+            )
+        self._speakers[q] = speaker
+        return speaker
+
+    # The holder of a cue ---------------------------------------------------
+    def holder_for(self, cue: Hit) -> Holder | None:
+        doc = self.doc
+        sentence = doc.sentence_of[cue.start]
+        lo = doc.sentences[sentence][0]
+        q = doc.quote_of[cue.start]
+        if q >= 0:
+            lo = max(lo, doc.quotes[q][0])
+        if cue.payload[0] == "warning":
+            # A warning ("could lead to war") is the evaluation of whoever reports it.
+            verb = self._report_verb_left(
+                cue.start - 1, doc.sentences[sentence][0]
+            ) or self._report_verb_right(cue)
+            if verb is not None:
+                speaker = self.report_subject(verb)
+                if speaker is not None:
+                    return speaker
+        if doc.language == "ar":
+            right = self._verb_first_subject(cue)
+            if right is not None:
+                return right
+        found = self._scan_left(cue, lo)
+        if found is not None:
+            holder, via_report = found
+            return holder if via_report else self._own_state_rule(holder, cue)
+        if q >= 0:
+            speaker = self.quote_speaker(q)
+            if speaker is not None:
+                return speaker
+        right = self._verb_first_subject(cue)
+        if right is not None:
+            return right
+        verb = self._report_verb_right(cue)
+        if verb is not None:
+            return self.report_subject(verb)
+        return None
+
+    def _scan_left(self, cue: Hit, lo: int) -> tuple[Holder, bool] | None:
+        doc = self.doc
+        k = cue.start - 1
+        commas = CLAUSE_COMMA.get(doc.language, "")
+        while k >= lo:
+            if commas and doc.tokens[k].surface in commas:
+                return None  # Arabic: a comma closes the clause
+            m = self.ending.get(k + 1)
+            if m is not None and self.eligible(m):
+                actors = self._coordinated(m, lo)
+                return Holder(tuple(actors), m.start, (f"holder:clause-subject:{m.alias}",)), False
+            hits = doc.cues_ending.get(k + 1, ())
+            categories = {h.payload[0]: h for h in hits if h.payload[3] > 0}
+            for category in ("pronoun_we", "pronoun_person", "pronoun_country"):
+                if category in categories:
+                    holder = self.resolve_pronoun(categories[category])
+                    if holder is not None:
+                        return holder, False
+            if "report_verb" in categories or "complementizer" in categories:
+                verb = categories.get("report_verb") or self._report_verb_left(k, lo)
+                if verb is not None:
+                    holder = self.report_subject(verb)
+                    if holder is not None:
+                        return Holder(
+                            holder.actors, holder.start, holder.rules + ("holder:reported-clause",)
+                        ), True
+                    return None
+            if "boundary" in categories:
+                return None
+            if m is not None:
+                k = m.start - 1
+            elif hits:
+                k = min(h.start for h in hits) - 1
+            else:
+                k -= 1
+        return None
+
+    def _report_verb_left(self, k: int, lo: int) -> Hit | None:
+        doc = self.doc
+        j = k
+        while j >= lo:
+            for hit in doc.cues_ending.get(j + 1, ()):
+                if hit.payload[0] in VERB_HEADS and hit.payload[3] > 0:
+                    return hit  # "said that", but also "promised that", "insisted that"
+            j -= 1
+        return None
+
+    def _report_verb_right(self, cue: Hit) -> Hit | None:
+        doc = self.doc
+        if doc.language == "ar":
+            return None  # Arabic reporting verbs open their sentence (قال، أعلن), they are not postposed
+        sentence = doc.sentence_of[cue.start]
+        k = cue.end
+        n = len(doc.tokens)
+        while k < n and doc.sentence_of[k] == sentence:
+            if doc.quote_of[k] >= 0 and doc.quote_of[k] != doc.quote_of[cue.start]:
+                k += 1
+                continue
+            for hit in doc.cues_at.get(k, ()):
+                # Only a postposed verb: "..., said Macron" / "..., Macron said", after a comma or quote.
+                if (
+                    hit.payload[0] == "report_verb"
+                    and hit.payload[3] > 0
+                    and self._after_clause_break(hit.start, cue.end)
+                ):
+                    return hit
+            k += 1
+        return None
+
+    def _after_clause_break(self, verb_start: int, cue_end: int) -> bool:
+        doc = self.doc
+        for j in range(verb_start - 1, max(cue_end - 1, verb_start - 7), -1):
+            token = doc.tokens[j]
+            if token.kind == "punct" and token.surface in ',،—–"»”':
+                return True
+        return False
+
+    def _verb_first_subject(self, cue: Hit) -> Holder | None:
+        window = VERB_FIRST.get(self.doc.language)
+        if not window or cue.payload[3] < 0.8:
+            return None
+        doc = self.doc
+        if cue.start > 0 and (
+            cue.start in self.ending
+            or any(h.payload[0].startswith("pronoun") for h in doc.cues_ending.get(cue.start, ()))
+        ):
+            return None
+        sentence = doc.sentence_of[cue.start]
+        k, words = cue.end, 0
+        while k < len(doc.tokens) and doc.sentence_of[k] == sentence and words < window:
+            m = self.starting.get(k)
+            if m is not None:
+                if self.eligible(m):
+                    return Holder((m.actor,), m.start, (f"holder:verb-first-subject:{m.alias}",))
+                return None
+            if k in self.proposal_tokens:
+                return None
+            if doc.tokens[k].kind == "word":
+                words += 1
+            k += 1
+        return None
+
+    def _coordinated(self, m: ActorSpan, lo: int) -> list[str]:
+        """The actor and those coordinated before it: 'La France et le Royaume-Uni'."""
+        doc = self.doc
+        actors = [m.actor]
+        current = m
+        while True:
+            k = current.start - 1
+            joined = False
+            # Arabic و is a proclitic: "الولايات المتحدة وأوكرانيا"
+            if doc.language == "ar" and doc.tokens[current.start].surface.startswith("و"):
+                joined = True
+            steps = 0
+            while k >= lo and not joined and steps < 3:
+                if self._is_coord(k):
+                    joined = True
+                elif not (doc.tokens[k].kind == "word" and len(doc.tokens[k].surface) <= 3):
+                    break
+                k -= 1
+                steps += 1
+            if not joined:
+                break
+            while (
+                k >= lo
+                and doc.tokens[k].kind == "word"
+                and len(doc.tokens[k].surface) <= 3
+                and k + 1 not in self.ending
+            ):
+                k -= 1  # articles: "la France et le Royaume-Uni"
+            prev = self.ending.get(k + 1)
+            if prev is None or not self.eligible(prev):
+                break
+            if prev.actor not in actors:
+                actors.insert(0, prev.actor)
+            current = prev
+        return actors
+
+    def _own_state_rule(self, holder: Holder, cue: Hit) -> Holder:
+        """'Tusk said Poland would not deploy' → Tusk; 'Trump said the Europeans are ready' stays."""
+        doc = self.doc
+        if len(holder.actors) != 1:
+            return holder
+        actor = holder.actors[0]
+        verb = None
+        # A reporting verb or complementizer right before the holder's mention.
+        k, words = holder.start - 1, 0
+        sentence = doc.sentence_of[holder.start]
+        while k >= 0 and doc.sentence_of[k] == sentence and words <= 2:
+            for hit in doc.cues_ending.get(k + 1, ()):
+                if hit.payload[0] in ("report_verb", "complementizer"):
+                    verb = (
+                        hit
+                        if hit.payload[0] == "report_verb"
+                        else self._report_verb_left(k, doc.sentences[sentence][0])
+                    )
+            if verb is not None:
+                break
+            if doc.tokens[k].kind == "word":
+                words += 1
+            k -= 1
+        if verb is None:
+            verb = self._report_verb_right(cue)
+        if verb is None:
+            return holder
+        speaker = self.report_subject(verb)
+        if speaker is None or len(speaker.actors) != 1 or speaker.actors[0] == actor:
+            return holder
+        spoken = speaker.actors[0]
+        resources = doc.resources
+        if actor in resources.ancestors(spoken) or actor == resources.state_of(spoken):
+            return Holder(
+                (spoken,),
+                speaker.start,
+                holder.rules + speaker.rules + ("holder:speaker-own-state",),
+            )
+        return holder

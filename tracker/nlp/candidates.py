@@ -1,0 +1,453 @@
+"""Candidate (actor, proposal kind) pairs of an article and their features, for the learned layer.
+
+A candidate is an actor and a proposal kind whose mentions meet in a sentence,
+in a quote and its speaker, across a sentence that names no actor of its own
+(its holder is in the sentence before, in the same paragraph), through the
+headline, or as the holder the rules gave a cue on the proposal without the
+sentence naming it (a pronoun, a quote's speaker). Its features aggregate every such meeting (binary features are
+"any", distances the smallest); see ``tracker.nlp.learned`` for the
+model that reads them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from tracker.nlp.gazetteer import ActorSpan, governed_by_locative
+from tracker.nlp.normalize.document import Document
+from tracker.nlp.proposals import ProposalSpan
+
+STANCE_CUES = ("support", "oppose", "considering", "warning")
+SUBJECT_WINDOW = 4  # words between a subject and its verb or cue
+PREVIOUS_SENTENCES = 2
+
+
+@dataclass
+class Meeting:
+    """One place where the actor and the proposal meet, with what the rules said there."""
+
+    context: str  # same, quote, prev, headline
+    sentence: int  # the proposal's sentence
+    stance: str | None  # the stance of a rule cue paired with the proposal there, if any
+    distance: int
+
+
+@dataclass
+class Candidate:
+    actor: str
+    kind: str
+    features: dict[str, float] = field(default_factory=dict)
+    meetings: list[Meeting] = field(default_factory=list)
+    # Featurizer's bookkeeping: features that also get a per-language copy (in first-seen order), and
+    # whether any mention of the actor stood outside the proposal's own words.
+    per_language: dict[str, None] = field(default_factory=dict, repr=False, compare=False)
+    seen_outside_proposal: bool = field(default=False, repr=False, compare=False)
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return f"le{edge}"
+    return f"gt{edges[-1]}"
+
+
+class Featurizer:
+    def __init__(
+        self,
+        doc: Document,
+        mentions: list[ActorSpan],
+        proposals: list[ProposalSpan],
+        pairings: list,  # (CuePairing, Holder | None)
+        rule_triples: dict[tuple[str, str, str], float],
+        attributor,
+    ):
+        self.doc = doc
+        self.mentions = mentions
+        self.proposals = proposals
+        self.attributor = attributor
+        self.rule_triples = rule_triples
+        resources = doc.resources
+        self.resources = resources
+        self.proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
+        self.by_sentence: dict[int, list[ActorSpan]] = {}
+        for m in mentions:
+            self.by_sentence.setdefault(doc.sentence_of[m.start], []).append(m)
+        self.kinds_by_sentence: dict[int, dict[str, list[ProposalSpan]]] = {}
+        for p in proposals:
+            sentence = doc.sentence_of[p.start]
+            self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, []).append(p)
+        # What the rules' cues said about each (sentence, kind), and who they gave it to.
+        self.paired: dict[tuple[int, str], list[tuple]] = {}
+        for pairing, holder in pairings:
+            for p in pairing.proposals:
+                sentence = doc.sentence_of[p.start]
+                self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, [])
+                if p not in self.kinds_by_sentence[sentence][p.kind]:
+                    self.kinds_by_sentence[sentence][p.kind].append(p)
+                self.paired.setdefault((sentence, p.kind), []).append((pairing, holder))
+        self.cue_categories: dict[int, set[str]] = {}
+        for h in doc.cues:
+            if h.payload[3] <= 0:
+                continue
+            sentence = doc.sentence_of[h.start]
+            self.cue_categories.setdefault(sentence, set()).add(h.payload[0])
+        self.mention_counts: dict[str, int] = {}
+        for m in mentions:
+            self.mention_counts[m.actor] = self.mention_counts.get(m.actor, 0) + 1
+        self.kind_counts: dict[str, int] = {}
+        for p in proposals:
+            self.kind_counts[p.kind] = self.kind_counts.get(p.kind, 0) + 1
+        self.topic = max(self.kind_counts, key=self.kind_counts.get) if self.kind_counts else None
+        self.headline = self._first_sentence()
+        self._facts: dict[int, tuple[str, ...]] = {}
+        self._lineage: dict[str, frozenset[str]] = {}
+        self.rules_by_kind: dict[str, list[tuple[str, str, float]]] = {}
+        for (actor, kind, stance), confidence in rule_triples.items():
+            self.rules_by_kind.setdefault(kind, []).append((actor, stance, confidence))
+        self._clauses: dict[tuple[str, int, str], tuple[str, ...]] = {}
+        self._sentence_facts: dict[int, tuple[str, ActorSpan | None]] = {}
+        self._actors: dict[str, tuple[str, str]] = {}
+        self.lang_feature = f"lang={doc.language}"
+
+    def _first_sentence(self) -> int | None:
+        for s, (a, b) in enumerate(self.doc.sentences):
+            if any(self.doc.tokens[k].kind == "word" for k in range(a, b)):
+                return s
+        return None
+
+    # Mention-level facts --------------------------------------------------------------
+    def _mention_facts(self, m: ActorSpan) -> tuple[str, ...]:
+        """Features of a mention that do not depend on the proposal (computed once a mention)."""
+        cached = self._facts.get(m.start)
+        if cached is None:
+            facts = []
+            if not self.attributor.eligible(m):
+                facts.append("ineligible")
+            if governed_by_locative(self.doc, m.start):
+                facts.append("locative")
+            subject, report = self._is_subject(m)
+            if subject:
+                facts.append("subject")
+            if report:
+                facts.append("report_subject")
+            if self._after(m, ("source",)):
+                facts.append("after_source")
+            if self._in_list(m):
+                facts.append("coord")
+            if any(k in self.proposal_tokens for k in range(m.start, m.end)):
+                facts.append("in_proposal")
+            cached = self._facts[m.start] = tuple(facts)
+        return cached
+
+    def _is_subject(self, m: ActorSpan) -> tuple[bool, bool]:
+        """(a verb or stance cue follows within a few words, a reporting verb is that verb)."""
+        doc = self.doc
+        sentence = doc.sentence_of[m.start]
+        b = doc.sentences[sentence][1]
+        k, words = m.end, 0
+        while k < b and words <= SUBJECT_WINDOW:
+            for hit in doc.cues_at.get(k, ()):
+                category = hit.payload[0]
+                if hit.payload[3] <= 0:
+                    continue
+                if category == "report_verb":
+                    return True, True
+                if category in STANCE_CUES:
+                    return True, False
+                if category in ("boundary", "complementizer"):
+                    return False, False
+            if doc.tokens[k].kind == "word":
+                words += 1
+            k += 1
+        # verb-first: "وقال ستولتنبرغ", "sagte Merz", "заявил Песков"
+        k, words = m.start - 1, 0
+        a = doc.sentences[sentence][0]
+        while k >= a and words < 2:
+            for hit in doc.cues_ending.get(k + 1, ()):
+                if hit.payload[0] == "report_verb" and hit.payload[3] > 0:
+                    return True, True
+            if doc.tokens[k].kind == "word":
+                words += 1
+            k -= 1
+        return False, False
+
+    def _after(self, m: ActorSpan, categories: tuple[str, ...], window: int = 3) -> bool:
+        doc = self.doc
+        a = doc.sentences[doc.sentence_of[m.start]][0]
+        k, words = m.start - 1, 0
+        while k >= a and words < window:
+            for hit in doc.cues_ending.get(k + 1, ()):
+                if hit.payload[0] in categories and hit.payload[3] > 0:
+                    return True
+            if doc.tokens[k].kind == "word":
+                words += 1
+            k -= 1
+        return False
+
+    def _in_list(self, m: ActorSpan) -> bool:
+        """A coordinated holder: another actor joined to this one by a comma or 'and'."""
+        doc = self.doc
+        sentence = doc.sentence_of[m.start]
+        others = [o for o in self.by_sentence.get(sentence, ()) if o is not m]
+        for o in others:
+            lo, hi = (o.end, m.start) if o.end <= m.start else (m.end, o.start)
+            if hi - lo > 3:
+                continue
+            between = range(lo, hi)
+            if all(
+                doc.tokens[k].kind != "word"
+                or any(h.payload[0] == "coord" for h in doc.cues_at.get(k, ()))
+                for k in between
+            ):
+                return True
+        return False
+
+    # Candidates -----------------------------------------------------------------------
+    def candidates(self) -> list[Candidate]:
+        doc = self.doc
+        found: dict[tuple[str, str], Candidate] = {}
+        headline_met: set[tuple[str, str]] = set()
+
+        def meet(actor, kind, context, sentence, distance, mention):
+            key = (actor, kind)
+            candidate = found.get(key)
+            if candidate is None:
+                candidate = found[key] = Candidate(actor, kind)
+            stance = None
+            for pairing, holder in self.paired.get((sentence, kind), ()):
+                stance = pairing.stance
+                if holder is not None and actor in holder.actors:
+                    break
+            candidate.meetings.append(Meeting(context, sentence, stance, distance))
+            self._mention_features(candidate, context, sentence, kind, mention, distance)
+
+        for sentence, kinds in self.kinds_by_sentence.items():
+            here = self.by_sentence.get(sentence, [])
+            eligible_here = [m for m in here if self.attributor.eligible(m)]
+            for kind, spans in kinds.items():
+                for m in here:
+                    distance = min(abs(m.start - p.start) for p in spans) if spans else 30
+                    meet(m.actor, kind, "same", sentence, distance, m)
+                if not eligible_here:
+                    paragraph = doc.paragraph_of_sentence[sentence]
+                    for back in range(1, PREVIOUS_SENTENCES + 1):
+                        previous = sentence - back
+                        if previous < 0 or doc.paragraph_of_sentence[previous] != paragraph:
+                            break
+                        before = [
+                            m
+                            for m in self.by_sentence.get(previous, ())
+                            if self.attributor.eligible(m)
+                        ]
+                        if before:
+                            for m in before:
+                                meet(m.actor, kind, "prev", sentence, 40, m)
+                            break
+                for p in spans:
+                    q = doc.quote_of[p.start]
+                    if q >= 0:
+                        speaker = self.attributor.quote_speaker(q)
+                        for actor in speaker.actors if speaker is not None else ():
+                            meet(actor, kind, "quote", sentence, 40, None)
+                if self.headline is not None and sentence != self.headline:
+                    for m in self.by_sentence.get(self.headline, ()):
+                        if (m.actor, kind) not in headline_met and self.attributor.eligible(m):
+                            headline_met.add((m.actor, kind))
+                            meet(m.actor, kind, "headline", sentence, 60, m)
+        self._anaphoric(meet)
+        # A holder the rules found for a cue on the proposal without naming it in the sentence:
+        # a pronoun ("he rejected…"), the speaker of a quote, the subject carried over.
+        for (sentence, kind), paired in self.paired.items():
+            named = {m.actor for m in self.by_sentence.get(sentence, ())}
+            for _pairing, holder in paired:
+                for actor in holder.actors if holder is not None else ():
+                    if actor not in named:
+                        named.add(actor)
+                        meet(actor, kind, "holder", sentence, 40, None)
+        for candidate in found.values():
+            self._candidate_features(candidate)
+        return list(found.values())
+
+    def _negated_proposal(self, sentence: int, kind: str) -> bool:
+        """A negation right before the proposal's words: "no American air support", "keine Truppen"."""
+        doc = self.doc
+        a = doc.sentences[sentence][0]
+        for p in self.kinds_by_sentence.get(sentence, {}).get(kind, ()):
+            k, words = p.start - 1, 0
+            while k >= a and words < 3:
+                for hit in doc.cues_ending.get(k + 1, ()):
+                    if hit.payload[0] == "negation" and hit.payload[3] > 0:
+                        return True
+                if doc.tokens[k].kind == "word":
+                    words += 1
+                k -= 1
+        return False
+
+    def _anaphoric(self, meet) -> None:
+        """A sentence with an actor and a stance cue but no proposal ("Germany will contribute"):
+        its proposal is the one of the nearest sentence before it in the paragraph that has one,
+        else the article's main proposal."""
+        doc = self.doc
+        for sentence, here in self.by_sentence.items():
+            if sentence in self.kinds_by_sentence:
+                continue
+            cats = self.cue_categories.get(sentence, set())
+            if not cats & set(STANCE_CUES):
+                continue
+            kinds: set[str] = set()
+            paragraph = doc.paragraph_of_sentence[sentence]
+            for back in range(1, PREVIOUS_SENTENCES + 1):
+                previous = sentence - back
+                if previous < 0 or doc.paragraph_of_sentence[previous] != paragraph:
+                    break
+                if previous in self.kinds_by_sentence:
+                    kinds = set(self.kinds_by_sentence[previous])
+                    break
+            context = "anaphor" if kinds else "topic"
+            if not kinds and self.topic is not None:
+                kinds = {self.topic}
+            for kind in sorted(kinds):
+                for m in here:
+                    if self.attributor.eligible(m):
+                        meet(m.actor, kind, context, sentence, 40, m)
+
+    def _clause_features(self, context: str, sentence: int, kind: str) -> tuple[str, ...]:
+        """What the proposal's sentence says whoever the actor is (computed once a sentence)."""
+        key = (context, sentence, kind)
+        cached = self._clauses.get(key)
+        if cached is not None:
+            return cached
+        names = [f"ctx_{context}"]
+        cats = self.cue_categories.get(sentence, set())
+        for category in (*STANCE_CUES, "negation", "modality"):
+            if category in cats:
+                names.append(f"sent_cue|{context}={category}")
+        if self._negated_proposal(sentence, kind):
+            names.append(f"neg_proposal|{context}")
+        for pairing, _holder in self.paired.get((sentence, kind), ()):
+            stance = pairing.stance
+            names.append(f"pair|{context}={stance}")
+            if pairing.negation is not None:
+                names.append(f"pair_neg|{context}={stance}")
+            if pairing.modality is not None:
+                names.append(f"pair_modal|{context}={stance}")
+            if pairing.past is not None:
+                names.append("pair_past")
+            if pairing.cue.payload[0] == "warning":
+                names.append("pair_warning")
+        cached = self._clauses[key] = tuple(names)
+        return cached
+
+    def _sentence_actors(self, sentence: int) -> tuple[str, ActorSpan | None]:
+        """(the n_actors feature, the first eligible mention) of a sentence (computed once a sentence)."""
+        cached = self._sentence_facts.get(sentence)
+        if cached is None:
+            here = self.by_sentence.get(sentence, [])
+            eligible = [m for m in here if self.attributor.eligible(m)]
+            cached = self._sentence_facts[sentence] = (
+                f"n_actors={_bucket(len({m.actor for m in here}), (1, 2, 3))}",
+                eligible[0] if eligible else None,
+            )
+        return cached
+
+    def _mention_features(self, c, context, sentence, kind, mention, distance) -> None:
+        f = c.features
+        for name in self._clause_features(context, sentence, kind):
+            f[name] = 1.0
+        nearest = None
+        same = mention is not None and context == "same"
+        per_language = c.per_language
+        for pairing, holder in self.paired.get((sentence, kind), ()):
+            stance = pairing.stance
+            mine = holder is not None and c.actor in holder.actors
+            if mine:
+                votes = f"votes={stance}"
+                f[votes] = f.get(votes, 0.0) + 1.0
+                who = "mine"
+            else:
+                who = "other" if holder is not None else "nobody"
+            name = f"pair|{context}|{who}={stance}"
+            f[name] = 1.0
+            if mine and (context == "same" or context == "quote"):
+                per_language[name] = None
+            if same:
+                gap = abs(pairing.cue.start - mention.start)
+                if nearest is None or gap < nearest[0]:
+                    nearest = (gap, stance)
+                side = "after" if pairing.cue.start >= mention.end else "before"
+                f[f"cue_{side}_actor={stance}"] = 1.0
+        if nearest is not None:
+            name = f"nearest_cue={nearest[1]}"
+            f[name] = 1.0
+            per_language[name] = None
+        if mention is None:
+            return
+        if context == "same":
+            f[f"dist={_bucket(distance, (3, 8, 15, 30))}"] = 1.0
+            n_actors, first = self._sentence_actors(sentence)
+            f[n_actors] = 1.0
+            if first is mention:
+                f["first_actor"] = 1.0
+        facts = self._mention_facts(mention)
+        if "in_proposal" not in facts:
+            c.seen_outside_proposal = True
+        for fact in facts:
+            if fact in ("locative", "after_source"):
+                f[fact] = 1.0
+            elif fact != "in_proposal":
+                f[f"{fact}|{context}"] = 1.0
+
+    def _candidate_features(self, c: Candidate) -> None:
+        f = c.features
+        doc = self.doc
+        if not c.seen_outside_proposal and "ctx_same" in f:
+            f["inside_proposal"] = 1.0
+        actor_kind, group = self._actor_facts(c.actor)
+        f[f"akind={actor_kind}"] = 1.0
+        f[self.lang_feature] = 1.0
+        f[f"kind={c.kind}"] = 1.0
+        f[f"agroup={group}"] = 1.0
+        f[f"agroup|{group}|{c.kind}"] = 1.0
+        f[f"akind|{actor_kind}|{c.kind}"] = 1.0
+        f["a_mentions"] = math.log1p(self.mention_counts.get(c.actor, 0))
+        f["k_mentions"] = math.log1p(self.kind_counts.get(c.kind, 0))
+        f["meetings"] = math.log1p(len(c.meetings))
+        for stance in ("support", "oppose", "considering"):
+            votes = f.pop(f"votes={stance}", 0.0)
+            if votes:
+                f[f"votes={stance}"] = math.log1p(votes)
+        if c.kind == self.topic:
+            f["topic"] = 1.0
+        if self.headline is not None and c.kind in self.kinds_by_sentence.get(self.headline, {}):
+            f["k_headline"] = 1.0
+        ruled = False
+        for actor, stance, confidence in self.rules_by_kind.get(c.kind, ()):
+            if actor == c.actor:
+                ruled = True
+                f[f"rule={stance}"] = 1.0
+                f["rule_confidence"] = max(f.get("rule_confidence", 0.0), confidence)
+                f[f"rule|{doc.language}={stance}"] = 1.0
+            elif actor in self._ancestors(c.actor) or c.actor in self._ancestors(actor):
+                f[f"rule_rel={stance}"] = 1.0
+            else:
+                f[f"rule_other={stance}"] = 1.0
+        if not ruled:
+            f["rule=none"] = 1.0
+        for name in c.per_language:
+            f[f"{name}|{doc.language}"] = f[name]
+
+    def _actor_facts(self, actor: str) -> tuple[str, str]:
+        """(the actor's kind, its side: ukraine, russia or other), looked up once an article."""
+        found = self._actors.get(actor)
+        if found is None:
+            state = self.resources.state_of(actor)
+            group = "ukraine" if state == "Ukraine" else "russia" if state == "Russia" else "other"
+            found = self._actors[actor] = (self.resources.kind_of(actor), group)
+        return found
+
+    def _ancestors(self, actor: str) -> frozenset[str]:
+        found = self._lineage.get(actor)
+        if found is None:
+            found = self._lineage[actor] = frozenset(self.resources.ancestors(actor))
+        return found

@@ -1,0 +1,86 @@
+"""Finding actor mentions: aliases matched on the actor key stream, weak aliases, venues.
+
+Strong aliases count wherever they occur; weak ones ("the alliance", "МИД")
+only after the same actor was named by a strong alias earlier in the article.
+A capital or seat ("Paris", "в Москве", "في واشنطن") right after a locative
+preposition is a venue, not the government it may stand for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.nlp.normalize.document import Document
+from tracker.nlp.resources import NOT_ACTOR, Stream, case_matches, resolve_overlaps
+
+
+@dataclass(frozen=True)
+class ActorSpan:
+    start: int  # token range [start, end)
+    end: int
+    actor: str
+    kind: str
+    rule: str
+    alias: str
+
+
+def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
+    """Return (mentions, venues): actor mentions in text order and the suppressed venue mentions."""
+    akeys = doc.akeys
+    index = [i for i, key in enumerate(akeys) if key]  # only word and punctuation tokens have keys
+    stream = Stream.from_keys(index, [akeys[i] for i in index])
+    hits = resolve_overlaps([h for h in doc.pack.actors.find(stream) if _case_ok(doc, h)])
+    mentions: list[ActorSpan] = []
+    venues: list[ActorSpan] = []
+    named: set[str] = set()
+    by_span: dict[tuple[int, int], list[tuple]] = {}
+    for hit in hits:
+        by_span.setdefault((hit.start, hit.end), []).append(hit.payload)
+    for (start, end), payloads in sorted(by_span.items()):
+        if any(p[1] == NOT_ACTOR for p in payloads):
+            continue  # "Latin America": a name, but no actor
+        payloads.sort(key=lambda p: (p[1] == "weak", doc.resources.kind_of(p[0]) != "state"))
+        chosen = None
+        for name, strength, alias, venue, _ in payloads:
+            if strength != "weak" or name in named:
+                chosen = (name, strength, alias, venue)
+                break
+        if chosen is None:
+            continue
+        name, strength, alias, venue = chosen
+        kind = doc.resources.kind_of(name)
+        span = ActorSpan(start, end, name, kind, f"alias:{strength}:{doc.language}:{alias}", alias)
+        if venue and governed_by_locative(doc, start):
+            venues.append(span)
+            continue
+        if strength != "weak":
+            named.add(name)
+        mentions.append(span)
+    return mentions, venues
+
+
+def _case_ok(doc: Document, hit) -> bool:
+    shape = hit.payload[4]
+    if shape is None:
+        return True
+    return case_matches(shape, "".join(doc.tokens[k].surface for k in range(hit.start, hit.end)))
+
+
+def governed_by_locative(doc: Document, i: int) -> bool:
+    """True when token i follows a locative preposition (allowing one article in between)."""
+    if doc.prep[i]:
+        return True
+    k = i - 1
+    steps = 0
+    while k >= 0 and steps < 2:
+        token = doc.tokens[k]
+        if token.kind != "word":
+            return False
+        for hit in doc.cues_ending.get(k + 1, ()):
+            if hit.payload[0] == "locative" and hit.payload[3] > 0:
+                return True
+        if len(token.surface) > 3:
+            return False
+        k -= 1
+        steps += 1
+    return False

@@ -1,0 +1,298 @@
+"""An article prepared for extraction: tokens with keys, sentences, paragraphs, quotes and lexicon hits.
+
+Built once per article by the pipeline and read by the gazetteer, proposal,
+stance, attribution and date modules. Token indices are the currency between
+them; ``tokens[i].start/end`` map back to the original text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.nlp.normalize import QUOTE_OPEN, SENTENCE_END, TOKEN_RE, Token
+from tracker.nlp.resources import (
+    GROUP_PROPOSAL,
+    Hit,
+    LanguagePack,
+    Resources,
+    Stream,
+    resolve_overlaps,
+)
+
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "lt",
+    "col",
+    "no",
+    "vs",
+    "etc",
+    "jr",
+    "m",
+    "mme",
+    "hr",
+    "fr",
+    "nr",
+    "bzw",
+    "z",
+    "b",
+    "vgl",
+    "т",
+    "г",
+    "им",
+    "гг",
+    "тыс",
+    "млн",
+    "млрд",
+    "ст",
+    "р",
+    "ін",
+    "тис",
+}
+_CLOSERS = {"»", "\u201d", "\u201c", '"', ")", "]", "\u2019", "\u203a"}
+_TRAILERS = frozenset(_CLOSERS | SENTENCE_END)
+_CLAUSE_MARKS = frozenset(",;:\u060c\u061b\u2014\u2013")
+MAX_SENTENCE_TOKENS = (
+    150  # news sentences stay well below (the development set's longest: 56 tokens)
+)
+
+
+_STREAM_KINDS = frozenset(("word", "punct"))
+TOKEN_CACHE_SIZE = 300_000  # distinct word forms remembered per language pack
+
+
+def _analyse_word(analyzer, surface: str, split_words: bool, arabic: bool) -> tuple:
+    """((start, end, piece, actor key, lexicon key, clitic preposition), ...) for one word form."""
+    pieces = analyzer.split(surface) if split_words else ((0, len(surface)),)
+    out = []
+    for a, b in pieces:
+        piece = surface[a:b]
+        out.append(
+            (
+                a,
+                b,
+                piece,
+                analyzer.actor_key(piece),
+                analyzer.lex_key(piece),
+                analyzer.is_clitic_prep(piece) if arabic else False,
+            )
+        )
+    return tuple(out)
+
+
+@dataclass
+class Document:
+    text: str
+    language: str
+    pack: LanguagePack
+    resources: Resources
+    tokens: list[Token]
+    akeys: list[str]
+    lkeys: list[str]
+    prep: list[bool]
+    sentence_of: list[int] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # token ranges [a, b)
+    paragraph_of_sentence: list[int] = field(default_factory=list)
+    sentence_rank: list[int] = field(
+        default_factory=list
+    )  # ordinal among sentences that have words
+    quote_of: list[int] = field(default_factory=list)  # quote id or -1
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # token ranges of quote contents
+    cues: list[Hit] = field(default_factory=list)  # stance cues and markers, overlaps resolved
+    proposal_hits: list[Hit] = field(default_factory=list)
+    cues_at: dict[int, list[Hit]] = field(default_factory=dict)  # by start token
+    cues_ending: dict[int, list[Hit]] = field(default_factory=dict)  # by end token (exclusive)
+
+    @classmethod
+    def build(cls, text: str, language: str, pack: LanguagePack, resources: Resources) -> Document:
+        analyzer = pack.analyzer
+        cache = pack.token_cache
+        if len(cache) > TOKEN_CACHE_SIZE:
+            cache.clear()
+        tokens: list[Token] = []
+        akeys: list[str] = []
+        lkeys: list[str] = []
+        prep: list[bool] = []
+        add_token, add_akey, add_lkey, add_prep = (
+            tokens.append,
+            akeys.append,
+            lkeys.append,
+            prep.append,
+        )
+        for m in TOKEN_RE.finditer(text):
+            kind = m.lastgroup
+            surface = m.group()
+            if kind == "word":
+                entry = cache.get(surface)
+                if entry is None:
+                    entry = cache[surface] = _analyse_word(
+                        analyzer, surface, pack.split_words, language == "ar"
+                    )
+                start = m.start()
+                if len(entry) == 1:
+                    _, _, _, akey, lkey, is_prep = entry[0]
+                    add_token(Token(start, m.end(), surface, "word"))
+                    add_akey(akey)
+                    add_lkey(lkey)
+                    add_prep(is_prep)
+                    continue
+                for a, b, piece, akey, lkey, is_prep in entry:
+                    add_token(Token(start + a, start + b, piece, "word"))
+                    add_akey(akey)
+                    add_lkey(lkey)
+                    add_prep(is_prep)
+                continue
+            add_token(Token(m.start(), m.end(), surface, kind))
+            key = surface if kind == "punct" else ""
+            add_akey(key)
+            add_lkey(key)
+            add_prep(False)
+        doc = cls(text, language, pack, resources, tokens, akeys, lkeys, prep)
+        doc._segment()
+        doc._find_quotes()
+        doc._match_lexicon()
+        return doc
+
+    # Segmentation ------------------------------------------------------
+    def _segment(self) -> None:
+        """Sentences end at . ! ? … (not after abbreviations), line and paragraph breaks.
+
+        A run longer than MAX_SENTENCE_TOKENS (lists, tables, text without punctuation) is not a
+        sentence: it is cut after its last clause mark (comma, semicolon, dash) or, lacking one,
+        where the limit is reached, so that per-sentence work stays bounded on any input.
+        """
+        tokens = self.tokens
+        n = len(tokens)
+        sentences = []
+        paragraph = 0
+        paragraphs = []
+        start = 0
+        last_clause = -1
+        i = 0
+        while i < n:
+            token = tokens[i]
+            kind = token.kind
+            end_here = False
+            if kind == "para" or kind == "nl":
+                end_here = True
+            elif kind == "punct":
+                surface = token.surface
+                if surface in SENTENCE_END:
+                    end_here = not self._is_abbreviation(i)
+                    if end_here:
+                        while (
+                            i + 1 < n
+                            and tokens[i + 1].kind == "punct"
+                            and tokens[i + 1].surface in _TRAILERS
+                        ):
+                            i += 1
+                elif surface in _CLAUSE_MARKS:
+                    last_clause = i
+            if end_here:
+                if i + 1 > start:
+                    sentences.append((start, i + 1))
+                    paragraphs.append(paragraph)
+                if kind == "para":
+                    paragraph += 1
+                start = i + 1
+                last_clause = -1
+            elif i + 1 - start >= MAX_SENTENCE_TOKENS:
+                cut = last_clause if last_clause - start >= MAX_SENTENCE_TOKENS // 3 else i
+                sentences.append((start, cut + 1))
+                paragraphs.append(paragraph)
+                start = cut + 1
+                last_clause = -1
+            i += 1
+        if start < n:
+            sentences.append((start, n))
+            paragraphs.append(paragraph)
+        sentence_of = [0] * n
+        for k, (a, b) in enumerate(sentences):
+            sentence_of[a:b] = [k] * (b - a)
+        self.sentence_of = sentence_of
+        self.sentences = sentences
+        self.paragraph_of_sentence = paragraphs
+        # Ordinal of each sentence among those with words (line and paragraph breaks make empty ones).
+        rank, ranks = -1, []
+        for a, b in sentences:
+            if any(tokens[k].kind == "word" for k in range(a, b)):
+                rank += 1
+            ranks.append(max(rank, 0))
+        self.sentence_rank = ranks
+
+    def _is_abbreviation(self, i: int) -> bool:
+        tokens = self.tokens
+        if tokens[i].surface != ".":
+            return False
+        prev = tokens[i - 1] if i > 0 else None
+        if prev is None or prev.kind != "word" or prev.end != tokens[i].start:
+            return False
+        if len(prev.surface) == 1 and prev.surface.isalpha() and prev.surface.isupper():
+            return True  # U.S., J. D. Vance
+        if prev.surface.casefold() in _ABBREVIATIONS:
+            return True
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        return (
+            nxt is not None
+            and nxt.kind == "word"
+            and nxt.surface[:1].islower()
+            and self.language != "ar"
+        )
+
+    def _find_quotes(self) -> None:
+        quote_of = [-1] * len(self.tokens)
+        quotes = []
+        open_at = None
+        closer = None
+        for i, token in enumerate(self.tokens):
+            if token.kind == "para":
+                open_at = None
+                continue
+            if token.kind != "punct":
+                continue
+            ch = token.surface
+            if open_at is not None and ch == closer:
+                if i - open_at > 1:
+                    quotes.append((open_at + 1, i))
+                open_at = None
+            elif open_at is None and ch in QUOTE_OPEN:
+                open_at, closer = i, QUOTE_OPEN[ch]
+        for q, (a, b) in enumerate(quotes):
+            for j in range(a, b):
+                quote_of[j] = q
+        self.quote_of = quote_of
+        self.quotes = quotes
+
+    # Lexicon -------------------------------------------------------------
+    def _match_lexicon(self) -> None:
+        fillers = self.pack.fillers
+        akeys, lkeys = self.akeys, self.lkeys
+        # Paragraph and line tokens have empty keys; fillers are skipped by their name key.
+        index = [
+            i
+            for i, token in enumerate(self.tokens)
+            if token.kind in _STREAM_KINDS and akeys[i] not in fillers
+        ]
+        stream = Stream.from_keys(index, [lkeys[i] for i in index])
+        hits = self.pack.lexicon.find(stream)
+        # Hits must not run across sentence ends.
+        hits = [h for h in hits if self.sentence_of[h.start] == self.sentence_of[h.end - 1]]
+        self.cues = resolve_overlaps([h for h in hits if h.payload[0] not in GROUP_PROPOSAL])
+        self.proposal_hits = resolve_overlaps([h for h in hits if h.payload[0] in GROUP_PROPOSAL])
+        for hit in self.cues:
+            self.cues_at.setdefault(hit.start, []).append(hit)
+            self.cues_ending.setdefault(hit.end, []).append(hit)
+
+    # Helpers -------------------------------------------------------------
+    def words(self, a: int, b: int) -> list[int]:
+        return [k for k in range(a, b) if self.tokens[k].kind == "word"]
+
+    def span_text(self, a: int, b: int) -> str:
+        return self.text[self.tokens[a].start : self.tokens[b - 1].end]

@@ -1,0 +1,88 @@
+"""English, French and German keys: elision and possessive splitting, Snowball stems for cues.
+
+Names keep their surface (folded) so that a demonym noun ("Europeans",
+"Europäer") stays apart from the adjective ("European", "europäische"); cues are
+stemmed so that "deploy/deployed/deploying" or "Bodentruppen/Bodentruppe" agree.
+German compounds are matched by lexicon wildcards on the stems ("*trupp").
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import Stemmer
+
+from tracker.nlp.normalize.base import Analyzer, fold
+
+_APOS = "'\u2019\u02bc\u2018`"
+FR_ELISIONS = ("l", "d", "j", "n", "s", "c", "m", "t", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu")
+_STEMMERS = {"en": "english", "fr": "french", "de": "german"}
+_local = threading.local()
+
+
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    if language not in stemmers:
+        stemmers[language] = Stemmer.Stemmer(_STEMMERS[language])
+    return stemmers[language]
+
+
+def _unify_apostrophes(word: str) -> str:
+    for ch in _APOS[1:]:
+        word = word.replace(ch, "'")
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def _stem(language: str, word: str) -> str:
+    return fold(_stemmer(language).stemWord(word))
+
+
+class EuropeanAnalyzer(Analyzer):
+    def __init__(self, language: str):
+        self.language = language
+
+    def split(self, surface: str) -> list[tuple[int, int]]:
+        """Split French elisions (l'OTAN → l' + OTAN) and English possessives (Trump's → Trump + 's)."""
+        word = _unify_apostrophes(surface)
+        if "'" not in word:
+            return [(0, len(surface))]
+        if self.language == "fr":
+            head, _, rest = word.partition("'")
+            if head.casefold() in FR_ELISIONS and rest:
+                cut = len(head) + 1
+                return [(0, cut), (cut, len(surface))]
+        if self.language == "en":
+            low = word.casefold()
+            if low.endswith("'s") and len(word) > 2:
+                return [(0, len(surface) - 2), (len(surface) - 2, len(surface))]
+            if low.endswith("n't"):
+                return [(0, len(surface) - 3), (len(surface) - 3, len(surface))]
+        return [(0, len(surface))]
+
+    def actor_key(self, word: str) -> str:
+        return _actor_key(self.language, word)
+
+    def lex_key(self, word: str) -> str:
+        return _lex_key(self.language, word)
+
+
+@lru_cache(maxsize=300_000)
+def _actor_key(language: str, word: str) -> str:
+    key = fold(_unify_apostrophes(word)).strip("'")
+    if language == "de" and len(key) >= 5 and key.endswith("s") and not key.endswith("ss"):
+        key = key[:-1]  # genitive: des Kremls, Deutschlands
+    return key
+
+
+@lru_cache(maxsize=300_000)
+def _lex_key(language: str, word: str) -> str:
+    word = _unify_apostrophes(word).casefold()
+    if word.endswith("'"):
+        return word  # French elided article or pronoun: l', n', qu'
+    if language == "en" and word in ("'s", "n't"):
+        return "not" if word == "n't" else word
+    return _stem(language, word)

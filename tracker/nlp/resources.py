@@ -1,0 +1,603 @@
+"""Compiled matchers for the pure pipeline: actor aliases and lexicons per language.
+
+The contract between the data files, the database and the engine is two record
+types, both plain dataclasses:
+
+``ActorRecord(name, kind, parent, aliases, country=None)``
+    ``name`` is the canonical English name (unique); ``kind`` one of state,
+    government_body, international_org, alliance, person, party, armed_force,
+    group; ``parent`` the canonical name of the parent actor or None (a
+    minister's ministry, a ministry's state); ``aliases`` a list of
+    ``(text, language, strength)`` with language an ISO code or "" (every
+    language) and strength "strong" or "weak" (weak aliases count only after
+    the same actor was matched by a strong alias earlier in the article);
+    ``country`` an optional ISO 3166 code used when no parent leads to a state.
+
+``LexiconRecord(language, category, proposal_kind, text, weight)``
+    ``category`` is one of ``vocabulary.LEXICON_CATEGORIES``; ``proposal_kind`` is set for
+    ``proposal``, ``proposal_cue`` and ``anchor``; ``weight`` in 0..1 (0 turns
+    an entry off while still letting it win a longest match, e.g. the negation
+    "not only"). In ``text`` a leading or trailing ``*`` makes the first or last
+    word match as a word suffix or prefix (German compounds "*trupp", Arabic
+    verb stems "تعهد*").
+
+Lexicon files (``data/lexicons/*.yaml``) hold one language each::
+
+    language: en
+    support:                  # category: list of entries
+      - ready to
+      - send | 0.5            # "text | weight"
+    proposal:                 # proposal categories: kind -> list of entries
+      ground_troops: [troops, peacekeepers]
+
+Actor files (``data/actors/*.yaml``) are lists of
+``{name, kind, parent, country, aliases: {lang: [...]}, weak: {lang: [...]}}``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import accumulate
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick
+import yaml
+
+from tracker.nlp.normalize import SUPPORTED_LANGUAGES, Analyzer, fold, get_analyzer, tokenize
+from tracker.nlp.normalize.arabic import PROCLITICS, citation_key, drop_article
+from tracker.nlp.vocabulary import LEXICON_CATEGORIES
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
+
+CATEGORIES = tuple(LEXICON_CATEGORIES)
+GROUP_PROPOSAL = frozenset({"proposal", "proposal_cue", "anchor"})
+
+
+class RoleRecord(NamedTuple):
+    office: str
+    start: date | None = None
+    end: date | None = None
+    speaks_for: str | None = None  # the state or body the holder speaks for, when not implied
+
+
+@dataclass(frozen=True)
+class ActorRecord:
+    name: str
+    kind: str
+    parent: str | None
+    aliases: Sequence[tuple[str, str, str]] = ()
+    country: str | None = None
+    roles: Sequence[RoleRecord] = ()
+
+
+@dataclass(frozen=True)
+class LexiconRecord:
+    language: str
+    category: str
+    proposal_kind: str | None
+    text: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    name: str
+    kind: str
+    parent: str | None
+    country: str | None
+
+
+class Hit(NamedTuple):
+    """A phrase found in a token stream: tokens [start, end) of the article's token list."""
+
+    start: int
+    end: int
+    payload: tuple
+
+
+class PhraseMatcher:
+    """Aho-Corasick over a stream of space-separated token keys, with word-boundary checks.
+
+    Each pattern is the keys joined by single spaces, padded with a space on
+    each side unless that side is a wildcard; the stream is padded the same way,
+    so a hit can only start and end on token boundaries (or inside a token on a
+    wildcard side). Overlaps are resolved by the caller (longest first).
+    """
+
+    def __init__(self) -> None:
+        self._automaton = ahocorasick.Automaton()
+        self._count = 0
+        self._finalized = False
+
+    def add(
+        self,
+        keys: Sequence[str],
+        payload: tuple,
+        *,
+        prefix_wild: bool = False,
+        suffix_wild: bool = False,
+    ) -> None:
+        keys = [k for k in keys if k]
+        if not keys:
+            return
+        pattern = ("" if prefix_wild else " ") + " ".join(keys) + ("" if suffix_wild else " ")
+        if self._automaton.exists(pattern):
+            _, payloads = self._automaton.get(pattern)
+            if payload not in payloads:
+                payloads.append(payload)
+        else:
+            self._automaton.add_word(pattern, (len(pattern), [payload]))
+        self._count += 1
+
+    def finalize(self) -> None:
+        if self._count:
+            self._automaton.make_automaton()
+        self._finalized = True
+
+    def find(self, stream: Stream) -> list[Hit]:
+        if not self._count or not stream.keys:
+            return []
+        hits = []
+        positions, index, text = stream.positions, stream.index, stream.text
+        bisect_right = bisect.bisect_right
+        append = hits.append
+        for end_char, (length, payloads) in self._automaton.iter(text):
+            start_char = end_char - length + 1
+            if text[start_char] == " ":
+                first = bisect_right(positions, start_char)
+            else:
+                first = bisect_right(positions, start_char) - 1
+            last = bisect_right(positions, end_char - (text[end_char] == " ")) - 1
+            if first < 0 or last < first:
+                continue
+            a, b = index[first], index[last] + 1
+            for payload in payloads:
+                append(Hit(a, b, payload))
+        return hits
+
+
+@dataclass
+class Stream:
+    """Token keys joined by spaces; ``index[k]`` is the article token of the k-th key."""
+
+    text: str
+    positions: list[int]
+    index: list[int]
+    keys: list[str]
+
+    @classmethod
+    def build(cls, keys_by_token: Iterable[tuple[int, str]]) -> Stream:
+        parts = [" "]
+        positions = []
+        index = []
+        keys = []
+        pos = 1
+        for token_index, key in keys_by_token:
+            key = key.replace(" ", "_") or "_"
+            positions.append(pos)
+            index.append(token_index)
+            keys.append(key)
+            parts.append(key)
+            parts.append(" ")
+            pos += len(key) + 1
+        return cls("".join(parts), positions, index, keys)
+
+    @classmethod
+    def from_keys(cls, index: list[int], keys: list[str]) -> Stream:
+        """Same as ``build`` for parallel lists, joined in C; falls back when a key is empty or has a space."""
+        if not keys:
+            return cls(" ", [], [], [])
+        body = " ".join(keys)
+        if "" in keys or body.count(" ") != len(keys) - 1:
+            return cls.build(zip(index, keys, strict=True))
+        positions = list(accumulate(map(len, keys[:-1]), lambda pos, n: pos + n + 1, initial=1))
+        return cls(" " + body + " ", positions, index, keys)
+
+
+def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
+    """Longest match wins (in tokens); overlapping shorter hits are dropped. Linear in the hits' lengths."""
+    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start))
+    owner: dict[int, tuple[int, int]] = {}
+    get = owner.get
+    kept = []
+    for hit in ordered:
+        start, end = hit.start, hit.end
+        span = (start, end)
+        # Several entries for the same span (one word in two categories) are all kept.
+        if end - start == 1:
+            if get(start, span) != span:
+                continue
+            owner[start] = span
+        else:
+            if any(get(k, span) != span for k in range(start, end)):
+                continue
+            for k in range(start, end):
+                owner[k] = span
+        kept.append(hit)
+    kept.sort(key=lambda h: h.start)
+    return kept
+
+
+@dataclass
+class LanguagePack:
+    language: str
+    analyzer: Analyzer
+    actors: PhraseMatcher
+    lexicon: PhraseMatcher
+    fillers: frozenset[str]
+    split_words: bool  # the analyzer splits elisions and possessives
+    # Word form → its pieces and keys (filled by Document.build; keys depend on the form only).
+    token_cache: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
+
+
+def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:
+    keys = []
+    for token in tokenize(text):
+        if token.kind in ("para", "nl"):
+            continue
+        if token.kind == "punct":
+            keys.append(token.surface)
+            continue
+        pieces = (
+            analyzer.split(token.surface)
+            if hasattr(analyzer, "split")
+            else [(0, len(token.surface))]
+        )
+        for a, b in pieces:
+            piece = token.surface[a:b]
+            if analyzer.language == "ar":
+                key_ = citation_key(piece)
+                keys.append(
+                    key_
+                    if key_ in analyzer.vocabulary or not hasattr(analyzer, "vocabulary")
+                    else analyzer.actor_key(piece)
+                )
+            else:
+                keys.append(
+                    analyzer.actor_key(piece) if key == "actor" else analyzer.lex_key(piece)
+                )
+    return keys
+
+
+def _pattern_keys(analyzer: Analyzer, text: str, key: str) -> tuple[list[str], bool, bool]:
+    text = text.strip()
+    prefix_wild = text.startswith("*")
+    suffix_wild = text.endswith("*")
+    text = text.strip("*").strip()
+    keys = _word_keys(analyzer, text, key)
+    if (prefix_wild or suffix_wild) and analyzer.language in ("ru", "uk"):
+        # A word fragment has no lemma: fold it instead.
+        words = text.split()
+        if prefix_wild:
+            keys[0] = words[0].casefold()
+        if suffix_wild:
+            keys[-1] = words[-1].casefold()
+    return keys, prefix_wild, suffix_wild
+
+
+NOT_ACTOR = "not_actor"  # strength slot of a blocking entry in the actor matcher
+CASE_SHAPE_MAX_LETTERS = 4
+
+
+def case_shape(alias: str) -> str | None:
+    """The letters of a short alias whose capitals must be capitals in the text too, else None.
+
+    Acronyms and short names (≤ 4 letters: US, UK, EU, UE, AfD, PiS, Xi, Дан) collide with
+    common words once case-folded (us, eu, pis, дан "given"), so their capitals are required.
+    Scripts without case (Arabic) and longer aliases match case-insensitively.
+    """
+    letters = "".join(ch for ch in alias if ch.isalpha())
+    if not letters or len(letters) > CASE_SHAPE_MAX_LETTERS or letters == letters.lower():
+        return None
+    return letters
+
+
+def case_matches(shape: str | None, surface: str) -> bool:
+    """True when every capital of ``shape`` is a capital in ``surface`` (letters compared in order)."""
+    if shape is None:
+        return True
+    letters = [ch for ch in surface if ch.isalpha()]
+    if len(letters) < len(shape):
+        return False
+    return all(
+        b.isupper() for a, b in zip(shape, letters[: len(shape)], strict=True) if a.isupper()
+    )
+
+
+def _without_clitic_forms(vocabulary: set[str]) -> set[str]:
+    """Arabic entries written with a proclitic ("لقوات" in "القيادة العليا لقوات الحلفاء") are not words of
+    their own when the bare form is known too ("قوات"): left in, they would stop the analyzer from
+    stripping the clitic everywhere else ("انتشار لقوات" must read "قوات")."""
+
+    def inflected(word: str) -> bool:
+        for pre in PROCLITICS:
+            if word.startswith(pre) and len(word) - len(pre) >= 3:
+                rest = word[len(pre) :]
+                if rest in vocabulary or drop_article(rest) in vocabulary:
+                    return True
+        return False
+
+    return {w for w in vocabulary if w.endswith("*") or not inflected(w)}
+
+
+def _drop_strong_shadowed_by_weak(
+    aliases: list[tuple[str, str, str]],
+) -> list[tuple[str, str, str]]:
+    """A text listed as weak for an actor is weak, even when it is also the canonical name.
+
+    The canonical name is always added as a strong alias of every language (the database loader
+    does the same); "the West" is the group's name, but its bare mention ("the West was not
+    interested in peace") counts only after an explicit strong alias (Western allies ...).
+    """
+    weak = {(fold(text), language) for text, language, strength in aliases if strength == "weak"}
+    if not weak:
+        return list(aliases)
+    weak_any = {text for text, _ in weak}
+    kept = []
+    for text, language, strength in aliases:
+        if strength != "weak":
+            key = fold(text)
+            if (key, language) in weak or (language == "" and key in weak_any):
+                continue
+        kept.append((text, language, strength))
+    return kept
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything the pipeline needs, compiled once; share one instance (it is read-only)."""
+
+    actors: dict[str, ActorInfo]
+    packs: dict[str, LanguagePack]
+    neutral: LanguagePack
+    lexicon_size: int = 0
+    alias_count: int = 0
+    state_by_country: dict[str, str] = field(default_factory=dict)
+    alias_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_records(
+        cls, actors: Iterable[ActorRecord], lexicon: Iterable[LexiconRecord]
+    ) -> Resources:
+        actors = list(actors)
+        lexicon = [r for r in lexicon if r.category in CATEGORIES and r.text and r.text.strip("* ")]
+        infos: dict[str, ActorInfo] = {}
+        alias_lists: dict[str, list[tuple[str, str, str]]] = {}
+        for record in actors:
+            previous = infos.get(record.name)
+            infos[record.name] = ActorInfo(
+                record.name,
+                record.kind or (previous.kind if previous else "group"),
+                record.parent if record.parent else (previous.parent if previous else None),
+                record.country or (previous.country if previous else None),
+            )
+            alias_lists.setdefault(record.name, []).extend(record.aliases)
+            alias_lists[record.name].append((record.name, "", "strong"))
+        alias_lists = {
+            name: _drop_strong_shadowed_by_weak(aliases) for name, aliases in alias_lists.items()
+        }
+        states = {
+            info.country.upper(): name
+            for name, info in infos.items()
+            if info.kind == "state" and info.country
+        }
+
+        ar_vocab: set[str] = set()
+        for aliases in alias_lists.values():
+            for text, language, _ in aliases:
+                if language in ("ar", ""):
+                    ar_vocab.update(
+                        citation_key(t.surface) for t in tokenize(text) if t.kind == "word"
+                    )
+        for record in lexicon:
+            if record.language == "ar":
+                words = [t.surface for t in tokenize(record.text.strip("* ")) if t.kind == "word"]
+                ar_vocab.update(citation_key(w) for w in words)
+                if record.text.strip().endswith("*") and words:
+                    ar_vocab.add(citation_key(words[-1]) + "*")
+
+        ar_vocab = _without_clitic_forms(ar_vocab)
+        packs = {}
+        alias_count = 0
+        for language in SUPPORTED_LANGUAGES:
+            analyzer = get_analyzer(language, frozenset(ar_vocab))
+            venues = set()
+            fillers = set()
+            lex = PhraseMatcher()
+            for record in lexicon:
+                if record.language != language:
+                    continue
+                if record.category == "venue":
+                    venues.add(" ".join(_word_keys(analyzer, record.text, "actor")))
+                if record.category == "not_actor":
+                    continue  # compiled into the actor matcher below
+                if record.category == "filler":
+                    keys = _word_keys(analyzer, record.text, "actor")
+                    if len(keys) == 1:  # single words only: compared with the token's name key
+                        fillers.add(keys[0])
+                    continue
+                keys, pre, suf = _pattern_keys(analyzer, record.text, "lex")
+                lex.add(
+                    keys,
+                    (
+                        record.category,
+                        record.proposal_kind or None,
+                        record.text,
+                        float(record.weight),
+                    ),
+                    prefix_wild=pre,
+                    suffix_wild=suf,
+                )
+            lex.finalize()
+            matcher = PhraseMatcher()
+            for name, aliases in alias_lists.items():
+                for text, alias_language, strength in aliases:
+                    if alias_language not in ("", language):
+                        continue
+                    keys = _word_keys(analyzer, text, "actor")
+                    venue = " ".join(keys) in venues
+                    matcher.add(keys, (name, strength or "strong", text, venue, case_shape(text)))
+                    alias_count += 1
+            for record in lexicon:
+                if (
+                    record.language == language
+                    and record.category == "not_actor"
+                    and record.weight > 0
+                ):
+                    # Longest match wins, so "Latin America" hides the alias "America" inside it.
+                    matcher.add(
+                        _word_keys(analyzer, record.text, "actor"),
+                        (None, NOT_ACTOR, record.text, False, None),
+                    )
+            matcher.finalize()
+            packs[language] = LanguagePack(
+                language, analyzer, matcher, lex, frozenset(fillers), hasattr(analyzer, "split")
+            )
+        neutral_analyzer = Analyzer()
+        neutral = PhraseMatcher()
+        for name, aliases in alias_lists.items():
+            for text, alias_language, strength in aliases:
+                if alias_language == "" or len(text) >= 4:
+                    neutral.add(
+                        _word_keys(neutral_analyzer, text, "actor"),
+                        (name, strength or "strong", text, False, case_shape(text)),
+                    )
+        neutral.finalize()
+        return cls(
+            actors=infos,
+            packs=packs,
+            neutral=LanguagePack(
+                "unknown", neutral_analyzer, neutral, PhraseMatcher(), frozenset(), False
+            ),
+            lexicon_size=len(lexicon),
+            alias_count=alias_count,
+            state_by_country=states,
+            alias_texts={
+                name: tuple(dict.fromkeys(t for t, _, _ in aliases))
+                for name, aliases in alias_lists.items()
+            },
+        )
+
+    # Hierarchy helpers -------------------------------------------------
+    def ancestors(self, name: str) -> list[str]:
+        chain = []
+        seen = {name}
+        info = self.actors.get(name)
+        while info and info.parent and info.parent not in seen:
+            chain.append(info.parent)
+            seen.add(info.parent)
+            info = self.actors.get(info.parent)
+        return chain
+
+    def state_of(self, name: str) -> str | None:
+        """The state an actor belongs to: itself, the first state among its ancestors, or its country's state."""
+        info = self.actors.get(name)
+        if info is None:
+            return None
+        if info.kind == "state":
+            return name
+        for ancestor in self.ancestors(name):
+            if self.actors.get(ancestor) and self.actors[ancestor].kind == "state":
+                return ancestor
+        if info.country:
+            return self.state_by_country.get(info.country.upper())
+        return None
+
+    def kind_of(self, name: str) -> str:
+        info = self.actors.get(name)
+        return info.kind if info else "group"
+
+    def hierarchy(self) -> dict[str, str | None]:
+        return {name: info.parent for name, info in self.actors.items()}
+
+
+# Reading the data files ------------------------------------------------
+
+
+def read_lexicon_records(lexicon_dir: Path) -> list[LexiconRecord]:
+    records = []
+    for path in sorted(Path(lexicon_dir).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict) or "language" not in data:
+            raise ValueError(f"{path.name}: expected a mapping with a 'language' key")
+        language = data["language"]
+        for category, entries in data.items():
+            if category == "language":
+                continue
+            if category not in CATEGORIES:
+                raise ValueError(f"{path.name}: unknown category {category!r}")
+            if isinstance(entries, dict):
+                for kind, texts in entries.items():
+                    records.extend(_entries(language, category, kind, texts))
+            else:
+                records.extend(_entries(language, category, None, entries))
+    return records
+
+
+def _entries(language: str, category: str, kind: str | None, texts) -> list[LexiconRecord]:
+    out = []
+    for item in texts or []:
+        text, weight = str(item), 1.0
+        if "|" in text:
+            text, _, raw = text.rpartition("|")
+            weight = float(raw)
+        out.append(LexiconRecord(language, category, kind, text.strip(), weight))
+    return out
+
+
+def read_actor_records(actor_dir: Path) -> list[ActorRecord]:
+    """The one reader of the actor files: the database load (``catalogue.sync_data_files``) and
+    the file-compiled resources of the tests and the evaluation both use it."""
+    records = []
+    for path in sorted(Path(actor_dir).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(data, list):
+            raise ValueError(f"{path.name}: expected a list of actors")
+        for entry in data:
+            if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):
+                raise ValueError(f"{path.name}: every actor needs a name and a kind: {entry!r}")
+            aliases = []
+            for strength, key in (("strong", "aliases"), ("weak", "weak")):
+                for language, texts in (entry.get(key) or {}).items():
+                    for text in texts or []:
+                        aliases.append((str(text), language, strength))
+            records.append(
+                ActorRecord(
+                    str(entry["name"]),
+                    entry["kind"],
+                    entry.get("parent") or None,
+                    aliases,
+                    (entry.get("country") or "").upper()[:2] or None,
+                    [
+                        RoleRecord(
+                            role["office"],
+                            role.get("start"),
+                            role.get("end"),
+                            role.get("speaks_for"),
+                        )
+                        for role in entry.get("roles") or []
+                    ],
+                )
+            )
+    return records
+
+
+def load_resources_from_files(data_dir: Path = DEFAULT_DATA_DIR) -> Resources:
+    data_dir = Path(data_dir)
+    return Resources.from_records(
+        read_actor_records(data_dir / "actors"), read_lexicon_records(data_dir / "lexicons")
+    )
+
+
+_default: dict[str, Resources] = {}
+
+
+def default_resources() -> Resources:
+    """Resources from the data files, compiled once per process (tests, the evaluation CLI)."""
+    if "files" not in _default:
+        _default["files"] = load_resources_from_files()
+    return _default["files"]

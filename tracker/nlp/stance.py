@@ -1,0 +1,261 @@
+"""Stance cues paired with proposal mentions, with negation, modality and past markers.
+
+A cue ("ready to", "رفض", "отвергает") takes the proposals that follow it in
+its clause (up to FORWARD tokens, never across a clause boundary such as
+"but"/"لكن"/"но"), or, for predicate cues ("... was unacceptable", "... غير
+مقبول"), the proposal just before it without a comma in between. Negation in
+the few tokens before the cue flips it (support → oppose, oppose → support,
+considering → oppose); a modal (could, قد, может, könnte, pourrait) turns
+support or oppose into considering, except for warnings ("could lead to war").
+Lexicalised negations ("did not rule out", "nicht ausgeschlossen", "не
+исключил", "لم يستبعد") are considering cues of their own and win by length.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from tracker.nlp.normalize.document import Document
+from tracker.nlp.proposals import ProposalSpan
+from tracker.nlp.resources import Hit
+
+STANCE_CATEGORIES = {
+    "support": "support",
+    "oppose": "oppose",
+    "considering": "considering",
+    "warning": "oppose",
+}
+FORWARD = 15
+BACKWARD = 8
+NEGATION_WINDOW = 5
+MODALITY_WINDOW = 4
+FLIP = {"support": "oppose", "oppose": "support", "considering": "oppose"}
+SPECIFIC_OVER_GENERAL = "security_guarantee"
+ANAPHOR_SENTENCES = 3  # how far back an anaphor's antecedent may be
+
+
+@dataclass(frozen=True)
+class CuePairing:
+    cue: Hit
+    proposals: tuple[ProposalSpan, ...]
+    stance: str
+    weight: float
+    negation: Hit | None
+    modality: Hit | None
+    past: Hit | None
+    via_anaphor: bool
+
+
+def stance_cues(doc: Document) -> list[Hit]:
+    return [h for h in doc.cues if h.payload[0] in STANCE_CATEGORIES and h.payload[3] > 0]
+
+
+def _blocked(doc: Document, a: int, b: int) -> bool:
+    """A clause boundary between tokens a and b (exclusive)."""
+    for k in range(a, b):
+        for hit in doc.cues_at.get(k, ()):
+            if hit.payload[0] == "boundary" and hit.payload[3] > 0 and hit.end <= b:
+                return True
+    return False
+
+
+def _has_comma(doc: Document, a: int, b: int) -> bool:
+    return any(
+        doc.tokens[k].kind == "punct" and doc.tokens[k].surface in ",،;:" for k in range(a, b)
+    )
+
+
+def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit | None:
+    sentence = doc.sentence_of[cue.start]
+    k, words = cue.start - 1, 0
+    while k >= 0 and doc.sentence_of[k] == sentence and words < window:
+        for hit in doc.cues_ending.get(k + 1, ()):
+            if hit.payload[0] == "boundary" or hit.payload[0] in ("complementizer", "report_verb"):
+                return None
+            if hit.payload[0] == category:
+                return hit if hit.payload[3] > 0 else None
+        if doc.tokens[k].kind == "word":
+            words += 1
+        elif doc.tokens[k].surface in ",،;—–":
+            return None  # the Russian dash of "X — это Y" too
+        k -= 1
+    return None
+
+
+def _negation_after(doc: Document, cue: Hit) -> Hit | None:
+    """French 'ne ... pas' puts 'pas' after the verb; German 'lehnt ... nicht ab' likewise."""
+    if doc.language not in ("fr", "de"):
+        return None
+    sentence = doc.sentence_of[cue.start]
+    for k in range(cue.end, min(cue.end + 2, len(doc.tokens))):
+        if doc.sentence_of[k] != sentence:
+            break
+        for hit in doc.cues_at.get(k, ()):
+            if hit.payload[0] == "negation" and hit.payload[3] > 0:
+                return hit
+    return None
+
+
+def _arabic_modal(doc: Document, hit: Hit) -> bool:
+    """Arabic قد is 'may' before an imperfect verb (قد تشارك) but 'already' before a perfect one (قد ناشد)."""
+    k = hit.end
+    while k < len(doc.tokens) and doc.tokens[k].kind != "word":
+        k += 1
+    if k >= len(doc.tokens):
+        return False
+    word = doc.tokens[k].surface.lstrip("وف")
+    return word[:1] in ("ي", "ت") and not word.startswith("تم")
+
+
+def _forward_stop(doc: Document, cue: Hit) -> int:
+    """Forward scope of a cue ends at a reported clause ('that', 'что') or the next strong cue."""
+    sentence_end = doc.sentences[doc.sentence_of[cue.start]][1]
+    for k in range(cue.end, min(sentence_end, cue.end + FORWARD + 1)):
+        for hit in doc.cues_at.get(k, ()):
+            category = hit.payload[0]
+            if hit.payload[3] <= 0:
+                continue
+            if category in ("complementizer", "boundary"):
+                return k
+            if (
+                category in STANCE_CATEGORIES
+                and hit.payload[3] >= 0.8
+                and k > cue.end
+                and _has_comma(doc, cue.end, k)
+            ):
+                return (
+                    k  # "Europeans are ready to send troops, and we are ready to help from the air"
+                )
+    return sentence_end
+
+
+def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -> list[CuePairing]:
+    pairings = []
+    proposals = sorted(proposals, key=lambda p: p.start)
+    starts = [p.start for p in proposals]
+    proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
+    by_sentence: dict[int, list[ProposalSpan]] = {}
+    for p in proposals:
+        by_sentence.setdefault(doc.sentence_of[p.start], []).append(p)
+    anaphors: dict[int, list[Hit]] = {}
+    for h in doc.cues:
+        if h.payload[0] == "anaphor" and h.payload[3] > 0:
+            anaphors.setdefault(doc.sentence_of[h.start], []).append(h)
+    for cue in stance_cues(doc):
+        sentence = doc.sentence_of[cue.start]
+        if sentence not in by_sentence and (topic is None or sentence not in anaphors):
+            continue  # nothing to pair with in this sentence
+        if any(k in proposal_tokens for k in range(cue.start, cue.end)):
+            continue  # "support" inside "air support" is the proposal, not a cue
+        stop = _forward_stop(doc, cue)
+        quote = doc.quote_of[cue.start]
+        chosen = []
+        for p in by_sentence.get(sentence, ()):
+            if p.start < cue.end and p.end > cue.start:
+                continue
+            if p.start >= cue.end:
+                if p.start - cue.end > FORWARD or p.start >= stop:
+                    continue
+            else:
+                if (
+                    cue.start - p.end > BACKWARD
+                    or _has_comma(doc, p.end, cue.start)
+                    or _blocked(doc, p.end, cue.start)
+                ):
+                    continue
+            if (doc.quote_of[p.start] >= 0) != (quote >= 0) and not _inline_quote(doc, p):
+                continue
+            chosen.append(p)
+        via_anaphor = False
+        if not chosen and topic is not None:
+            for h in anaphors.get(sentence, ()):
+                if 0 <= h.start - cue.end <= FORWARD or h.start == cue.start or (h.end == cue.end):
+                    antecedent = _antecedent(doc, proposals, starts, h, topic)
+                    if antecedent is None:
+                        continue
+                    chosen = [
+                        ProposalSpan(
+                            h.start,
+                            h.end,
+                            antecedent.kind,
+                            0.6,
+                            f"anaphor:{doc.language}:{h.payload[2]}",
+                        )
+                    ]
+                    via_anaphor = True
+                    break
+        if not chosen:
+            continue
+        kinds = {p.kind for p in chosen}
+        if SPECIFIC_OVER_GENERAL in kinds and len(kinds) > 1:
+            chosen = [p for p in chosen if p.kind != SPECIFIC_OVER_GENERAL]
+        category = cue.payload[0]
+        stance = STANCE_CATEGORIES[category]
+        negation = _marker_before(doc, cue, "negation", NEGATION_WINDOW) or _negation_after(
+            doc, cue
+        )
+        if negation is not None:
+            stance = FLIP[stance]
+        modality = _marker_before(doc, cue, "modality", MODALITY_WINDOW)
+        if modality is not None and doc.language == "ar" and not _arabic_modal(doc, modality):
+            modality = None
+        if (
+            modality is not None
+            and category != "warning"
+            and negation is None
+            and stance in ("support", "oppose")
+        ):
+            stance = "considering"
+        past = _past_marker(doc, cue)
+        pairings.append(
+            CuePairing(
+                cue, tuple(chosen), stance, cue.payload[3], negation, modality, past, via_anaphor
+            )
+        )
+    return pairings
+
+
+def _antecedent(
+    doc: Document, proposals: list[ProposalSpan], starts: list[int], anaphor: Hit, topic: str
+) -> ProposalSpan | None:
+    """The proposal an anaphor ("the plan", "this force", "y") refers to.
+
+    Only proposals mentioned before it and at most ANAPHOR_SENTENCES sentences back are candidates;
+    among them the article's topic (its most discussed proposal) wins while it is still in view,
+    otherwise the closest mention does. Far from any mention, the anaphor is left unresolved.
+    """
+    rank = doc.sentence_rank
+    here = rank[doc.sentence_of[anaphor.start]]
+    i = bisect.bisect_left(starts, anaphor.start) - 1
+    closest = None
+    while i >= 0:
+        p = proposals[i]
+        if here - rank[doc.sentence_of[p.start]] > ANAPHOR_SENTENCES:
+            break
+        if p.kind == topic:
+            return p
+        if closest is None:
+            closest = p
+        i -= 1
+    return closest
+
+
+def _inline_quote(doc: Document, p: ProposalSpan) -> bool:
+    """A short quoted term (« force de réassurance ») is part of the sentence, not speech."""
+    q = doc.quote_of[p.start]
+    if q < 0:
+        return True
+    a, b = doc.quotes[q]
+    return len(doc.words(a, b)) <= 10
+
+
+def _past_marker(doc: Document, cue: Hit) -> Hit | None:
+    a, _ = doc.sentences[doc.sentence_of[cue.start]]
+    for k in range(cue.start - 1, a - 1, -1):
+        for hit in doc.cues_ending.get(k + 1, ()):
+            if hit.payload[0] == "boundary" and hit.payload[3] > 0:
+                return None
+            if hit.payload[0] == "past" and hit.payload[3] > 0:
+                return hit
+    return None
