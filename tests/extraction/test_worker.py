@@ -54,7 +54,8 @@ def test_a_broker_that_is_down_gives_a_clear_error(monkeypatch):
 
     # Celery prefers the environment's broker URL over the one given here.
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    dead = Celery("dead", broker="redis://127.0.0.1:1/0")
+    # Not made the current app: later tests rely on the project's being the current one.
+    dead = Celery("dead", broker="redis://127.0.0.1:1/0", set_as_current=False)
     assert dead.conf.broker_url == "redis://127.0.0.1:1/0"
     dead.conf.broker_connection_timeout = 1
     dead.conf.broker_connection_retry = False

@@ -33,7 +33,8 @@ def broker_down(monkeypatch):
     """process_run bound to a Celery app whose broker does not answer: a real connection failure."""
     from celery import Celery
 
-    dead = Celery("dead")
+    # Not made the current app: later tests rely on the project's being the current one.
+    dead = Celery("dead", set_as_current=False)
     # The write URL, because the CELERY_BROKER_URL environment variable overrides broker_url.
     dead.conf.broker_write_url = "redis://127.0.0.1:1/0"
     dead.conf.broker_connection_timeout = 1
