@@ -28,7 +28,6 @@ training-time dependency).
 
 from __future__ import annotations
 
-import heapq
 import json
 import logging
 import math
@@ -105,12 +104,19 @@ class AttributionModel:
     trained_on: Mapping[str, object] = field(default_factory=dict)
     # Feature name → its weight in each class: what inference reads, derived from ``weights``.
     columns: Mapping[str, tuple[float, ...]] = field(init=False, compare=False, repr=False)
+    # Per class, feature name → its weight in that class minus its weight in "none": what ``why`` reads.
+    margins: tuple[Mapping[str, float], ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         columns = {
             name: tuple(row[i] for row in self.weights) for i, name in enumerate(self.features)
         }
         object.__setattr__(self, "columns", columns)
+        margins = tuple(
+            {name: column[c] - column[0] for name, column in columns.items()}
+            for c in range(len(self.weights))
+        )
+        object.__setattr__(self, "margins", margins)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> AttributionModel:
@@ -205,7 +211,11 @@ class AttributionModel:
         probs = [e / total for e in exps]
         if probs[0] > 1 - self.threshold:
             return "none", probs[0], probs
-        best = max(range(1, len(probs)), key=lambda k: probs[k])
+        best = 1  # the most probable stance, the first of equals
+        if probs[2] > probs[best]:
+            best = 2
+        if probs[3] > probs[best]:
+            best = 3
         return self.classes[best], probs[best], probs
 
     def decide(
@@ -219,23 +229,21 @@ class AttributionModel:
 
     def why(self, values: Mapping[str, float], stance: str) -> tuple[tuple[str, float], ...]:
         """The features that weighed most for ``stance`` against ``none``, strongest first."""
-        c = self.classes.index(stance)
-        get = self.columns.get
+        get = self.margins[self.classes.index(stance)].get
         positive = []
         for name, v in values.items():
-            column = get(name)
-            if column is not None and v:
-                contribution = (column[c] - column[0]) * v
+            margin = get(name)
+            if margin is not None and v:
+                contribution = margin * v
                 if contribution > 0:
                     positive.append((contribution, name))
         if len(positive) > WHY_FEATURES:
             # Only contributions that can round to the fifth largest or above are ranked.
-            floor = heapq.nlargest(WHY_FEATURES, positive)[-1][0] - 0.001
+            positive.sort(reverse=True)
+            floor = positive[WHY_FEATURES - 1][0] - 0.001
             positive = [p for p in positive if p[0] >= floor]
-        contributions = [(-round(contribution, 3), name) for contribution, name in positive]
-        return tuple(
-            (name, -weight) for weight, name in heapq.nsmallest(WHY_FEATURES, contributions)
-        )
+        ranked = sorted((-round(contribution, 3), name) for contribution, name in positive)
+        return tuple((name, -weight) for weight, name in ranked[:WHY_FEATURES])
 
 
 SIDES = {"ukraine": "Ukraine", "russia": "Russia", "other": "neither Ukraine nor Russia"}
