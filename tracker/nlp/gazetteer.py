@@ -14,7 +14,9 @@ from tracker.nlp.normalize.document import Document
 from tracker.nlp.resources import NOT_ACTOR, Stream, case_matches, resolve_overlaps
 
 
-@dataclass(frozen=True)
+# Slotted, not frozen: built many times an article, and a frozen dataclass pays an
+# object.__setattr__ call for each field; nothing changes one after it is built.
+@dataclass(slots=True)
 class ActorSpan:
     start: int  # token range [start, end)
     end: int

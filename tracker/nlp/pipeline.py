@@ -29,7 +29,9 @@ from tracker.nlp.stance import pair_cues
 EXTRACTOR_VERSION = "2026.1"
 
 
-@dataclass(frozen=True)
+# Slotted, not frozen: built many times an article, and a frozen dataclass pays an
+# object.__setattr__ call for each field; nothing changes one after it is built.
+@dataclass(slots=True)
 class Mention:
     actor: str
     start: int
@@ -38,7 +40,7 @@ class Mention:
     rule: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ProposalMention:
     kind: str
     start: int
@@ -51,7 +53,7 @@ CUE_KINDS = ("cue", "negation", "modality", "past")  # a stance cue and what cha
 SPAN_KINDS = ("actor", "proposal", *CUE_KINDS)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Span:
     """A mention a position was built from: characters [start, end) of the text, what it is
     (one of SPAN_KINDS), what it names (the actor, the proposal kind, the cue's stance) and the
@@ -64,7 +66,7 @@ class Span:
     rule: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ExtractedPosition:
     actor: str
     proposal: str

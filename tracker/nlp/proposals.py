@@ -16,7 +16,9 @@ from tracker.nlp.normalize.document import Document
 ANCHOR_WINDOW = 5
 
 
-@dataclass(frozen=True)
+# Slotted, not frozen: built many times an article, and a frozen dataclass pays an
+# object.__setattr__ call for each field; nothing changes one after it is built.
+@dataclass(slots=True)
 class ProposalSpan:
     start: int  # token range [start, end)
     end: int

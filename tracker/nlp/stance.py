@@ -35,7 +35,9 @@ SPECIFIC_OVER_GENERAL = "security_guarantee"
 ANAPHOR_SENTENCES = 3  # how far back an anaphor's antecedent may be
 
 
-@dataclass(frozen=True)
+# Slotted, not frozen: built many times an article, and a frozen dataclass pays an
+# object.__setattr__ call for each field; nothing changes one after it is built.
+@dataclass(slots=True)
 class CuePairing:
     cue: Hit
     proposals: tuple[ProposalSpan, ...]
