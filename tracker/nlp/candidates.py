@@ -19,11 +19,12 @@ from tracker.nlp.normalize.document import Document
 from tracker.nlp.proposals import ProposalSpan
 
 STANCE_CUES = ("support", "oppose", "considering", "warning")
+VOTES = {stance: f"votes={stance}" for stance in ("support", "oppose", "considering")}
 SUBJECT_WINDOW = 4  # words between a subject and its verb or cue
 PREVIOUS_SENTENCES = 2
 
 
-@dataclass
+@dataclass(slots=True)
 class Meeting:
     """One place where the actor and the proposal meet, with what the rules said there."""
 
@@ -33,7 +34,7 @@ class Meeting:
     distance: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     actor: str
     kind: str
@@ -101,11 +102,11 @@ class Featurizer:
         self.topic = max(self.kind_counts, key=self.kind_counts.get) if self.kind_counts else None
         self.headline = self._first_sentence()
         self._facts: dict[int, tuple[str, ...]] = {}
-        self._lineage: dict[str, frozenset[str]] = {}
+        self._lineage: dict[tuple[str, str], bool] = {}
         self.rules_by_kind: dict[str, list[tuple[str, str, float]]] = {}
         for (actor, kind, stance), confidence in rule_triples.items():
             self.rules_by_kind.setdefault(kind, []).append((actor, stance, confidence))
-        self._clauses: dict[tuple[str, int, str], tuple[str, ...]] = {}
+        self._clauses: dict[tuple[str, int, str], dict[str, float]] = {}
         self._sentence_facts: dict[int, tuple[str, ActorSpan | None]] = {}
         self._actors: dict[str, tuple[str, str]] = {}
         self.lang_feature = f"lang={doc.language}"
@@ -122,9 +123,11 @@ class Featurizer:
         cached = self._facts.get(m.start)
         if cached is None:
             facts = []
-            if not self.attributor.eligible(m):
+            eligible = self.attributor.eligible(m)
+            if not eligible:
                 facts.append("ineligible")
-            if governed_by_locative(self.doc, m.start):
+            # An eligible mention is never governed by a locative (eligibility checks it first).
+            if not eligible and governed_by_locative(self.doc, m.start):
                 facts.append("locative")
             subject, report = self._is_subject(m)
             if subject:
@@ -135,7 +138,7 @@ class Featurizer:
                 facts.append("after_source")
             if self._in_list(m):
                 facts.append("coord")
-            if any(k in self.proposal_tokens for k in range(m.start, m.end)):
+            if not self.proposal_tokens.isdisjoint(range(m.start, m.end)):
                 facts.append("in_proposal")
             cached = self._facts[m.start] = tuple(facts)
         return cached
@@ -189,8 +192,9 @@ class Featurizer:
         """A coordinated holder: another actor joined to this one by a comma or 'and'."""
         doc = self.doc
         sentence = doc.sentence_of[m.start]
-        others = [o for o in self.by_sentence.get(sentence, ()) if o is not m]
-        for o in others:
+        for o in self.by_sentence.get(sentence, ()):
+            if o is m:
+                continue
             lo, hi = (o.end, m.start) if o.end <= m.start else (m.end, o.start)
             if hi - lo > 3:
                 continue
@@ -214,13 +218,14 @@ class Featurizer:
             candidate = found.get(key)
             if candidate is None:
                 candidate = found[key] = Candidate(actor, kind)
+            paired = self.paired.get((sentence, kind), ())
             stance = None
-            for pairing, holder in self.paired.get((sentence, kind), ()):
+            for pairing, holder in paired:
                 stance = pairing.stance
                 if holder is not None and actor in holder.actors:
                     break
             candidate.meetings.append(Meeting(context, sentence, stance, distance))
-            self._mention_features(candidate, context, sentence, kind, mention, distance)
+            self._mention_features(candidate, context, sentence, kind, mention, distance, paired)
 
         for sentence, kinds in self.kinds_by_sentence.items():
             here = self.by_sentence.get(sentence, [])
@@ -312,7 +317,7 @@ class Featurizer:
                     if self.attributor.eligible(m):
                         meet(m.actor, kind, context, sentence, 40, m)
 
-    def _clause_features(self, context: str, sentence: int, kind: str) -> tuple[str, ...]:
+    def _clause_features(self, context: str, sentence: int, kind: str) -> dict[str, float]:
         """What the proposal's sentence says whoever the actor is (computed once a sentence)."""
         key = (context, sentence, kind)
         cached = self._clauses.get(key)
@@ -336,7 +341,7 @@ class Featurizer:
                 names.append("pair_past")
             if pairing.cue.payload[0] == "warning":
                 names.append("pair_warning")
-        cached = self._clauses[key] = tuple(names)
+        cached = self._clauses[key] = dict.fromkeys(names, 1.0)
         return cached
 
     def _sentence_actors(self, sentence: int) -> tuple[str, ActorSpan | None]:
@@ -351,18 +356,17 @@ class Featurizer:
             )
         return cached
 
-    def _mention_features(self, c, context, sentence, kind, mention, distance) -> None:
+    def _mention_features(self, c, context, sentence, kind, mention, distance, paired) -> None:
         f = c.features
-        for name in self._clause_features(context, sentence, kind):
-            f[name] = 1.0
+        f.update(self._clause_features(context, sentence, kind))
         nearest = None
         same = mention is not None and context == "same"
         per_language = c.per_language
-        for pairing, holder in self.paired.get((sentence, kind), ()):
+        for pairing, holder in paired:
             stance = pairing.stance
             mine = holder is not None and c.actor in holder.actors
             if mine:
-                votes = f"votes={stance}"
+                votes = VOTES[stance]
                 f[votes] = f.get(votes, 0.0) + 1.0
                 who = "mine"
             else:
@@ -372,10 +376,11 @@ class Featurizer:
             if mine and (context == "same" or context == "quote"):
                 per_language[name] = None
             if same:
-                gap = abs(pairing.cue.start - mention.start)
+                cue_start = pairing.cue.start
+                gap = abs(cue_start - mention.start)
                 if nearest is None or gap < nearest[0]:
                     nearest = (gap, stance)
-                side = "after" if pairing.cue.start >= mention.end else "before"
+                side = "after" if cue_start >= mention.end else "before"
                 f[f"cue_{side}_actor={stance}"] = 1.0
         if nearest is not None:
             name = f"nearest_cue={nearest[1]}"
@@ -413,10 +418,10 @@ class Featurizer:
         f["a_mentions"] = math.log1p(self.mention_counts.get(c.actor, 0))
         f["k_mentions"] = math.log1p(self.kind_counts.get(c.kind, 0))
         f["meetings"] = math.log1p(len(c.meetings))
-        for stance in ("support", "oppose", "considering"):
-            votes = f.pop(f"votes={stance}", 0.0)
+        for name in VOTES.values():
+            votes = f.pop(name, 0.0)
             if votes:
-                f[f"votes={stance}"] = math.log1p(votes)
+                f[name] = math.log1p(votes)
         if c.kind == self.topic:
             f["topic"] = 1.0
         if self.headline is not None and c.kind in self.kinds_by_sentence.get(self.headline, {}):
@@ -428,7 +433,7 @@ class Featurizer:
                 f[f"rule={stance}"] = 1.0
                 f["rule_confidence"] = max(f.get("rule_confidence", 0.0), confidence)
                 f[f"rule|{doc.language}={stance}"] = 1.0
-            elif actor in self._ancestors(c.actor) or c.actor in self._ancestors(actor):
+            elif self._related(actor, c.actor):
                 f[f"rule_rel={stance}"] = 1.0
             else:
                 f[f"rule_other={stance}"] = 1.0
@@ -446,8 +451,11 @@ class Featurizer:
             found = self._actors[actor] = (self.resources.kind_of(actor), group)
         return found
 
-    def _ancestors(self, actor: str) -> frozenset[str]:
-        found = self._lineage.get(actor)
+    def _related(self, a: str, b: str) -> bool:
+        """One actor is an ancestor of the other (looked up once a pair and article)."""
+        key = (a, b)
+        found = self._lineage.get(key)
         if found is None:
-            found = self._lineage[actor] = frozenset(self.resources.ancestors(actor))
+            ancestors = self.resources.ancestors
+            found = self._lineage[key] = a in ancestors(b) or b in ancestors(a)
         return found
