@@ -102,7 +102,6 @@ class Featurizer:
         self.topic = max(self.kind_counts, key=self.kind_counts.get) if self.kind_counts else None
         self.headline = self._first_sentence()
         self._facts: dict[int, tuple[str, ...]] = {}
-        self._lineage: dict[tuple[str, str], bool] = {}
         self.rules_by_kind: dict[str, list[tuple[str, str, float]]] = {}
         for (actor, kind, stance), confidence in rule_triples.items():
             self.rules_by_kind.setdefault(kind, []).append((actor, stance, confidence))
@@ -427,13 +426,14 @@ class Featurizer:
         if self.headline is not None and c.kind in self.kinds_by_sentence.get(self.headline, {}):
             f["k_headline"] = 1.0
         ruled = False
+        ancestors = self.resources.ancestors
         for actor, stance, confidence in self.rules_by_kind.get(c.kind, ()):
             if actor == c.actor:
                 ruled = True
                 f[f"rule={stance}"] = 1.0
                 f["rule_confidence"] = max(f.get("rule_confidence", 0.0), confidence)
                 f[f"rule|{doc.language}={stance}"] = 1.0
-            elif self._related(actor, c.actor):
+            elif actor in ancestors(c.actor) or c.actor in ancestors(actor):
                 f[f"rule_rel={stance}"] = 1.0
             else:
                 f[f"rule_other={stance}"] = 1.0
@@ -449,13 +449,4 @@ class Featurizer:
             state = self.resources.state_of(actor)
             group = "ukraine" if state == "Ukraine" else "russia" if state == "Russia" else "other"
             found = self._actors[actor] = (self.resources.kind_of(actor), group)
-        return found
-
-    def _related(self, a: str, b: str) -> bool:
-        """One actor is an ancestor of the other (looked up once a pair and article)."""
-        key = (a, b)
-        found = self._lineage.get(key)
-        if found is None:
-            ancestors = self.resources.ancestors
-            found = self._lineage[key] = a in ancestors(b) or b in ancestors(a)
         return found

@@ -41,7 +41,8 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
     for (start, end), payloads in sorted(by_span.items()):
         if any(p[1] == NOT_ACTOR for p in payloads):
             continue  # "Latin America": a name, but no actor
-        payloads.sort(key=lambda p: (p[1] == "weak", doc.resources.kind_of(p[0]) != "state"))
+        if len(payloads) > 1:  # most spans name one actor
+            payloads.sort(key=lambda p: (p[1] == "weak", doc.resources.kind_of(p[0]) != "state"))
         chosen = None
         for name, strength, alias, venue, _ in payloads:
             if strength != "weak" or name in named:

@@ -40,7 +40,8 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add, attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -145,6 +146,7 @@ class PhraseMatcher:
         positions, index, text = stream.positions, stream.index, stream.text
         bisect_right = bisect.bisect_right
         append = hits.append
+        new_hit = tuple.__new__  # Hit(a, b, payload) without the named tuple's Python-level __new__
         for end_char, (length, payloads) in self._automaton.iter(text):
             start_char = end_char - length + 1
             if text[start_char] == " ":
@@ -156,7 +158,7 @@ class PhraseMatcher:
                 continue
             a, b = index[first], index[last] + 1
             for payload in payloads:
-                append(Hit(a, b, payload))
+                append(new_hit(Hit, (a, b, payload)))
         return hits
 
 
@@ -194,31 +196,34 @@ class Stream:
         body = " ".join(keys)
         if "" in keys or body.count(" ") != len(keys) - 1:
             return cls.build(zip(index, keys, strict=True))
-        positions = list(accumulate(map(len, keys[:-1]), lambda pos, n: pos + n + 1, initial=1))
+        # Each key starts one space after the previous one ends: 1 + the lengths before it, plus one each.
+        positions = list(accumulate(map(add, map(len, keys[:-1]), repeat(1)), initial=1))
         return cls(" " + body + " ", positions, index, keys)
 
 
 def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
-    """Longest match wins (in tokens); overlapping shorter hits are dropped. Linear in the hits' lengths."""
-    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start))
+    """Longest match wins (in tokens); overlapping shorter hits are dropped. Linear in the hits' lengths.
+
+    Hits of several tokens are settled first, longest first; a one-token hit (most of them) is then
+    kept unless one of those covers its token. Several entries for the same span (one word in two
+    categories) are all kept. The result is in text order.
+    """
+    longer = sorted(
+        (h for h in hits if h.end - h.start != 1), key=lambda h: (h.start - h.end, h.start)
+    )
     owner: dict[int, tuple[int, int]] = {}
     get = owner.get
     kept = []
-    for hit in ordered:
+    for hit in longer:
         start, end = hit.start, hit.end
         span = (start, end)
-        # Several entries for the same span (one word in two categories) are all kept.
-        if end - start == 1:
-            if get(start, span) != span:
-                continue
-            owner[start] = span
-        else:
-            if any(get(k, span) != span for k in range(start, end)):
-                continue
-            for k in range(start, end):
-                owner[k] = span
+        if any(get(k, span) != span for k in range(start, end)):
+            continue
+        for k in range(start, end):
+            owner[k] = span
         kept.append(hit)
-    kept.sort(key=lambda h: h.start)
+    kept += [h for h in hits if h.end - h.start == 1 and h.start not in owner]
+    kept.sort(key=attrgetter("start"))
     return kept
 
 
@@ -358,6 +363,11 @@ class Resources:
     alias_count: int = 0
     state_by_country: dict[str, str] = field(default_factory=dict)
     alias_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Each actor's chain of parents, resolved once: attribution and features ask for it per mention.
+    lineage: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lineage", {name: self._parents(name) for name in self.actors})
 
     @classmethod
     def from_records(
@@ -483,7 +493,10 @@ class Resources:
         )
 
     # Hierarchy helpers -------------------------------------------------
-    def ancestors(self, name: str) -> list[str]:
+    def ancestors(self, name: str) -> tuple[str, ...]:
+        return self.lineage.get(name, ())
+
+    def _parents(self, name: str) -> tuple[str, ...]:
         chain = []
         seen = {name}
         info = self.actors.get(name)
@@ -491,7 +504,7 @@ class Resources:
             chain.append(info.parent)
             seen.add(info.parent)
             info = self.actors.get(info.parent)
-        return chain
+        return tuple(chain)
 
     def state_of(self, name: str) -> str | None:
         """The state an actor belongs to: itself, the first state among its ancestors, or its country's state."""
