@@ -120,6 +120,8 @@ class Document:
         akeys: list[str] = []
         lkeys: list[str] = []
         prep: list[bool] = []
+        # The tokens that are not words: all that segmentation and quotes read.
+        marks: list[int] = []
         add_token, add_akey, add_lkey, add_prep = (
             tokens.append,
             akeys.append,
@@ -129,16 +131,16 @@ class Document:
         for m in TOKEN_RE.finditer(text):
             kind = m.lastgroup
             surface = m.group()
+            start, end = m.span()
             if kind == "word":
                 entry = cache.get(surface)
                 if entry is None:
                     entry = cache[surface] = _analyse_word(
                         analyzer, surface, pack.split_words, language == "ar"
                     )
-                start = m.start()
                 if len(entry) == 1:
                     _, _, _, akey, lkey, is_prep = entry[0]
-                    add_token(Token(start, m.end(), surface, "word"))
+                    add_token(Token(start, end, surface, "word"))
                     add_akey(akey)
                     add_lkey(lkey)
                     add_prep(is_prep)
@@ -149,24 +151,28 @@ class Document:
                     add_lkey(lkey)
                     add_prep(is_prep)
                 continue
-            add_token(Token(m.start(), m.end(), surface, kind))
+            marks.append(len(tokens))
+            add_token(Token(start, end, surface, kind))
             key = surface if kind == "punct" else ""
             add_akey(key)
             add_lkey(key)
             add_prep(False)
         doc = cls(text, language, pack, resources, tokens, akeys, lkeys, prep)
-        doc._segment()
-        doc._find_quotes()
+        doc._segment(marks)
+        doc._find_quotes(marks)
         doc._match_lexicon()
         return doc
 
     # Segmentation ------------------------------------------------------
-    def _segment(self) -> None:
+    def _segment(self, marks: list[int]) -> None:
         """Sentences end at . ! ? … (not after abbreviations), line and paragraph breaks.
 
         A run longer than MAX_SENTENCE_TOKENS (lists, tables, text without punctuation) is not a
         sentence: it is cut after its last clause mark (comma, semicolon, dash) or, lacking one,
         where the limit is reached, so that per-sentence work stays bounded on any input.
+
+        ``marks`` are the indices of the tokens that are not words, in order: only they can end a
+        sentence or be a clause mark, so the words between them are skipped but for the limit.
         """
         tokens = self.tokens
         n = len(tokens)
@@ -175,8 +181,19 @@ class Document:
         paragraphs = []
         start = 0
         last_clause = -1
-        i = 0
-        while i < n:
+        m = 0
+        while True:
+            i = marks[m] if m < len(marks) else n
+            # The words before the next mark (or the end): a run reaching the limit is cut there.
+            while start + MAX_SENTENCE_TOKENS - 1 < i:
+                word = start + MAX_SENTENCE_TOKENS - 1
+                cut = last_clause if last_clause - start >= MAX_SENTENCE_TOKENS // 3 else word
+                sentences.append((start, cut + 1))
+                paragraphs.append(paragraph)
+                start = cut + 1
+                last_clause = -1
+            if i == n:
+                break
             token = tokens[i]
             kind = token.kind
             end_here = False
@@ -209,7 +226,9 @@ class Document:
                 paragraphs.append(paragraph)
                 start = cut + 1
                 last_clause = -1
-            i += 1
+            m += 1
+            while m < len(marks) and marks[m] <= i:
+                m += 1  # trailers taken into the sentence end above
         if start < n:
             sentences.append((start, n))
             paragraphs.append(paragraph)
@@ -246,12 +265,15 @@ class Document:
             and self.language != "ar"
         )
 
-    def _find_quotes(self) -> None:
+    def _find_quotes(self, marks: list[int]) -> None:
+        """Quotes open and close on punctuation and end at a paragraph break: only ``marks`` (the
+        tokens that are not words) are read."""
         quote_of = [-1] * len(self.tokens)
         quotes = []
         open_at = None
         closer = None
-        for i, token in enumerate(self.tokens):
+        for i in marks:
+            token = self.tokens[i]
             if token.kind == "para":
                 open_at = None
                 continue
