@@ -314,23 +314,26 @@ class Attributor:
                 actors = self._coordinated(m, lo)
                 return Holder(tuple(actors), m.start, (f"holder:clause-subject:{m.alias}",)), False
             hits = doc.cues_ending.get(k + 1, ())
-            categories = {h.payload[0]: h for h in hits if h.payload[3] > 0}
-            for category in ("pronoun_we", "pronoun_person", "pronoun_country"):
-                if category in categories:
-                    holder = self.resolve_pronoun(categories[category])
-                    if holder is not None:
-                        return holder, False
-            if "report_verb" in categories or "complementizer" in categories:
-                verb = categories.get("report_verb") or self._report_verb_left(k, lo)
-                if verb is not None:
-                    holder = self.report_subject(verb)
-                    if holder is not None:
-                        return Holder(
-                            holder.actors, holder.start, holder.rules + ("holder:reported-clause",)
-                        ), True
+            if hits:  # most tokens end no cue
+                categories = {h.payload[0]: h for h in hits if h.payload[3] > 0}
+                for category in ("pronoun_we", "pronoun_person", "pronoun_country"):
+                    if category in categories:
+                        holder = self.resolve_pronoun(categories[category])
+                        if holder is not None:
+                            return holder, False
+                if "report_verb" in categories or "complementizer" in categories:
+                    verb = categories.get("report_verb") or self._report_verb_left(k, lo)
+                    if verb is not None:
+                        holder = self.report_subject(verb)
+                        if holder is not None:
+                            return Holder(
+                                holder.actors,
+                                holder.start,
+                                holder.rules + ("holder:reported-clause",),
+                            ), True
+                        return None
+                if "boundary" in categories:
                     return None
-            if "boundary" in categories:
-                return None
             if m is not None:
                 k = m.start - 1
             elif hits:

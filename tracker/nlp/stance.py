@@ -148,7 +148,7 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         sentence = doc.sentence_of[cue.start]
         if sentence not in by_sentence and (topic is None or sentence not in anaphors):
             continue  # nothing to pair with in this sentence
-        if any(k in proposal_tokens for k in range(cue.start, cue.end)):
+        if not proposal_tokens.isdisjoint(range(cue.start, cue.end)):
             continue  # "support" inside "air support" is the proposal, not a cue
         stop = _forward_stop(doc, cue)
         quote = doc.quote_of[cue.start]
