@@ -2,9 +2,10 @@
 
 from tracker.nlp.normalize import fold, sanitize, tokenize
 from tracker.nlp.normalize.arabic import orthographic
+from tracker.nlp.normalize.document import MAX_SENTENCE_TOKENS, Document
 from tracker.nlp.normalize.european import EuropeanAnalyzer
 from tracker.nlp.normalize.slavic import slavic_key
-from tracker.nlp.resources import default_resources
+from tracker.nlp.resources import Hit, default_resources, resolve_overlaps
 
 
 def keys(language, text):
@@ -87,3 +88,33 @@ def test_an_alias_is_stored_under_the_same_key_the_pipeline_folds_it_to(db):
     actor = Actor.objects.create(name="Test actor", kind="state")
     alias = ActorAlias.objects.create(actor=actor, text="  Прези́дент\tУкраїни ", language="uk")
     assert alias.normalized == fold(alias.text) == "президент украіни"
+
+
+def test_sentences_end_at_punctuation_and_long_runs_are_cut_after_their_last_clause_mark():
+    resources = default_resources()
+    words = ["word"] * (MAX_SENTENCE_TOKENS - 1)
+    run = " ".join(words[:80]) + ", " + " ".join(words[80:]) + " " + " ".join(["more"] * 100)
+    text = f"Mr. Macron spoke. «Troops,» he said!\n\nNew paragraph {run} end."
+    doc = Document.build(text, "en", resources.packs["en"], resources)
+    surfaces = [t.surface for t in doc.tokens]
+    spans = [surfaces[a:b] for a, b in doc.sentences]
+    assert spans[0] == ["Mr", ".", "Macron", "spoke", "."]  # no end after an abbreviation
+    assert spans[1] == ["«", "Troops", ",", "»", "he", "said", "!"]
+    assert doc.paragraph_of_sentence[:2] == [0, 0] and doc.paragraph_of_sentence[3] == 1
+    # The run of words reaches the limit: it is cut after its comma, not in the middle.
+    long_one = spans[3]
+    assert long_one[-1] == "," and len(long_one) < MAX_SENTENCE_TOKENS
+    assert all(b - a <= MAX_SENTENCE_TOKENS for a, b in doc.sentences)
+    assert [k for a, b in doc.sentences for k in range(a, b)] == list(range(len(doc.tokens)))
+    assert doc.quotes == [(surfaces.index("«") + 1, surfaces.index("»"))]
+
+
+def test_longest_hit_wins_and_same_span_entries_are_all_kept_in_text_order():
+    hits = [
+        Hit(4, 5, ("support",)),
+        Hit(2, 4, ("proposal",)),
+        Hit(3, 4, ("oppose",)),  # inside the longer hit: dropped
+        Hit(4, 5, ("modality",)),  # the same word in two categories: both kept
+        Hit(0, 1, ("negation",)),
+    ]
+    assert resolve_overlaps(hits) == [hits[4], hits[1], hits[0], hits[3]]
