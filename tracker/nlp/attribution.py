@@ -73,7 +73,7 @@ class Attributor:
         sentence = doc.sentence_of[m.start]
         steps = 0
         while k >= 0 and doc.sentence_of[k] == sentence and steps < 60:
-            for hit in doc.cues_ending.get(k + 1, ()):
+            for hit in doc.cues_ending[k + 1]:
                 if hit.payload[0] in ("source", "example") and hit.payload[3] > 0:
                     return False
             other = self.ending.get(k + 1)
@@ -95,7 +95,7 @@ class Attributor:
         return True
 
     def _is_coord(self, k: int) -> bool:
-        return any(h.payload[0] == "coord" for h in self.doc.cues_at.get(k, ()))
+        return any(h.payload[0] == "coord" for h in self.doc.cues_at[k])
 
     # Persons and pronouns ------------------------------------------------
     def _before(self, before: int, limit: int, accept) -> ActorSpan | None:
@@ -171,7 +171,7 @@ class Attributor:
                 k = m.start - 1
                 words += 1
                 continue
-            for hit in doc.cues_ending.get(k + 1, ()):
+            for hit in doc.cues_ending[k + 1]:
                 if hit.payload[0] == "pronoun_person":
                     holder = self.resolve_pronoun(hit)
                     if holder and words <= 1:
@@ -189,7 +189,7 @@ class Attributor:
                 k = m.end
                 words += 1
                 continue
-            for hit in doc.cues_at.get(k, ()):
+            for hit in doc.cues_at[k]:
                 if hit.payload[0] == "pronoun_person" and words <= 1:
                     holder = self.resolve_pronoun(hit)
                     if holder:
@@ -231,7 +231,7 @@ class Attributor:
         # After the quote: '..." Trump told reporters', '...», заявил он'
         k, words = b + 1, 0
         while k < len(doc.tokens) and words <= 3 and doc.tokens[k].kind not in ("para",):
-            verb = next((h for h in doc.cues_at.get(k, ()) if h.payload[0] == "report_verb"), None)
+            verb = next((h for h in doc.cues_at[k] if h.payload[0] == "report_verb"), None)
             if verb is not None:
                 speaker = self.report_subject(verb)
                 break
@@ -243,7 +243,7 @@ class Attributor:
             k, words = a - 2, 0
             while k >= 0 and words <= 6 and doc.tokens[k].kind != "para":
                 verb = next(
-                    (h for h in doc.cues_ending.get(k + 1, ()) if h.payload[0] == "report_verb"),
+                    (h for h in doc.cues_ending[k + 1] if h.payload[0] == "report_verb"),
                     None,
                 )
                 if verb is not None:
@@ -313,7 +313,7 @@ class Attributor:
             if m is not None and self.eligible(m):
                 actors = self._coordinated(m, lo)
                 return Holder(tuple(actors), m.start, (f"holder:clause-subject:{m.alias}",)), False
-            hits = doc.cues_ending.get(k + 1, ())
+            hits = doc.cues_ending[k + 1]
             if hits:  # most tokens end no cue
                 categories = {h.payload[0]: h for h in hits if h.payload[3] > 0}
                 for category in ("pronoun_we", "pronoun_person", "pronoun_country"):
@@ -346,7 +346,7 @@ class Attributor:
         doc = self.doc
         j = k
         while j >= lo:
-            for hit in doc.cues_ending.get(j + 1, ()):
+            for hit in doc.cues_ending[j + 1]:
                 if hit.payload[0] in VERB_HEADS and hit.payload[3] > 0:
                     return hit  # "said that", but also "promised that", "insisted that"
             j -= 1
@@ -363,7 +363,7 @@ class Attributor:
             if doc.quote_of[k] >= 0 and doc.quote_of[k] != doc.quote_of[cue.start]:
                 k += 1
                 continue
-            for hit in doc.cues_at.get(k, ()):
+            for hit in doc.cues_at[k]:
                 # Only a postposed verb: "..., said Macron" / "..., Macron said", after a comma or quote.
                 if (
                     hit.payload[0] == "report_verb"
@@ -389,7 +389,7 @@ class Attributor:
         doc = self.doc
         if cue.start > 0 and (
             cue.start in self.ending
-            or any(h.payload[0].startswith("pronoun") for h in doc.cues_ending.get(cue.start, ()))
+            or any(h.payload[0].startswith("pronoun") for h in doc.cues_ending[cue.start])
         ):
             return None
         sentence = doc.sentence_of[cue.start]
@@ -454,7 +454,7 @@ class Attributor:
         k, words = holder.start - 1, 0
         sentence = doc.sentence_of[holder.start]
         while k >= 0 and doc.sentence_of[k] == sentence and words <= 2:
-            for hit in doc.cues_ending.get(k + 1, ()):
+            for hit in doc.cues_ending[k + 1]:
                 if hit.payload[0] in ("report_verb", "complementizer"):
                     verb = (
                         hit

@@ -149,7 +149,7 @@ class Featurizer:
         b = doc.sentences[sentence][1]
         k, words = m.end, 0
         while k < b and words <= SUBJECT_WINDOW:
-            for hit in doc.cues_at.get(k, ()):
+            for hit in doc.cues_at[k]:
                 category = hit.payload[0]
                 if hit.payload[3] <= 0:
                     continue
@@ -166,7 +166,7 @@ class Featurizer:
         k, words = m.start - 1, 0
         a = doc.sentences[sentence][0]
         while k >= a and words < 2:
-            for hit in doc.cues_ending.get(k + 1, ()):
+            for hit in doc.cues_ending[k + 1]:
                 if hit.payload[0] == "report_verb" and hit.payload[3] > 0:
                     return True, True
             if doc.tokens[k].kind == "word":
@@ -179,7 +179,7 @@ class Featurizer:
         a = doc.sentences[doc.sentence_of[m.start]][0]
         k, words = m.start - 1, 0
         while k >= a and words < window:
-            for hit in doc.cues_ending.get(k + 1, ()):
+            for hit in doc.cues_ending[k + 1]:
                 if hit.payload[0] in categories and hit.payload[3] > 0:
                     return True
             if doc.tokens[k].kind == "word":
@@ -199,8 +199,7 @@ class Featurizer:
                 continue
             between = range(lo, hi)
             if all(
-                doc.tokens[k].kind != "word"
-                or any(h.payload[0] == "coord" for h in doc.cues_at.get(k, ()))
+                doc.tokens[k].kind != "word" or any(h.payload[0] == "coord" for h in doc.cues_at[k])
                 for k in between
             ):
                 return True
@@ -280,7 +279,7 @@ class Featurizer:
         for p in self.kinds_by_sentence.get(sentence, {}).get(kind, ()):
             k, words = p.start - 1, 0
             while k >= a and words < 3:
-                for hit in doc.cues_ending.get(k + 1, ()):
+                for hit in doc.cues_ending[k + 1]:
                     if hit.payload[0] == "negation" and hit.payload[3] > 0:
                         return True
                 if doc.tokens[k].kind == "word":

@@ -79,7 +79,7 @@ def governed_by_locative(doc: Document, i: int) -> bool:
         token = doc.tokens[k]
         if token.kind != "word":
             return False
-        for hit in doc.cues_ending.get(k + 1, ()):
+        for hit in doc.cues_ending[k + 1]:
             if hit.payload[0] == "locative" and hit.payload[3] > 0:
                 return True
         if len(token.surface) > 3:

@@ -56,7 +56,7 @@ def stance_cues(doc: Document) -> list[Hit]:
 def _blocked(doc: Document, a: int, b: int) -> bool:
     """A clause boundary between tokens a and b (exclusive)."""
     for k in range(a, b):
-        for hit in doc.cues_at.get(k, ()):
+        for hit in doc.cues_at[k]:
             if hit.payload[0] == "boundary" and hit.payload[3] > 0 and hit.end <= b:
                 return True
     return False
@@ -72,7 +72,7 @@ def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit |
     sentence = doc.sentence_of[cue.start]
     k, words = cue.start - 1, 0
     while k >= 0 and doc.sentence_of[k] == sentence and words < window:
-        for hit in doc.cues_ending.get(k + 1, ()):
+        for hit in doc.cues_ending[k + 1]:
             if hit.payload[0] == "boundary" or hit.payload[0] in ("complementizer", "report_verb"):
                 return None
             if hit.payload[0] == category:
@@ -93,7 +93,7 @@ def _negation_after(doc: Document, cue: Hit) -> Hit | None:
     for k in range(cue.end, min(cue.end + 2, len(doc.tokens))):
         if doc.sentence_of[k] != sentence:
             break
-        for hit in doc.cues_at.get(k, ()):
+        for hit in doc.cues_at[k]:
             if hit.payload[0] == "negation" and hit.payload[3] > 0:
                 return hit
     return None
@@ -114,7 +114,7 @@ def _forward_stop(doc: Document, cue: Hit) -> int:
     """Forward scope of a cue ends at a reported clause ('that', 'что') or the next strong cue."""
     sentence_end = doc.sentences[doc.sentence_of[cue.start]][1]
     for k in range(cue.end, min(sentence_end, cue.end + FORWARD + 1)):
-        for hit in doc.cues_at.get(k, ()):
+        for hit in doc.cues_at[k]:
             category = hit.payload[0]
             if hit.payload[3] <= 0:
                 continue
@@ -255,7 +255,7 @@ def _inline_quote(doc: Document, p: ProposalSpan) -> bool:
 def _past_marker(doc: Document, cue: Hit) -> Hit | None:
     a, _ = doc.sentences[doc.sentence_of[cue.start]]
     for k in range(cue.start - 1, a - 1, -1):
-        for hit in doc.cues_ending.get(k + 1, ()):
+        for hit in doc.cues_ending[k + 1]:
             if hit.payload[0] == "boundary" and hit.payload[3] > 0:
                 return None
             if hit.payload[0] == "past" and hit.payload[3] > 0:

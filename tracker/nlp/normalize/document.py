@@ -7,6 +7,7 @@ them; ``tokens[i].start/end`` map back to the original text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracker.nlp.normalize import QUOTE_OPEN, SENTENCE_END, TOKEN_RE, Token
@@ -107,8 +108,10 @@ class Document:
     quotes: list[tuple[int, int]] = field(default_factory=list)  # token ranges of quote contents
     cues: list[Hit] = field(default_factory=list)  # stance cues and markers, overlaps resolved
     proposal_hits: list[Hit] = field(default_factory=list)
-    cues_at: dict[int, list[Hit]] = field(default_factory=dict)  # by start token
-    cues_ending: dict[int, list[Hit]] = field(default_factory=dict)  # by end token (exclusive)
+    # The cues by start token and by end token (exclusive): entries 0 to len(tokens), empty where
+    # no cue starts or ends. The scans of stance, attribution and features read them token by token.
+    cues_at: list[Sequence[Hit]] = field(default_factory=list)
+    cues_ending: list[Sequence[Hit]] = field(default_factory=list)
 
     @classmethod
     def build(cls, text: str, language: str, pack: LanguagePack, resources: Resources) -> Document:
@@ -308,9 +311,12 @@ class Document:
         hits = [h for h in hits if self.sentence_of[h.start] == self.sentence_of[h.end - 1]]
         self.cues = resolve_overlaps([h for h in hits if h.payload[0] not in GROUP_PROPOSAL])
         self.proposal_hits = resolve_overlaps([h for h in hits if h.payload[0] in GROUP_PROPOSAL])
+        cues_at: list[Sequence[Hit]] = [()] * (len(self.tokens) + 1)
+        cues_ending: list[Sequence[Hit]] = [()] * (len(self.tokens) + 1)
         for hit in self.cues:
-            self.cues_at.setdefault(hit.start, []).append(hit)
-            self.cues_ending.setdefault(hit.end, []).append(hit)
+            cues_at[hit.start] = (*cues_at[hit.start], hit)
+            cues_ending[hit.end] = (*cues_ending[hit.end], hit)
+        self.cues_at, self.cues_ending = cues_at, cues_ending
 
     # Helpers -------------------------------------------------------------
     def words(self, a: int, b: int) -> list[int]:
