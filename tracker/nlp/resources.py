@@ -107,6 +107,9 @@ class PhraseMatcher:
     each side unless that side is a wildcard; the stream is padded the same way,
     so a hit can only start and end on token boundaries (or inside a token on a
     wildcard side). Overlaps are resolved by the caller (longest first).
+
+    Each pattern stores (its length, the number of keys it spans when padded on
+    both sides, else None, its payloads).
     """
 
     def __init__(self) -> None:
@@ -127,11 +130,12 @@ class PhraseMatcher:
             return
         pattern = ("" if prefix_wild else " ") + " ".join(keys) + ("" if suffix_wild else " ")
         if self._automaton.exists(pattern):
-            _, payloads = self._automaton.get(pattern)
+            _, _, payloads = self._automaton.get(pattern)
             if payload not in payloads:
                 payloads.append(payload)
         else:
-            self._automaton.add_word(pattern, (len(pattern), [payload]))
+            spanned = None if prefix_wild or suffix_wild else pattern.count(" ") - 1
+            self._automaton.add_word(pattern, (len(pattern), spanned, [payload]))
         self._count += 1
 
     def finalize(self) -> None:
@@ -147,15 +151,19 @@ class PhraseMatcher:
         bisect_right = bisect.bisect_right
         append = hits.append
         new_hit = tuple.__new__  # Hit(a, b, payload) without the named tuple's Python-level __new__
-        for end_char, (length, payloads) in self._automaton.iter(text):
+        for end_char, (length, spanned, payloads) in self._automaton.iter(text):
             start_char = end_char - length + 1
-            if text[start_char] == " ":
+            if spanned is not None:  # whole keys, from the one after the leading space
                 first = bisect_right(positions, start_char)
+                last = first + spanned - 1
             else:
-                first = bisect_right(positions, start_char) - 1
-            last = bisect_right(positions, end_char - (text[end_char] == " ")) - 1
-            if first < 0 or last < first:
-                continue
+                if text[start_char] == " ":
+                    first = bisect_right(positions, start_char)
+                else:
+                    first = bisect_right(positions, start_char) - 1
+                last = bisect_right(positions, end_char - (text[end_char] == " ")) - 1
+                if first < 0 or last < first:
+                    continue
             a, b = index[first], index[last] + 1
             for payload in payloads:
                 append(new_hit(Hit, (a, b, payload)))
