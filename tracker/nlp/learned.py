@@ -199,8 +199,15 @@ class AttributionModel:
         s0, s1, s2, s3 = self.bias  # four classes, checked on load
         for name, v in values.items():
             column = get(name)
-            if column is not None:
-                w0, w1, w2, w3 = column
+            if column is None:
+                continue
+            w0, w1, w2, w3 = column
+            if v == 1.0:  # most features are binary: w * 1.0 is w, without the products
+                s0 += w0
+                s1 += w1
+                s2 += w2
+                s3 += w3
+            else:
                 s0 += w0 * v
                 s1 += w1 * v
                 s2 += w2 * v
