@@ -53,6 +53,30 @@ def _pctl(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
 
 
+def _columns(model, known: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The quoted columns of ``model`` and an SQL value for each: ``known``'s expression by field
+    name, else NULL, else the type's empty value (so a new column does not break the fill)."""
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.generated:  # PostgreSQL computes generated columns
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        internal = field.get_internal_type()
+        if field.name in known:
+            values.append(known[field.name])
+        elif field.null:
+            values.append("NULL")
+        elif "Integer" in internal:
+            values.append("0")
+        elif internal == "BooleanField":
+            values.append("false")
+        elif internal == "JSONField":
+            values.append("'[]'::jsonb" if field.default is list else "'{}'::jsonb")
+        else:
+            values.append("''")
+    return columns, values
+
+
 class Command(BaseCommand):
     help = "Fill the database with synthetic data (once) and time the dashboard pages."
 
@@ -185,24 +209,7 @@ class Command(BaseCommand):
             "extractor_version": "'bench'",
             "ingest_run": "NULL",
         }
-        columns, values = [], []
-        for field in Article._meta.concrete_fields:
-            if field.primary_key:
-                continue
-            columns.append(field.column)
-            if field.name in known:
-                values.append(known[field.name])
-            elif field.null:
-                values.append("NULL")
-            else:
-                internal = field.get_internal_type()
-                values.append(
-                    "0"
-                    if "Integer" in internal
-                    else "false"
-                    if internal == "BooleanField"
-                    else "''"
-                )
+        columns, values = _columns(Article, known)
         case = (
             "CASE lang "
             + " ".join(f"WHEN '{lang}' THEN string_to_array(%s, ' ')" for lang in LANGS)
@@ -230,20 +237,33 @@ class Command(BaseCommand):
     def _positions(self, cursor, source):
         proposals = list(Proposal.objects.order_by("id").values_list("id", flat=True))
         actor_ids = list(Actor.objects.order_by("id").values_list("id", flat=True))
+        known = {
+            "article": "art.id",
+            "actor": "actor_id",
+            "proposal": "proposal_id",
+            "stance": "(ARRAY['support', 'oppose', 'considering'])[1 + abs(hashtext(actor_id || '/' "
+            "|| proposal_id || '/' || ((art.published - date '2023-01-01') / 120))) %% 3]",
+            "evidence": "'Bench evidence ' || g",
+            "start": "0",
+            "end": "15",
+            "is_past": "g %% 10 = 0",
+            "timeline_date": "art.published - CASE WHEN g %% 10 = 0 THEN 3 ELSE 0 END",
+            "confidence": "0.5 + (g %% 50) / 100.0",
+            "rules": """'["bench:rule"]'::jsonb""",
+            "origin": "'extracted'",
+            "review_status": "CASE WHEN g %% 50 = 0 THEN 'rejected' WHEN g %% 12 = 0 THEN 'confirmed' "
+            "ELSE 'unreviewed' END",
+            "extractor_version": "'bench'",
+            "extraction_key": "'bench/' || g",
+            "version": "1",
+            "created_at": "now()",
+            "updated_at": "now()",
+        }
+        columns, values = _columns(Position, known)
         cursor.execute(
-            """
-            INSERT INTO extraction_position (article_id, actor_id, proposal_id, stance, evidence, start, "end",
-              sentence, stated_on, is_past, timeline_date, confidence, rules, origin, review_status,
-              extractor_version, extraction_key, original, reviewed_by_id, reviewed_at, version, created_at,
-              updated_at, why)
-            SELECT art.id, actor_id, proposal_id,
-                   (ARRAY['support', 'oppose', 'considering'])[1 + abs(hashtext(actor_id || '/' || proposal_id || '/'
-                        || ((art.published - date '2023-01-01') / 120))) %% 3],
-                   'Bench evidence ' || g, 0, 15, '', NULL, g %% 10 = 0,
-                   art.published - CASE WHEN g %% 10 = 0 THEN 3 ELSE 0 END,
-                   0.5 + (g %% 50) / 100.0, '["bench:rule"]'::jsonb, 'extracted',
-                   CASE WHEN g %% 50 = 0 THEN 'rejected' WHEN g %% 12 = 0 THEN 'confirmed' ELSE 'unreviewed' END,
-                   'bench', 'bench/' || g, NULL, NULL, NULL, 1, now(), now(), '[]'::jsonb
+            f"""
+            INSERT INTO extraction_position ({", ".join(columns)})
+            SELECT {", ".join(values)}
             FROM (
               SELECT g,
                      (%(actors)s::bigint[])[1 + floor(%(n)s * power((abs(hashtext(g::text)) %% 1000000) / 1000000.0, 2))::int]
@@ -256,7 +276,7 @@ class Command(BaseCommand):
               SELECT id, published, row_number() OVER (ORDER BY id) AS rank
               FROM ingestion_article WHERE source_id = %(source)s
             ) art ON art.rank = gen.article_rank
-            """,
+            """,  # noqa: S608 - our own constants, values in params
             {
                 "actors": actor_ids,
                 "n": len(actor_ids),
