@@ -1,12 +1,15 @@
 """Stance shifts: derived from consecutive positions, kept in step with edits, shown as a page and a feed."""
 
 import datetime as dt
+import random
+
+import pytest
 
 from tests.conftest import make_article, make_position
 from tracker.dashboard import stances
 from tracker.dashboard.models import ActorStance, StanceShift
 from tracker.extraction import positions
-from tracker.extraction.models import Position
+from tracker.extraction.models import Actor, Position, Proposal
 
 
 def test_a_change_of_stance_is_a_shift_and_a_repeat_is_not(world):
@@ -85,6 +88,46 @@ def derived():
         ),
         set(StanceShift.objects.values_list("before_id", "after_id", "from_stance", "to_stance")),
     )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_batch_refreshes_walk_only_the_days_they_touch_and_agree_with_a_rebuild(world, seed):
+    """Batches of articles, several statements each, on a few crowded days (so days turn
+    unsettled and settled again, before, after and between the days already there): after
+    every batch the incremental refresh equals a rebuild from scratch."""
+    rng = random.Random(seed)
+    actors = list(Actor.objects.filter(name__in=["Kremlin", "Donald Trump"]))
+    proposals = list(Proposal.objects.filter(kind__in=["air_support", "air_defense"]))
+    first = dt.date(2025, 5, 1)
+    for batch in range(8):
+        articles, added = [], []
+        for number in range(rng.randint(1, 4)):
+            day = first + dt.timedelta(days=rng.randrange(10))
+            article = make_article(
+                title=f"Batch {batch}.{number}", text=f"Batch {batch}.{number}.", published=day
+            )
+            created = Position.objects.bulk_create(
+                Position(
+                    article=article,
+                    actor=rng.choice(actors),
+                    proposal=rng.choice(proposals),
+                    stance=rng.choice(["support", "oppose", "considering"]),
+                    review_status=rng.choice(["unreviewed"] * 5 + ["rejected"]),
+                    evidence="it",
+                    start=0,
+                    end=2,
+                    timeline_date=day,
+                    extraction_key=f"{batch}.{number}.{k}",
+                )
+                for k in range(rng.randint(1, 3))
+            )
+            articles.append(article.id)
+            added.extend(p.id for p in created)
+        positions.positions_changed(article_ids=articles, added_ids=added)
+        incremental = derived()
+        stances.rebuild_all()
+        assert derived() == incremental, f"batch {batch}"
+    assert StanceShift.objects.exists()
 
 
 def test_a_batch_of_bulk_created_positions_is_picked_up_when_extraction_says_so(world):

@@ -57,8 +57,9 @@ def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
 
     Pairs whose positions were changed one by one or deleted are refreshed by ``refresh_pairs``.
 
-    The stance row is updated from its neighbourhood (see ``REFRESH_ARTICLES``), and the pairs'
-    shifts are recomputed by day (``SHIFTS_WANTED``).
+    Only the neighbourhood of the batch is read (see ``REFRESH_ARTICLES``): the pairs' latest
+    positions, and the shifts arriving at the days the batch touched and at the settled day
+    after each, so a batch costs the same however many positions its pairs already have.
     """
     article_ids = sorted(set(article_ids))
     if not article_ids:
@@ -195,25 +196,83 @@ SELECT pg_advisory_xact_lock(actor_id::integer, proposal_id::integer) FROM (
 
 # What ``refresh_pairs`` would produce for the articles' pairs.
 #
-# Every other change to a position is followed by ``refresh_pairs`` of its pair, so the stance
-# rows are right except for the positions extraction has just bulk-created for these articles. A
-# pair's count is its stance row's count plus the positions just added (a pair that also lost or
-# changed positions is recounted in full by ``refresh_pairs`` right after), and its latest
-# position is one probe on position_pair_latest, so the stance row costs the same however big the
-# pair. The pair's shifts are recomputed by day (SHIFTS_WANTED): a newcomer can unsettle a day
-# (contradict it) and so re-thread shifts anywhere in the pair. Rows that are already right are
-# left alone; all CTEs see one snapshot, taken after the pair locks (LOCK_ARTICLE_PAIRS), so a
+# Every other change to a position is followed by ``refresh_pairs`` of its pair, so the derived
+# rows are right except for the positions extraction has just bulk-created for these articles.
+# Those change only the days they fall on, so only two shifts per such day can change: the one
+# arriving at the day, and the one arriving at the next settled day after it (which may now
+# leave from that day, or pass over it because the day has become unsettled). Those "target"
+# days are recomputed, each from the settled day before it. Days are walked one at a time (a
+# recursive CTE: the neighbouring day is one probe on position_pair_latest, its statements one
+# index range) until a settled one, so the cost follows the days the batch touched, not the size
+# of the pairs. A pair's count is its stance row's count plus the positions just added (a pair
+# that also lost or changed positions is recounted in full by ``refresh_pairs`` right after),
+# and its latest position is one probe on the same index. Rows that are already right are left
+# alone; all CTEs see one snapshot, taken after the pair locks (LOCK_ARTICLE_PAIRS), so a
 # concurrent refresh of the same pair has committed by then.
 _PAIR_SEQ = f"q.actor_id = {{t}}.a AND q.proposal_id = {{t}}.p AND q.{VISIBLE}"
+# One day of the pair of ``{t}`` (columns a, p): its stance, first and last position, and whether
+# it is settled (one stance said that day).
+_DAY = f"""SELECT q.timeline_date AS d, MIN(q.stance) AS stance, MIN(q.id) AS first_id,
+           MAX(q.id) AS last_id, COUNT(DISTINCT q.stance) = 1 AS settled
+    FROM extraction_position q WHERE {_PAIR_SEQ} AND q.timeline_date = {{day}}
+    GROUP BY q.timeline_date"""  # noqa: S608 - constant SQL, no input
+# The pair's day before or after the day ``{t}.d``.
+_NEIGHBOUR = f"""(SELECT {{agg}}(n.timeline_date) FROM extraction_position n
+      WHERE n.actor_id = {{t}}.a AND n.proposal_id = {{t}}.p AND n.{VISIBLE}
+        AND n.timeline_date {{op}} {{t}}.d)"""  # noqa: S608 - constant SQL, no input
+
+
+def _day(t: str, day: str) -> str:
+    return _DAY.format(t=t, day=day)
+
+
+def _next(t: str) -> str:
+    return _NEIGHBOUR.format(agg="MIN", op=">", t=t)
+
+
+def _previous(t: str) -> str:
+    return _NEIGHBOUR.format(agg="MAX", op="<", t=t)
+
+
 REFRESH_ARTICLES = f"""
-WITH pairs AS (
+WITH RECURSIVE pairs AS (
   SELECT DISTINCT actor_id AS a, proposal_id AS p FROM extraction_position
   WHERE article_id = ANY(%(articles)s)
 ),
-{SHIFTS_WANTED}
+mine AS (
+  SELECT DISTINCT actor_id AS a, proposal_id AS p, timeline_date AS d FROM extraction_position
+  WHERE article_id = ANY(%(articles)s) AND {VISIBLE}
+),
+later (a, p, d, settled) AS (
+  SELECT mine.a, mine.p, day.d, day.settled
+  FROM mine CROSS JOIN LATERAL ({_day("mine", _next("mine"))}) AS day
+  UNION ALL
+  SELECT later.a, later.p, day.d, day.settled
+  FROM later CROSS JOIN LATERAL ({_day("later", _next("later"))}) AS day
+  WHERE NOT later.settled
+),
+targets AS (SELECT a, p, d FROM mine UNION SELECT a, p, d FROM later WHERE settled),
+arriving AS (
+  SELECT t.a, t.p, t.d, day.stance, day.first_id
+  FROM targets t CROSS JOIN LATERAL ({_day("t", "t.d")}) AS day WHERE day.settled
+),
+earlier (a, p, target, d, stance, last_id, settled) AS (
+  SELECT arriving.a, arriving.p, arriving.d, day.d, day.stance, day.last_id, day.settled
+  FROM arriving CROSS JOIN LATERAL ({_day("arriving", _previous("arriving"))}) AS day
+  UNION ALL
+  SELECT earlier.a, earlier.p, earlier.target, day.d, day.stance, day.last_id, day.settled
+  FROM earlier CROSS JOIN LATERAL ({_day("earlier", _previous("earlier"))}) AS day
+  WHERE NOT earlier.settled
+),
+wanted AS (
+  SELECT t.a AS actor_id, t.p AS proposal_id, e.last_id AS prev_id, t.first_id AS id,
+         e.stance AS prev_stance, t.stance, t.d AS timeline_date
+  FROM arriving t JOIN earlier e ON e.a = t.a AND e.p = t.p AND e.target = t.d AND e.settled
+  WHERE e.stance <> t.stance
+),
 shifts_gone AS (
-  DELETE FROM dashboard_stanceshift s USING pairs
-  WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p AND NOT EXISTS (
+  DELETE FROM dashboard_stanceshift s USING targets t
+  WHERE s.actor_id = t.a AND s.proposal_id = t.p AND s.timeline_date = t.d AND NOT EXISTS (
     {_SHIFT_IS_WANTED}
   )
 ),
