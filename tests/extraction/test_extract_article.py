@@ -1,9 +1,12 @@
 """Extraction of stored articles: the seed's positions, idempotence, curated data wins, failures."""
 
+import gc
+import weakref
+
 import pytest
 
 from tracker.extraction import extract, positions
-from tracker.extraction.models import ExtractionRun, Position
+from tracker.extraction.models import CatalogueState, ExtractionRun, Position
 from tracker.ingestion.models import Article
 from tracker.ingestion.seeds import load_seeds
 from tracker.nlp import pipeline
@@ -234,3 +237,12 @@ def test_the_extract_command_runs_batches_in_this_process(three_articles, settin
     assert states(three_articles) == ["extracted"] * 3
     assert out.getvalue().splitlines()[-1] == "Extracted 3 article(s)."
     assert f"article {three_articles[0].id}: done" in out.getvalue()
+
+
+def test_the_compiled_resources_are_frozen_out_of_the_collector_and_a_rebuild_lets_them_go(db):
+    kept = weakref.ref(extract.current_resources())
+    assert gc.get_freeze_count() > 0  # full collections no longer walk the matchers
+    assert extract.current_resources() is kept()  # same catalogue version: the same matchers
+    CatalogueState.bump()
+    fresh = extract.current_resources()
+    assert fresh is not None and kept() is None  # handed back to the collector, and collected
