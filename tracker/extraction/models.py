@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tracker.core.db import bulk_insert
 from tracker.nlp import vocabulary
 from tracker.nlp.normalize import fold
 
@@ -391,11 +392,11 @@ class ExtractionRunQuerySet(models.QuerySet):
     def replace_with_done(self, runs: list[ExtractionRun]) -> None:
         """Store finished runs (``ExtractionRun.done``) over their running records, same ids: one
         DELETE and one INSERT instead of bulk_update's per-row CASE expressions, which cost more
-        than the save itself. The newest run's mentions replace the earlier runs' (one copy per
-        article)."""
+        than the save itself (``bulk_insert``: the mention lists are JSON). The newest run's
+        mentions replace the earlier runs' (one copy per article)."""
         ids = [run.id for run in runs]
         self.filter(id__in=ids).delete()
-        self.bulk_create(runs)
+        bulk_insert(runs)
         self.filter(
             article_id__in=[run.article_id for run in runs], mentions__isnull=False
         ).exclude(id__in=ids).update(mentions=None)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from tracker.alerts.tasks import queue_matching
+from tracker.core.db import bulk_insert
 from tracker.curation import learning
 from tracker.dashboard import stances
 from tracker.extraction.clauses import clause_bounds
@@ -132,9 +133,9 @@ def replace_extracted(batch: list[tuple[object, object]]) -> dict[int, tuple[int
         for position in replaced:
             position.save()
         Position.objects.filter(id__in=[p.id for p in stale]).delete()
-        # No ignore_conflicts: the ids are needed, and a conflict would mean two workers
-        # extracting one article at once, which the claim rules out; the article would fail.
-        Position.objects.bulk_create(fresh)
+        # A conflict would mean two workers extracting one article at once, which the claim
+        # rules out; the article would fail.
+        bulk_insert(fresh)
         positions_changed(
             pairs={(p.actor_id, p.proposal_id) for p in [*replaced, *stale]},
             article_ids=[article.id for article, _ in batch],
