@@ -10,6 +10,8 @@ inside a word. Pure text work, linear in the window it looks at.
 
 from __future__ import annotations
 
+import re
+
 HARD = frozenset(";؛\n")  # always end a clause
 DASHES = frozenset("—–")  # end a clause when spaced: "troops — and"
 SOFT = frozenset(",،:")  # end a clause only when the clause would otherwise be long
@@ -36,6 +38,7 @@ PAIRS = {
     "『": "』",
 }
 CLOSERS = frozenset("".join(PAIRS.values())) - frozenset(PAIRS)
+MARKS = re.compile("[" + re.escape("".join(sorted(frozenset(PAIRS) | CLOSERS))) + "]")
 
 
 def clause_bounds(
@@ -87,10 +90,8 @@ def _pairs(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]], list[int
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
     stray: list[int] = []
-    for i in range(lo, hi):
-        ch = text[i]
-        if ch not in PAIRS and ch not in CLOSERS:
-            continue
+    for mark in MARKS.finditer(text, lo, hi):
+        i, ch = mark.start(), mark.group()
         if stack and ch in PAIRS[text[stack[-1]]]:
             pairs.append((stack.pop(), i))
         elif ch in PAIRS:
