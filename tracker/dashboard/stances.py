@@ -243,18 +243,20 @@ mine AS (
   SELECT DISTINCT actor_id AS a, proposal_id AS p, timeline_date AS d FROM extraction_position
   WHERE article_id = ANY(%(articles)s) AND {VISIBLE}
 ),
-later (a, p, d, settled) AS (
-  SELECT mine.a, mine.p, day.d, day.settled
+later (a, p, d, stance, first_id, settled) AS (
+  SELECT mine.a, mine.p, day.d, day.stance, day.first_id, day.settled
   FROM mine CROSS JOIN LATERAL ({_day("mine", _next("mine"))}) AS day
   UNION ALL
-  SELECT later.a, later.p, day.d, day.settled
+  SELECT later.a, later.p, day.d, day.stance, day.first_id, day.settled
   FROM later CROSS JOIN LATERAL ({_day("later", _next("later"))}) AS day
   WHERE NOT later.settled
 ),
 targets AS (SELECT a, p, d FROM mine UNION SELECT a, p, d FROM later WHERE settled),
 arriving AS (
-  SELECT t.a, t.p, t.d, day.stance, day.first_id
-  FROM targets t CROSS JOIN LATERAL ({_day("t", "t.d")}) AS day WHERE day.settled
+  SELECT mine.a, mine.p, mine.d, day.stance, day.first_id
+  FROM mine CROSS JOIN LATERAL ({_day("mine", "mine.d")}) AS day WHERE day.settled
+  UNION
+  SELECT a, p, d, stance, first_id FROM later WHERE settled
 ),
 earlier (a, p, target, d, stance, last_id, settled) AS (
   SELECT arriving.a, arriving.p, arriving.d, day.d, day.stance, day.last_id, day.settled
