@@ -54,3 +54,20 @@ def test_query_count_does_not_grow_with_the_data(
     more_data(15)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert analyst_client.get(url).status_code == 200
+
+
+def test_the_actor_page_takes_ten_queries_with_officials_children_and_history(
+    analyst_client, world, catalogue, django_assert_max_num_queries
+):
+    more_data(15)
+    pages = {}
+    for name in ("United States", "Russia", "Kremlin"):
+        with django_assert_max_num_queries(10):
+            response = analyst_client.get(f"/actors/{catalogue[name].id}/")
+        assert response.status_code == 200
+        pages[name] = response.content.decode()
+    # The president's statement counts for the United States: its stance, sparkline and count.
+    row = pages["United States"].split("Air defence</a></th>")[1].split("</tr>")[0]
+    assert "via <a" in row and 'class="sparkline"' in row and "1 position<" in row
+    assert f'href="/actors/{catalogue["Kremlin"].id}/"' in pages["Russia"]  # a child
+    assert "17 positions" in pages["Kremlin"]  # 2 of the world's and 15 more

@@ -418,16 +418,8 @@ def matrix_cells(
         return {}
     if officials:
         return {
-            key: Cell(
-                c.position_id,
-                c.stance,
-                c.timeline_date,
-                c.position.stated_on,
-                c.position.is_past,
-                c.position.date_approximate,
-                c.via,
-            )
-            for key, c in rollup.cells(actor_ids, as_of).items()
+            (row[0], row[1]): Cell(*row[2:8], via=row[8] or "")
+            for row in rollup.standings(actor_ids, as_of)
         }
     if as_of is None:
         rows = ActorStance.objects.filter(actor_id__in=actor_ids).values_list(
@@ -491,15 +483,44 @@ def pair_evidence(
 # --- Actor and proposal pages --------------------------------------------------------
 
 
-ACTOR_HISTORY_SQL = """
-SELECT p.id, p.proposal_id, p.stance, p.timeline_date, p.stated_on, p.is_past, p.article_id
+# The roles whose holders speak for actor %(actor)s (see rollup), and a position ``{q}`` stated in
+# one of them while in office, not marked personal.
+_OFFICIALS = """SELECT r.actor_id, r.start, r."end" FROM extraction_actorrole r
+    WHERE r.speaks_for_id = %(actor)s AND r.actor_id <> %(actor)s"""
+_IN_OFFICE = """{q}.review_status <> 'rejected' AND NOT {q}.personal
+      AND {q}.timeline_date >= COALESCE(r.start, '-infinity'::date)
+      AND {q}.timeline_date <= COALESCE(r."end", 'infinity'::date)"""
+
+# Per proposal: how many positions the actor's officials stated for it, and the latest
+# %(n)s visible positions of the actor's own and its officials' together. LIMITed probes on
+# position_pair_latest (one for the actor, one per official), so an actor with 30,000 positions
+# costs the same as one with 30; only the count reads every official's positions on the
+# proposal (an index range each).
+ACTOR_HISTORY_SQL = f"""
+SELECT pr.id, official.n, p.id, p.stance, p.timeline_date, p.stated_on, p.is_past, p.article_id
 FROM extraction_proposal pr
 CROSS JOIN LATERAL (
-    SELECT id, proposal_id, stance, timeline_date, stated_on, is_past, article_id FROM extraction_position
-    WHERE actor_id = %s AND proposal_id = pr.id AND review_status <> 'rejected'
-    ORDER BY timeline_date DESC, id DESC LIMIT %s
-) p
-"""
+    SELECT COUNT(*) AS n FROM extraction_position q
+    WHERE q.proposal_id = pr.id AND q.actor_id = ANY(ARRAY(SELECT actor_id FROM ({_OFFICIALS}) r))
+      AND EXISTS (SELECT 1 FROM ({_OFFICIALS}) r
+                  WHERE r.actor_id = q.actor_id AND {_IN_OFFICE.format(q="q")})
+) official
+LEFT JOIN LATERAL (
+    SELECT * FROM (
+        (SELECT id, stance, timeline_date, stated_on, is_past, article_id FROM extraction_position
+         WHERE actor_id = %(actor)s AND proposal_id = pr.id AND review_status <> 'rejected'
+         ORDER BY timeline_date DESC, id DESC LIMIT %(n)s)
+        UNION
+        (SELECT q.* FROM ({_OFFICIALS}) r CROSS JOIN LATERAL (
+            SELECT id, stance, timeline_date, stated_on, is_past, article_id
+            FROM extraction_position pos
+            WHERE pos.actor_id = r.actor_id AND pos.proposal_id = pr.id AND {_IN_OFFICE.format(q="pos")}
+            ORDER BY timeline_date DESC, id DESC LIMIT %(n)s
+         ) q)
+    ) own_or_official
+    ORDER BY timeline_date DESC, id DESC LIMIT %(n)s
+) p ON true
+"""  # noqa: S608 - constant SQL, values in params
 
 
 class HistoryPoint(NamedTuple):
@@ -512,16 +533,20 @@ class HistoryPoint(NamedTuple):
     article_id: int
 
 
-def actor_history(actor_id: int, per_proposal: int = 40) -> list[HistoryPoint | Position]:
-    """The latest ``per_proposal`` visible positions of an actor on each proposal, oldest first.
-
-    One LIMITed probe per proposal on position_pair_latest, so an
-    actor with 30,000 positions costs the same as one with 30.
-    """
+def actor_history(
+    actor_id: int, per_proposal: int = 40
+) -> tuple[list[HistoryPoint], dict[int, int]]:
+    """The latest ``per_proposal`` visible positions on each proposal of an actor and of its
+    officials in office (see rollup), oldest first; and, per proposal id, how many positions its
+    officials stated for it. One query."""
+    points, officials = [], {}
     with connection.cursor() as cursor:  # plain tuples: 280 model instances cost ~10 ms
-        cursor.execute(ACTOR_HISTORY_SQL, [actor_id, per_proposal])
-        points = [HistoryPoint(*row) for row in cursor.fetchall()]
-    return sorted(points, key=lambda p: (p.timeline_date, p.id))
+        cursor.execute(ACTOR_HISTORY_SQL, {"actor": actor_id, "n": per_proposal})
+        for proposal_id, official_count, *point in cursor.fetchall():
+            officials[proposal_id] = official_count
+            if point[0] is not None:
+                points.append(HistoryPoint(point[0], proposal_id, *point[1:]))
+    return sorted(points, key=lambda p: (p.timeline_date, p.id)), officials
 
 
 SHIFT_RELATED = ["actor", "proposal", "before", "after", "before__article", "after__article"]

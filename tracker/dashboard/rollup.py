@@ -22,18 +22,19 @@ from tracker.extraction.models import ActorRole, Position
 from tracker.ingestion.models import Article
 
 # The latest visible position of actor ``a.id`` on proposal ``pr.id`` up to ``%(as_of)s``, its own or
-# one of an official's while in a role that speaks for it (not marked personal).
+# one of an official's while in a role that speaks for it (not marked personal), with the columns
+# ``{columns}`` (read with the row the probe finds, no second visit).
 _LATEST = """
 CROSS JOIN LATERAL (
     SELECT * FROM (
-        (SELECT id, stance, timeline_date, actor_id FROM extraction_position
+        (SELECT {columns} FROM extraction_position
          WHERE actor_id = a.id AND proposal_id = pr.id AND timeline_date <= %(as_of)s
            AND review_status <> 'rejected'
          ORDER BY timeline_date DESC, id DESC LIMIT 1)
         UNION ALL
-        (SELECT q.id, q.stance, q.timeline_date, q.actor_id FROM extraction_actorrole r
+        (SELECT q.* FROM extraction_actorrole r
          CROSS JOIN LATERAL (
-            SELECT id, stance, timeline_date, actor_id FROM extraction_position
+            SELECT {columns} FROM extraction_position
             WHERE actor_id = r.actor_id AND proposal_id = pr.id
               AND timeline_date <= LEAST(%(as_of)s, COALESCE(r."end", 'infinity'::date))
               AND timeline_date >= COALESCE(r.start, '-infinity'::date)
@@ -45,19 +46,32 @@ CROSS JOIN LATERAL (
     ORDER BY timeline_date DESC, id DESC LIMIT 1
 ) p
 """
+_DATES = "stated_on, is_past, date_approximate"
 
+# What the actor and proposal pages show of each cell: the deciding position with its evidence
+# and article, who stated it, and how many positions of its own the actor has on the proposal.
 CELLS_SQL = f"""
 SELECT a.id, pr.id, p.id, p.stance, p.timeline_date, p.actor_id, speaker.name,
-       COALESCE(own.positions_count, 0), pos.evidence, pos.stated_on, pos.is_past, pos.review_status,
-       pos.article_id, art.title, art.language, pos.date_approximate
+       COALESCE((SELECT own.positions_count FROM dashboard_actorstance own
+                 WHERE own.actor_id = a.id AND own.proposal_id = pr.id), 0),
+       p.evidence, p.stated_on, p.is_past, p.review_status, p.article_id, art.title, art.language,
+       p.date_approximate
 FROM unnest(%(actors)s::bigint[]) AS a(id)
 CROSS JOIN extraction_proposal pr
-{_LATEST}
+{_LATEST.format(columns=f"id, stance, timeline_date, actor_id, evidence, review_status, article_id, {_DATES}")}
 JOIN extraction_actor speaker ON speaker.id = p.actor_id
-JOIN extraction_position pos ON pos.id = p.id
-JOIN ingestion_article art ON art.id = pos.article_id
-LEFT JOIN dashboard_actorstance own ON own.actor_id = a.id AND own.proposal_id = pr.id
+JOIN ingestion_article art ON art.id = p.article_id
 WHERE %(proposals)s::bigint[] IS NULL OR pr.id = ANY(%(proposals)s::bigint[])
+"""  # noqa: S608 - constant SQL, values in params
+
+# What the matrix shows of each cell: the stance, its dates, and the official's name when one
+# stated it.
+STANDINGS_SQL = f"""
+SELECT a.id, pr.id, p.id, p.stance, p.timeline_date, p.{_DATES.replace(", ", ", p.")}, speaker.name
+FROM unnest(%(actors)s::bigint[]) AS a(id)
+CROSS JOIN extraction_proposal pr
+{_LATEST.format(columns=f"id, stance, timeline_date, actor_id, {_DATES}")}
+LEFT JOIN extraction_actor speaker ON speaker.id = p.actor_id AND p.actor_id <> a.id
 """  # noqa: S608 - constant SQL, values in params
 
 
@@ -120,6 +134,17 @@ def cells(
     return found
 
 
+def standings(actor_ids: list[int], as_of: dt.date | None = None) -> list[tuple]:
+    """Each actor's latest position on each proposal, its own or an official's, as rows of
+    (actor_id, proposal_id, position_id, stance, timeline_date, stated_on, is_past,
+    date_approximate, the official's name or None): the matrix's cells, one query."""
+    if not actor_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(STANDINGS_SQL, {"actors": list(actor_ids), "as_of": as_of or dt.date.max})
+        return cursor.fetchall()
+
+
 def has_official_positions(as_of: dt.date | None = None, proposal_id: int | None = None) -> Exists:
     """True for an actor (the outer row) whose officials stated a position for it while in office."""
     roles = ActorRole.objects.filter(speaks_for=OuterRef("pk")).exclude(actor=OuterRef("pk"))
@@ -137,14 +162,19 @@ def has_official_positions(as_of: dt.date | None = None, proposal_id: int | None
 
 
 def spoken_for(actor_id: int, proposal_id: int | None = None) -> QuerySet:
-    """Positions officials stated for ``actor_id`` while in office (not marked personal)."""
+    """Positions officials stated for ``actor_id`` while in office (not marked personal).
+
+    Filtered by the officials' ids first, so PostgreSQL reads their positions by index instead
+    of testing the roles against every position."""
+    roles = ActorRole.objects.filter(speaks_for_id=actor_id).exclude(actor_id=actor_id)
     in_office = (
-        ActorRole.objects.filter(speaks_for_id=actor_id, actor_id=OuterRef("actor_id"))
-        .exclude(actor_id=actor_id)
+        roles.filter(actor_id=OuterRef("actor_id"))
         .filter(Q(start__isnull=True) | Q(start__lte=OuterRef("timeline_date")))
         .filter(Q(end__isnull=True) | Q(end__gte=OuterRef("timeline_date")))
     )
-    qs = Position.objects.visible().filter(Exists(in_office), personal=False)
+    qs = Position.objects.visible().filter(
+        Exists(in_office), actor_id__in=roles.values("actor_id"), personal=False
+    )
     return qs.filter(proposal_id=proposal_id) if proposal_id else qs
 
 
