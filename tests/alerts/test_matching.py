@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from tests.alerts.conftest import article, extract_and_match, save_positions, watch
 from tests.conftest import grant
-from tracker.alerts.matching import match_positions
+from tracker.alerts.matching import ROWS_SQL, match_positions
 from tracker.alerts.models import Alert, Delivery, WatchKey, Watchlist
 from tracker.curation.merge import merge_actors
 from tracker.extraction import positions
@@ -225,3 +226,20 @@ def test_children_moved_by_a_merge_are_watched_under_the_survivor(alice):
     merge_actors(absorbed=twin, survivor=russia)
     extract_and_match(article(TROOPS), ("Kremlin", "ground_troops", "oppose", TROOPS))
     assert Alert.objects.get().watchlist == watchlist
+
+
+def test_while_nobody_watches_a_batch_costs_one_statement_that_reads_no_position(
+    alice, django_assert_num_queries
+):
+    saved = save_positions(article(TROOPS), ("Kremlin", "ground_troops", "oppose", TROOPS))
+    ids = [p.id for p in saved]
+    with django_assert_num_queries(1):
+        assert match_positions(ids) == []
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + ROWS_SQL, {"ids": ids})
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    position_scans = [line for line in plan.splitlines() if "on extraction_position" in line]
+    assert position_scans and all("never executed" in line for line in position_scans)
+    watch(alice, proposal="ground_troops")
+    match_positions(ids)
+    assert Alert.objects.count() == 1  # the same batch, once somebody watches

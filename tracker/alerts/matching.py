@@ -77,7 +77,8 @@ def actor_merged(absorbed_id: int, survivor_id: int) -> None:
 
 
 # The batch's positions and the later positions of shifts the batch made, each with whether it is
-# the actor's first visible position on the proposal and the positions it shifted from.
+# the actor's first visible position on the proposal and the positions it shifted from. Nothing
+# at all while no watchlist has a key: the EXISTS is a one-time filter, so the rows are not read.
 ROWS_SQL = """
 WITH shifts AS (
     SELECT s.before_id, s.after_id FROM dashboard_stanceshift s
@@ -96,7 +97,7 @@ SELECT p.id, p.actor_id, p.proposal_id, p.stance, p.review_status, p.confidence,
 FROM wanted
 JOIN extraction_position p ON p.id = wanted.id
 JOIN ingestion_article a ON a.id = p.article_id
-WHERE p.review_status <> 'rejected'
+WHERE p.review_status <> 'rejected' AND EXISTS (SELECT 1 FROM alerts_watchkey)
 """
 ROW_NAMES = (
     "id",
