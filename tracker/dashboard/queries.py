@@ -500,10 +500,10 @@ ACTOR_HISTORY_SQL = f"""
 SELECT pr.id, official.n, p.id, p.stance, p.timeline_date, p.stated_on, p.is_past, p.article_id
 FROM extraction_proposal pr
 CROSS JOIN LATERAL (
-    SELECT COUNT(*) AS n FROM extraction_position q
-    WHERE q.proposal_id = pr.id AND q.actor_id = ANY(ARRAY(SELECT actor_id FROM ({_OFFICIALS}) r))
-      AND EXISTS (SELECT 1 FROM ({_OFFICIALS}) r
-                  WHERE r.actor_id = q.actor_id AND {_IN_OFFICE.format(q="q")})
+    -- Each role's positions are one index range; a position two roles cover counts once.
+    SELECT COUNT(DISTINCT q.id) AS n FROM ({_OFFICIALS}) r
+    JOIN extraction_position q ON q.actor_id = r.actor_id AND q.proposal_id = pr.id
+     AND {_IN_OFFICE.format(q="q")}
 ) official
 LEFT JOIN LATERAL (
     SELECT * FROM (
