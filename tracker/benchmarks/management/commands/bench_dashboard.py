@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tracker.dashboard import queries, stances
+from tracker.dashboard import queries, rollup, stances
 from tracker.dashboard.models import ActorStance
 from tracker.extraction.models import Actor, Position, Proposal
 from tracker.ingestion.models import Article, Source
@@ -442,13 +442,23 @@ class Command(BaseCommand):
             .values_list("id", flat=True)[:60]
         )
         show(
-            "matrix now",
+            "matrix now, own statements only",
             *ActorStance.objects.filter(actor_id__in=actors)
             .values_list("actor_id", "proposal_id", "position_id", "stance", "timeline_date")
             .query.sql_with_params(),
         )
+        show(
+            "matrix now, officials counted",
+            rollup.STANDINGS_SQL,
+            {"actors": actors, "as_of": "9999-12-31"},
+        )
         show("matrix as of", queries.MATRIX_AS_OF_SQL, [actors, "2024-06-15"])
-        show("actor history", queries.ACTOR_HISTORY_SQL, [top, 40])
+        show(
+            "actor cells",
+            rollup.CELLS_SQL,
+            {"actors": [top], "as_of": "9999-12-31", "proposals": None},
+        )
+        show("actor history", queries.ACTOR_HISTORY_SQL, {"actor": top, "n": 40})
         for q in ["перемирие", '"air defence"']:
             show(f"search {q}", *queries.search_sql(q, None, 0, 31))
         show(
