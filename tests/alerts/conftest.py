@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import make_article
 from tracker.alerts.matching import match_positions, rebuild_keys
 from tracker.alerts.models import Watchlist
-from tracker.dashboard import stances
+from tracker.extraction import stances
 from tracker.extraction.models import Actor, Position, Proposal
 
 ACTORS = [

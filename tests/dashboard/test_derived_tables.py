@@ -2,8 +2,8 @@
 
 from django.core.management import call_command
 
-from tracker.dashboard.models import ActorStance, StanceShift
 from tracker.extraction import positions
+from tracker.extraction.models import ActorStance, StanceShift
 from tracker.ingestion.models import Article
 
 

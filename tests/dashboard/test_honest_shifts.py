@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_article, make_position
-from tracker.dashboard import stances
-from tracker.dashboard.models import StanceShift
-from tracker.extraction import positions
+from tracker.extraction import positions, stances
+from tracker.extraction.models import StanceShift
 
 DAY = dt.date(2025, 3, 3)
 

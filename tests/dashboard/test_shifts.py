@@ -6,10 +6,8 @@ import random
 import pytest
 
 from tests.conftest import make_article, make_position
-from tracker.dashboard import stances
-from tracker.dashboard.models import ActorStance, StanceShift
-from tracker.extraction import positions
-from tracker.extraction.models import Actor, Position, Proposal
+from tracker.extraction import positions, stances
+from tracker.extraction.models import Actor, ActorStance, Position, Proposal, StanceShift
 
 
 def test_a_change_of_stance_is_a_shift_and_a_repeat_is_not(world):

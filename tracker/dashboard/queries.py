@@ -33,9 +33,8 @@ from django.db.models.functions import Least
 
 from tracker.dashboard import rollup
 from tracker.dashboard.forms import Cursor
-from tracker.dashboard.models import ActorStance, StanceShift
 from tracker.dashboard.rollup import has_official_positions, spoken_for
-from tracker.extraction.models import Actor, Position, Proposal
+from tracker.extraction.models import Actor, ActorStance, Position, Proposal, StanceShift
 from tracker.ingestion.models import SEARCH_CONFIGS, Article, Source
 
 # --- Actors -----------------------------------------------------------------------

@@ -30,14 +30,21 @@ from tracker.dashboard.forms import (
     ShiftFilterForm,
     query_string,
 )
-from tracker.dashboard.models import ActorStance, StanceShift
 from tracker.dashboard.templatetags.dashboard import (
     date_text,
     position_date,
     stance_label,
     stance_symbol,
 )
-from tracker.extraction.models import PROPOSAL_KINDS, Actor, ExtractionRun, Position, Proposal
+from tracker.extraction.models import (
+    PROPOSAL_KINDS,
+    Actor,
+    ActorStance,
+    ExtractionRun,
+    Position,
+    Proposal,
+    StanceShift,
+)
 from tracker.ingestion.models import Article
 from tracker.nlp import vocabulary
 from tracker.nlp.vocabulary import STANCES

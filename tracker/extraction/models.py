@@ -1,8 +1,9 @@
-"""Actors, their aliases, proposals, lexicon entries and positions.
+"""Actors, their aliases, proposals, lexicon entries, positions and what is derived from them.
 
 The catalogue and the lexicons are loaded from versioned files under
 ``tracker/nlp/data/`` and stay editable in admin; positions are what the
-pipeline extracts and curators review.
+pipeline extracts and curators review; each actor's latest stance and the
+shifts between stances are derived from the positions.
 """
 
 from __future__ import annotations
@@ -370,6 +371,58 @@ class Position(models.Model):
     @staticmethod
     def key_for(actor_id: int, proposal_kind: str, stance: str) -> str:
         return f"{actor_id}/{proposal_kind}/{stance}"
+
+
+# --- Derived from positions -------------------------------------------------------------
+# Caches of ``Position`` rows that keep the matrix and the shifts feed fast at a million
+# positions, rebuilt per (actor, proposal) pair by ``tracker.extraction.stances`` whenever
+# ``tracker.extraction.positions`` changes a pair's positions; nothing is entered by hand. Their
+# tables keep the names they were created with in the dashboard app.
+
+
+class ActorStance(models.Model):
+    """An actor's latest visible position on one proposal (one row per pair)."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="stances")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stances")
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    stance = models.CharField(max_length=12, choices=Position.Stance.choices)
+    timeline_date = models.DateField()
+    positions_count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        db_table = "dashboard_actorstance"
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "proposal"], name="actorstance_one_per_pair")
+        ]
+        indexes = [models.Index(fields=["proposal", "stance"], name="actorstance_by_proposal")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.stance} {self.proposal_id}"
+
+
+class StanceShift(models.Model):
+    """A change of stance between two consecutive visible positions of one actor on one proposal."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="shifts")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="shifts")
+    before = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    after = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    from_stance = models.CharField(max_length=12, choices=Position.Stance.choices)
+    to_stance = models.CharField(max_length=12, choices=Position.Stance.choices)
+    timeline_date = models.DateField(help_text="Date of the position after the shift.")
+
+    class Meta:
+        db_table = "dashboard_stanceshift"
+        ordering = ["-timeline_date", "-id"]
+        indexes = [
+            models.Index(fields=["-timeline_date", "-id"], name="shift_recent"),
+            models.Index(fields=["actor", "-timeline_date"], name="shift_by_actor"),
+            models.Index(fields=["proposal", "-timeline_date"], name="shift_by_proposal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id}: {self.from_stance} → {self.to_stance} on {self.proposal_id}"
 
 
 class ExtractionRunQuerySet(models.QuerySet):

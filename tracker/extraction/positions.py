@@ -4,7 +4,7 @@ Extraction's results (``replace_extracted``), curators' decisions and edits, the
 actor merges (``save``), and deletions (``delete``, ``delete_articles``) all go through here, and
 every one of them ends in ``positions_changed``: the single place where what follows a change of
 positions happens, in the same transaction. Today that is the refresh of the derived stance and
-shift tables (``tracker.dashboard.stances``); anything else that must react to new or changed
+shift tables (``tracker.extraction.stances``); anything else that must react to new or changed
 positions (alert matching, say) is called from there too. Nothing listens for model signals.
 """
 
@@ -17,7 +17,7 @@ from django.db import transaction
 from tracker.alerts.tasks import queue_matching
 from tracker.core.db import bulk_insert
 from tracker.curation import learning
-from tracker.dashboard import stances
+from tracker.extraction import stances
 from tracker.extraction.clauses import clause_bounds
 from tracker.extraction.models import Actor, Position, Proposal
 from tracker.nlp import pipeline

@@ -47,7 +47,7 @@ def backwards(apps, schema_editor):
 
 
 def backfill(apps, schema_editor):
-    from tracker.dashboard.stances import REBUILD_SHIFTS, REBUILD_STANCES
+    from tracker.extraction.stances import REBUILD_SHIFTS, REBUILD_STANCES
 
     schema_editor.execute("DELETE FROM dashboard_stanceshift")
     schema_editor.execute("DELETE FROM dashboard_actorstance")

@@ -22,9 +22,9 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tracker.dashboard import queries, rollup, stances
-from tracker.dashboard.models import ActorStance
-from tracker.extraction.models import Actor, Position, Proposal
+from tracker.dashboard import queries, rollup
+from tracker.extraction import stances
+from tracker.extraction.models import Actor, ActorStance, Position, Proposal
 from tracker.ingestion.models import Article, Source
 
 ACTORS = 1_000

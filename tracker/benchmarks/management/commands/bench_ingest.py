@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from tracker.celery import app
-from tracker.dashboard import stances
+from tracker.extraction import stances
 from tracker.extraction.models import Position
 from tracker.ingestion.models import Article, IngestRun, Source, Story
 from tracker.ingestion.runs import start_bulk_run
@@ -282,8 +282,8 @@ BULK_MODELS = [
     "extraction.Position",
     "extraction.HistoricalPosition",
     "extraction.ExtractionRun",
-    "dashboard.ActorStance",
-    "dashboard.StanceShift",
+    "extraction.ActorStance",
+    "extraction.StanceShift",
 ]
 
 

@@ -20,8 +20,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from tracker.dashboard.models import ActorStance, StanceShift
-from tracker.extraction.models import Position
+from tracker.extraction.models import ActorStance, Position, StanceShift
 
 Pair = tuple[int, int]
 

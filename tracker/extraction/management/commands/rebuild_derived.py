@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from tracker.dashboard import stances
-from tracker.dashboard.models import ActorStance, StanceShift
+from tracker.extraction import stances
+from tracker.extraction.models import ActorStance, StanceShift
 
 
 class Command(BaseCommand):
