@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from tests.conftest import make_article
 from tracker.curation import learning, review
-from tracker.curation.models import RuleStat
 from tracker.extraction import extract
-from tracker.extraction.models import Actor, ActorAlias, CatalogueState
+from tracker.extraction.models import Actor, ActorAlias, CatalogueState, RuleStat
 from tracker.extraction.positions import replace_extracted
 from tracker.nlp import pipeline
 
@@ -168,6 +167,6 @@ def test_the_alias_page_shows_the_article_to_select_from(curator_client, article
 def test_admin_shows_each_rules_precision(client, curator, positions):
     review.reject(positions["russia"].pk, version=1, user=curator)
     client.force_login(curator)
-    html = client.get("/admin/curation/rulestat/").content.decode()
+    html = client.get("/admin/extraction/rulestat/").content.decode()
     assert "stance:oppose:rejected" in html
     assert "67%" in html  # (0 + 2) / (0 + 1 + 2)

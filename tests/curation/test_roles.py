@@ -158,7 +158,7 @@ def admin_users(c, p):
 
 
 def admin_rule_precision(c, p):
-    return c.get("/admin/curation/rulestat/")
+    return c.get("/admin/extraction/rulestat/")
 
 
 def _done(name, positions):

@@ -1,7 +1,6 @@
-"""Admin for curation: rule precision, merges (with undo), re-extraction jobs, and the pages
-of the lower apps' models that carry curators' actions (each checks permissions): articles
-(retry, re-extract), actors (merge) and positions (confirm, reject, re-extract, edit through
-the review rules)."""
+"""Admin for curation: merges (with undo), re-extraction jobs, and the pages of the lower apps'
+models that carry curators' actions (each checks permissions): articles (retry, re-extract),
+actors (merge) and positions (confirm, reject, re-extract, edit through the review rules)."""
 
 from __future__ import annotations
 
@@ -14,29 +13,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from tracker.curation import review, tasks
 from tracker.curation.forms import PositionAdminForm
 from tracker.curation.merge import MergeRefused, undo_merge
-from tracker.curation.models import MergeRecord, ReextractionJob, RuleStat
+from tracker.curation.models import MergeRecord, ReextractionJob
 from tracker.extraction import admin as extraction_admin
 from tracker.extraction import positions
 from tracker.extraction import tasks as extraction_tasks
 from tracker.extraction.models import Actor, Position
 from tracker.ingestion.models import Article
-
-
-@admin.register(RuleStat)
-class RuleStatAdmin(admin.ModelAdmin):
-    list_display = ["rule", "confirmed", "rejected", "shown_precision", "updated_at"]
-    search_fields = ["rule"]
-    readonly_fields = ["rule", "confirmed", "rejected", "shown_precision", "updated_at"]
-
-    @admin.display(description="Precision (curator decisions, with prior)")
-    def shown_precision(self, obj: RuleStat) -> str:
-        return f"{obj.precision:.0%}"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MergeRecord)

@@ -4,31 +4,22 @@ A position's verdict is what a curator's decision says about the machine's
 output: a confirmation confirms the rules that produced it; a rejection, or an
 edit that changed its actor, proposal or stance, rejects them. ``record``
 applies the change of verdict, so re-reviews never count twice; ``recount``
-rebuilds everything from the positions.
+rebuilds everything from the positions. The counts are ``RuleStat`` rows, kept
+with the rules in ``tracker.extraction.models``, whose position writer reads
+them to scale a new position's confidence.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from django.db import transaction
 
-from tracker.curation.models import RuleStat
-from tracker.extraction.models import Actor, Position
+from tracker.extraction.models import Actor, Position, RuleStat, rule_ids
 from tracker.nlp.training import LabelledArticle
 
 CONFIRMED = "confirmed"
 REJECTED = "rejected"
-
-
-def rule_id(rule) -> str:
-    text = rule if isinstance(rule, str) else json.dumps(rule, sort_keys=True, ensure_ascii=False)
-    return text[:300]
-
-
-def rule_ids(rules) -> list[str]:
-    return sorted({rule_id(rule) for rule in rules or []})
 
 
 def corrected(position: Position) -> bool:
@@ -76,21 +67,6 @@ def recount() -> int:
         for rule, c in counts.items()
     )
     return len(counts)
-
-
-def precisions_for(rules) -> dict[str, float]:
-    """The precision of each of these rules that curators have judged (one query; none if no rules)."""
-    ids = rule_ids(rules)
-    return RuleStat.objects.precisions(ids) if ids else {}
-
-
-def confidence_factor(rules, precisions: dict[str, float] | None = None) -> float:
-    """The precision of the weakest rule that curators have judged; 1.0 when none has been."""
-    ids = rule_ids(rules)
-    if precisions is None:
-        precisions = RuleStat.objects.precisions(ids)
-    judged = [precisions[rule] for rule in ids if rule in precisions]
-    return min(judged) if judged else 1.0
 
 
 def curated_articles():

@@ -1,63 +1,12 @@
-"""What curation adds: how often curators agree with each rule, reversible actor merges,
-and background re-extraction jobs with their progress."""
+"""What curation adds: reversible actor merges, and background re-extraction jobs with their
+progress. (How often curators agree with each rule, ``RuleStat``, is kept with the rules, in
+``tracker.extraction.models``: curation records its decisions there.)"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-
-# Beta prior on a rule's precision, as pseudo-counts: a rule nobody has judged yet
-# keeps its full weight (precision 1.0) and loses it only as curators reject its output.
-PRIOR_CONFIRMED = 2
-PRIOR_REJECTED = 0
-
-
-class RuleStatQuerySet(models.QuerySet):
-    def precisions(self, rules) -> dict[str, float]:
-        return {stat.rule: stat.precision for stat in self.filter(rule__in=list(rules))}
-
-    def move(self, rule: str, before: str | None, after: str | None) -> None:
-        """Move one decision on ``rule`` from the ``before`` count to the ``after`` one ("confirmed",
-        "rejected", or None for no verdict), atomically."""
-        self.get_or_create(rule=rule)
-        changes = {
-            outcome: models.F(outcome) + step
-            for outcome, step in ((before, -1), (after, +1))
-            if outcome in ("confirmed", "rejected")
-        }
-        self.filter(rule=rule).update(**changes)
-
-
-class RuleStat(models.Model):
-    """Curator decisions on positions a rule helped to produce."""
-
-    rule = models.CharField(max_length=300, unique=True)
-    confirmed = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = RuleStatQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["rule"]
-        verbose_name = "rule precision"
-        verbose_name_plural = "rule precision"
-
-    def __str__(self) -> str:
-        return self.rule
-
-    @property
-    def decisions(self) -> int:
-        return self.confirmed + self.rejected
-
-    @property
-    def precision(self) -> float:
-        return precision(self.confirmed, self.rejected)
-
-
-def precision(confirmed: int, rejected: int) -> float:
-    return (confirmed + PRIOR_CONFIRMED) / (confirmed + rejected + PRIOR_CONFIRMED + PRIOR_REJECTED)
 
 
 class MergeRecord(models.Model):

@@ -38,7 +38,7 @@ CURATOR_PERMISSIONS = [
     "extraction.change_proposal",
     "extraction.view_extractionrun",
     "ingestion.change_article",
-    "curation.view_rulestat",
+    "extraction.view_rulestat",
     "curation.view_mergerecord",
     "curation.merge_actors",
     "curation.view_reextractionjob",

@@ -1,6 +1,6 @@
-"""Admin for the catalogue's aliases, proposals, the lexicons and extraction runs. Actors and
-positions, whose pages carry curators' actions (merge, confirm, reject, re-extract), are
-administered from ``tracker.curation.admin``, the layer above."""
+"""Admin for the catalogue's aliases, proposals, the lexicons, extraction runs and rule precision
+(read-only). Actors and positions, whose pages carry curators' actions (merge, confirm, reject,
+re-extract), are administered from ``tracker.curation.admin``, the layer above."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,6 +12,7 @@ from tracker.extraction.models import (
     LexiconEntry,
     Origin,
     Proposal,
+    RuleStat,
 )
 
 
@@ -79,4 +80,21 @@ class ExtractionRunAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ExtractionRun._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RuleStat)
+class RuleStatAdmin(admin.ModelAdmin):
+    list_display = ["rule", "confirmed", "rejected", "shown_precision", "updated_at"]
+    search_fields = ["rule"]
+    readonly_fields = ["rule", "confirmed", "rejected", "shown_precision", "updated_at"]
+
+    @admin.display(description="Precision (curator decisions, with prior)")
+    def shown_precision(self, obj: RuleStat) -> str:
+        return f"{obj.precision:.0%}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -3,10 +3,13 @@
 The catalogue and the lexicons are loaded from versioned files under
 ``tracker/nlp/data/`` and stay editable in admin; positions are what the
 pipeline extracts and curators review; each actor's latest stance and the
-shifts between stances are derived from the positions.
+shifts between stances are derived from the positions, and each rule's
+precision from curators' decisions on them.
 """
 
 from __future__ import annotations
+
+import json
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -423,6 +426,84 @@ class StanceShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id}: {self.from_stance} → {self.to_stance} on {self.proposal_id}"
+
+
+# --- Rule precision ---------------------------------------------------------------------
+# How often curators agreed with what each of the pipeline's rules found: curation records its
+# decisions (``RuleStat.objects.move``), and the position writer scales a new position's
+# confidence by its rules' precisions. The table keeps the name it was created with in the
+# curation app.
+
+# Beta prior on a rule's precision, as pseudo-counts: a rule nobody has judged yet
+# keeps its full weight (precision 1.0) and loses it only as curators reject its output.
+PRIOR_CONFIRMED = 2
+PRIOR_REJECTED = 0
+
+
+def rule_id(rule) -> str:
+    """How ``RuleStat`` names a rule of ``Position.rules`` (a string, or a structure as JSON)."""
+    text = rule if isinstance(rule, str) else json.dumps(rule, sort_keys=True, ensure_ascii=False)
+    return text[:300]
+
+
+def rule_ids(rules) -> list[str]:
+    return sorted({rule_id(rule) for rule in rules or []})
+
+
+class RuleStatQuerySet(models.QuerySet):
+    def precisions(self, rules) -> dict[str, float]:
+        """The precision of each of these rules that curators have judged, by rule id (one query;
+        none without rules)."""
+        ids = rule_ids(rules)
+        return {stat.rule: stat.precision for stat in self.filter(rule__in=ids)} if ids else {}
+
+    def move(self, rule: str, before: str | None, after: str | None) -> None:
+        """Move one decision on ``rule`` from the ``before`` count to the ``after`` one ("confirmed",
+        "rejected", or None for no verdict), atomically."""
+        self.get_or_create(rule=rule)
+        changes = {
+            outcome: models.F(outcome) + step
+            for outcome, step in ((before, -1), (after, +1))
+            if outcome in ("confirmed", "rejected")
+        }
+        self.filter(rule=rule).update(**changes)
+
+
+class RuleStat(models.Model):
+    """Curator decisions on positions a rule helped to produce."""
+
+    rule = models.CharField(max_length=300, unique=True)
+    confirmed = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RuleStatQuerySet.as_manager()
+
+    class Meta:
+        db_table = "curation_rulestat"
+        ordering = ["rule"]
+        verbose_name = "rule precision"
+        verbose_name_plural = "rule precision"
+
+    def __str__(self) -> str:
+        return self.rule
+
+    @property
+    def decisions(self) -> int:
+        return self.confirmed + self.rejected
+
+    @property
+    def precision(self) -> float:
+        return (self.confirmed + PRIOR_CONFIRMED) / (
+            self.confirmed + self.rejected + PRIOR_CONFIRMED + PRIOR_REJECTED
+        )
+
+    @staticmethod
+    def confidence_factor(rules, precisions: dict[str, float]) -> float:
+        """The precision of the weakest of these rules that curators have judged (``precisions``
+        as ``RuleStat.objects.precisions`` gives them); 1.0 when none has been."""
+        judged = [precisions[rule] for rule in rule_ids(rules) if rule in precisions]
+        return min(judged) if judged else 1.0
 
 
 class ExtractionRunQuerySet(models.QuerySet):

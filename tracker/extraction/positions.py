@@ -16,10 +16,9 @@ from django.db import transaction
 
 from tracker.alerts.tasks import queue_matching
 from tracker.core.db import bulk_insert
-from tracker.curation import learning
 from tracker.extraction import stances
 from tracker.extraction.clauses import clause_bounds
-from tracker.extraction.models import Actor, Position, Proposal
+from tracker.extraction.models import Actor, Position, Proposal, RuleStat
 from tracker.nlp import pipeline
 
 Pair = tuple[int, int]  # (actor_id, proposal_id)
@@ -100,7 +99,7 @@ def replace_extracted(batch: list[tuple[object, object]]) -> dict[int, tuple[int
             best = mine.get(key)
             if best is None or found.confidence > best.confidence:
                 mine[key] = found
-    precisions = learning.precisions_for(
+    precisions = RuleStat.objects.precisions(
         rule for mine in wanted.values() for found in mine.values() for rule in found.rules
     )
     existing: dict[int, dict[str, Position]] = {}
@@ -167,7 +166,7 @@ def _fields(article, found, actor_id: int, proposal_id: int, precisions: dict[st
         and not any(rule.startswith("date:explicit:") for rule in found.rules),
         # Curators' decisions teach: a rule they keep rejecting lowers the confidence of what it finds.
         "confidence": round(
-            float(found.confidence) * learning.confidence_factor(found.rules, precisions), 3
+            float(found.confidence) * RuleStat.confidence_factor(found.rules, precisions), 3
         ),
         "rules": list(found.rules),
         "why": [[name, weight] for name, weight in getattr(found, "why", ())],
