@@ -3,18 +3,18 @@
 Extraction's results (``replace_extracted``), curators' decisions and edits, the admin form and
 actor merges (``save``), and deletions (``delete``, ``delete_articles``) all go through here, and
 every one of them ends in ``positions_changed``: the single place where what follows a change of
-positions happens, in the same transaction. Today that is the refresh of the derived stance and
-shift tables (``tracker.extraction.stances``); anything else that must react to new or changed
-positions (alert matching, say) is called from there too. Nothing listens for model signals.
+positions happens, in the same transaction. It refreshes the derived stance and shift tables
+(``tracker.extraction.stances``) by explicit calls, then hands the new and saved positions to
+whatever an app above registered with ``when_changed`` (alert matching). Nothing listens for
+model signals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
-from tracker.alerts.tasks import queue_matching
 from tracker.core.db import bulk_insert
 from tracker.extraction import stances
 from tracker.extraction.clauses import clause_bounds
@@ -22,6 +22,18 @@ from tracker.extraction.models import Actor, Position, Proposal, RuleStat
 from tracker.nlp import pipeline
 
 Pair = tuple[int, int]  # (actor_id, proposal_id)
+
+# What must follow new or saved positions in the apps above extraction: they register it at
+# start-up (AlertsConfig.ready registers alert matching), so the writer imports none of them.
+_changed_handlers: list[Callable[[list[int]], None]] = []
+
+
+def when_changed(handler: Callable[[list[int]], None]) -> None:
+    """Call ``handler(position_ids)`` with the positions added or saved by each change, inside the
+    transaction that made it, after the derived tables are refreshed. Registering twice registers
+    once."""
+    if handler not in _changed_handlers:
+        _changed_handlers.append(handler)
 
 
 def positions_changed(
@@ -39,12 +51,15 @@ def positions_changed(
     is recomputed. ``saved_ids`` are positions saved one by one (a confirmation can make one
     match a watchlist). Call it inside the transaction that made the change, after the change.
     """
+    added_ids = list(added_ids)
     # Articles first: the pairs' full recount then overrides whatever the neighbourhood
     # refresh counted for a pair that also lost or changed positions.
-    stances.refresh_articles(list(article_ids), list(added_ids))
+    stances.refresh_articles(list(article_ids), added_ids)
     stances.refresh_pairs(pairs)
-    # One matching task for the batch, queued when the transaction commits.
-    queue_matching([*added_ids, *saved_ids])
+    changed = [*added_ids, *saved_ids]
+    if changed:
+        for handler in _changed_handlers:
+            handler(changed)
 
 
 def save(*positions: Position) -> None:
