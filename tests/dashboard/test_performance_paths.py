@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import make_article, make_position
 from tracker.dashboard import queries
-from tracker.extraction.models import Position
+from tracker.extraction.models import ActorTree, Position
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def family(world):
 
 def _walk(data, limit):
     """All pages of the timeline, following the cursor."""
-    tree = queries.ActorTree.load()
+    tree = ActorTree.load()
     seen, after = [], None
     for _ in range(50):
         rows, after = queries.timeline_page({**data, "limit": limit, "after": after}, tree)
@@ -54,7 +54,7 @@ def _walk(data, limit):
 )
 def test_an_actor_with_its_children_pages_like_the_plain_query(family, catalogue, extra):
     data = {"actor": catalogue["Russia"].id, **extra}
-    tree = queries.ActorTree.load()
+    tree = ActorTree.load()
     expected = list(queries.filter_positions(data, tree).values_list("id", flat=True))
     assert 1 < len(tree.with_descendants(catalogue["Russia"].id)) <= queries.UNION_MAX_ACTORS
     assert expected and _walk(data, 3) == expected
@@ -62,7 +62,7 @@ def test_an_actor_with_its_children_pages_like_the_plain_query(family, catalogue
 
 
 def test_the_merged_walk_is_used_for_an_actor_with_children(family, catalogue):
-    tree = queries.ActorTree.load()
+    tree = ActorTree.load()
     sql = str(queries.timeline_qs({"actor": catalogue["Russia"].id}, tree, 51).query)
     assert sql.count("UNION ALL") == len(tree.with_descendants(catalogue["Russia"].id)) - 1
 

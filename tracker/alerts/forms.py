@@ -12,7 +12,8 @@ from django import forms
 
 from tracker.alerts.models import WATCH_FILTERS, AlertPreferences, Watchlist, Webhook
 from tracker.dashboard.forms import PositionFilterForm
-from tracker.dashboard.queries import ActorTree, source_choices
+from tracker.dashboard.queries import source_choices
+from tracker.extraction.models import ActorTree
 from tracker.ingestion import fetch
 
 

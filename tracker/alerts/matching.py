@@ -21,8 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tracker.alerts.models import Alert, WatchKey, Watchlist
-from tracker.dashboard.queries import ActorTree
-from tracker.extraction.models import Proposal
+from tracker.extraction.models import ActorTree, Proposal
 
 UNDATED = dt.date(9999, 12, 31)
 

@@ -34,8 +34,8 @@ from tracker.alerts.models import (
     Watchlist,
     Webhook,
 )
-from tracker.dashboard.queries import ActorTree, source_choices
-from tracker.extraction.models import PROPOSAL_KINDS, Position
+from tracker.dashboard.queries import source_choices
+from tracker.extraction.models import PROPOSAL_KINDS, ActorTree, Position
 
 NOTIFICATIONS_PAGE = 30
 

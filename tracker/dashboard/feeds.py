@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from tracker.dashboard import queries
 from tracker.dashboard.forms import PositionFilterForm, ShiftFilterForm, query_string
+from tracker.extraction.models import ActorTree
 
 FEED_ITEMS = 50
 
@@ -32,7 +33,7 @@ class PositionFeed(Feed):
     description_template = None
 
     def get_object(self, request):
-        tree = queries.ActorTree.load()
+        tree = ActorTree.load()
         form = PositionFilterForm(request.GET, actors=tree.actors, sources=None)
         if not form.is_valid():
             raise BadRequest("Invalid filters")

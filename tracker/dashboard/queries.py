@@ -34,43 +34,18 @@ from django.db.models.functions import Least
 from tracker.dashboard import rollup
 from tracker.dashboard.forms import Cursor
 from tracker.dashboard.rollup import has_official_positions, spoken_for
-from tracker.extraction.models import Actor, ActorStance, Position, Proposal, StanceShift
+from tracker.extraction.models import (
+    Actor,
+    ActorStance,
+    ActorTree,
+    Position,
+    Proposal,
+    StanceShift,
+)
 from tracker.ingestion.models import SEARCH_CONFIGS, Article, Source
 
-# --- Actors -----------------------------------------------------------------------
-
-
-@dataclass
-class ActorTree:
-    """All actors as (name, parent_id, has_positions), loaded in one query."""
-
-    actors: dict[int, tuple[str, int | None, bool]]
-
-    @classmethod
-    def load(cls) -> ActorTree:
-        rows = Actor.objects.annotate(
-            has_positions=Exists(ActorStance.objects.filter(actor=OuterRef("pk")))
-        ).values_list("id", "name", "parent_id", "has_positions")
-        return cls({row[0]: (row[1], row[2], row[3]) for row in rows})
-
-    def with_descendants(self, actor_id: int) -> list[int]:
-        children: dict[int, list[int]] = {}
-        for child, (_, parent, _) in self.actors.items():
-            if parent is not None:
-                children.setdefault(parent, []).append(child)
-        found, todo = [], [actor_id]
-        while todo:
-            current = todo.pop()
-            if current in found:
-                continue  # a cycle slipped past validation; do not loop
-            found.append(current)
-            todo.extend(children.get(current, []))
-        return found
-
-    def choices(self, selected: int | None = None) -> list[tuple[int, str]]:
-        """Actors worth offering in a filter: those with positions, and the selected one."""
-        rows = [(i, n) for i, (n, _, has) in self.actors.items() if has or i == selected]
-        return sorted(rows, key=lambda row: row[1].casefold())
+# --- Sources ----------------------------------------------------------------------
+# (Actors for the filters, with their children: ``ActorTree`` in ``tracker.extraction.models``.)
 
 
 def source_choices() -> dict[int, str]:

@@ -40,6 +40,7 @@ from tracker.extraction.models import (
     PROPOSAL_KINDS,
     Actor,
     ActorStance,
+    ActorTree,
     ExtractionRun,
     Position,
     Proposal,
@@ -153,7 +154,7 @@ def _was(original: dict | None) -> str:
 
 @analyst_view
 def timeline(request: HttpRequest) -> HttpResponse:
-    tree = queries.ActorTree.load()
+    tree = ActorTree.load()
     sources = queries.source_choices()
     form = PositionFilterForm(request.GET, actors=tree.actors, sources=sources)
     context = {"form": form, "proposal_choices": PROPOSAL_KINDS}
@@ -238,7 +239,7 @@ def _since(request: HttpRequest) -> int:
 @analyst_view
 def timeline_new(request: HttpRequest) -> HttpResponse:
     """How many positions matching the filters arrived since the page was drawn (polled by htmx)."""
-    tree = queries.ActorTree.load()
+    tree = ActorTree.load()
     form = PositionFilterForm(request.GET, actors=tree.actors, sources=None)
     since = _since(request)
     if not form.is_valid() or since < 0:

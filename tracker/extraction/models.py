@@ -10,6 +10,7 @@ precision from curators' decisions on them.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -426,6 +427,40 @@ class StanceShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id}: {self.from_stance} → {self.to_stance} on {self.proposal_id}"
+
+
+@dataclass
+class ActorTree:
+    """All actors as (name, parent_id, has_positions), loaded in one query: who belongs to whom
+    (a filter on an actor takes in its children) and who is worth offering in a filter."""
+
+    actors: dict[int, tuple[str, int | None, bool]]
+
+    @classmethod
+    def load(cls) -> ActorTree:
+        rows = Actor.objects.annotate(
+            has_positions=models.Exists(ActorStance.objects.filter(actor=models.OuterRef("pk")))
+        ).values_list("id", "name", "parent_id", "has_positions")
+        return cls({row[0]: (row[1], row[2], row[3]) for row in rows})
+
+    def with_descendants(self, actor_id: int) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for child, (_, parent, _) in self.actors.items():
+            if parent is not None:
+                children.setdefault(parent, []).append(child)
+        found, todo = [], [actor_id]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue  # a cycle slipped past validation; do not loop
+            found.append(current)
+            todo.extend(children.get(current, []))
+        return found
+
+    def choices(self, selected: int | None = None) -> list[tuple[int, str]]:
+        """Actors worth offering in a filter: those with positions, and the selected one."""
+        rows = [(i, n) for i, (n, _, has) in self.actors.items() if has or i == selected]
+        return sorted(rows, key=lambda row: row[1].casefold())
 
 
 # --- Rule precision ---------------------------------------------------------------------

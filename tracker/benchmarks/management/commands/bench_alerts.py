@@ -24,9 +24,8 @@ from django.utils import timezone
 from tracker.alerts import tasks
 from tracker.alerts.matching import keys_for, match_positions
 from tracker.alerts.models import AlertPreferences, Delivery, WatchKey, Watchlist
-from tracker.dashboard.queries import ActorTree
 from tracker.extraction import stances
-from tracker.extraction.models import Actor, Position, Proposal
+from tracker.extraction.models import Actor, ActorTree, Position, Proposal
 from tracker.ingestion.models import Article, Source
 
 STANCES = ["support", "oppose", "considering"]

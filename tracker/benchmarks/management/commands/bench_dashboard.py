@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tracker.dashboard import queries, rollup
 from tracker.extraction import stances
-from tracker.extraction.models import Actor, ActorStance, Position, Proposal
+from tracker.extraction.models import Actor, ActorStance, ActorTree, Position, Proposal
 from tracker.ingestion.models import Article, Source
 
 ACTORS = 1_000
@@ -400,7 +400,7 @@ class Command(BaseCommand):
         def show_qs(name, qs):
             show(name, *qs.query.sql_with_params())
 
-        tree = queries.ActorTree.load()
+        tree = ActorTree.load()
         parent = (
             Actor.objects.filter(children__isnull=False, stances__isnull=False)
             .order_by("id")
