@@ -469,7 +469,7 @@ _IN_OFFICE = """{q}.review_status <> 'rejected' AND NOT {q}.personal
 # %(n)s visible positions of the actor's own and its officials' together. LIMITed probes on
 # position_pair_latest (one for the actor, one per official), so an actor with 30,000 positions
 # costs the same as one with 30; only the count reads every official's positions on the
-# proposal (an index range each).
+# proposal (a range of position_pair_official each, read from the index alone).
 ACTOR_HISTORY_SQL = f"""
 SELECT pr.id, official.n, p.id, p.stance, p.timeline_date, p.stated_on, p.is_past, p.article_id
 FROM extraction_proposal pr

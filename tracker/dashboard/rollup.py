@@ -6,7 +6,8 @@ between ``start`` and ``end``): a former minister speaking after leaving office
 speaks for nobody but themselves, and a position a curator marked ``personal``
 never counts. Computed when read, so a corrected role or date is right at once:
 for each (actor, proposal) cell one LIMIT 1 probe on ``position_pair_latest``
-for the actor's own positions and one per role that speaks for it.
+for the actor's own positions and one per role that speaks for it (on
+``position_pair_official``, the same index without the positions marked personal).
 """
 
 from __future__ import annotations

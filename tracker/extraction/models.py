@@ -311,6 +311,13 @@ class Position(models.Model):
                 name="position_pair_latest",
                 condition=~models.Q(review_status="rejected"),
             ),
+            # The same for positions that count for the state or body an official spoke for
+            # (see tracker.dashboard.rollup): the actor page counts them from the index alone.
+            models.Index(
+                fields=["actor", "proposal", "-timeline_date", "-id"],
+                name="position_pair_official",
+                condition=~models.Q(review_status="rejected") & models.Q(personal=False),
+            ),
             models.Index(
                 fields=["confidence"],
                 name="position_review_queue",
