@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
 from tests.conftest import make_article, make_position
 from tracker.dashboard import rollup
+from tracker.extraction import positions
 from tracker.extraction.catalogue import classify_office
-from tracker.extraction.models import Actor, ActorRole, Proposal
+from tracker.extraction.models import Actor, ActorRole, Position, Proposal
 
 
 @pytest.fixture
@@ -83,6 +85,56 @@ def test_a_statement_marked_personal_does_not_count(poland):
 def test_a_rejected_statement_does_not_count(poland):
     _say("Donald Tusk", "oppose", dt.date(2025, 3, 3), review_status="rejected")
     assert _cell(poland["state"]) is None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_matrix_now_from_the_derived_table_equals_the_computation_when_read(db, seed):
+    """Random states and bodies, officials with dated roles (some for two of them, some the
+    state itself) and positions of every kind: the matrix "now" (own latest positions from
+    ActorStance) decides every cell as the full computation up to the last date does."""
+    rng = random.Random(seed)
+    first = dt.date(2024, 1, 1)
+
+    def day():
+        return first + dt.timedelta(days=rng.randrange(60))
+
+    states = [Actor.objects.create(name=f"State {seed}.{n}", kind="state") for n in range(4)]
+    people = [Actor.objects.create(name=f"Official {seed}.{n}", kind="person") for n in range(6)]
+    for person in people:
+        for _ in range(rng.randint(0, 2)):
+            start, end = sorted([day(), day()])
+            ActorRole.objects.create(
+                actor=person,
+                office=f"Minister {rng.randrange(1000)}",
+                start=rng.choice([None, start]),
+                end=rng.choice([None, end]),
+                speaks_for=rng.choice(states),
+            )
+    ActorRole.objects.create(actor=states[0], office="Itself", speaks_for=states[0])
+    proposals = list(Proposal.objects.order_by("id")[:3])
+    pairs = set()
+    for number in range(80):
+        when = day()
+        article = make_article(title=f"Random {number}", text=f"Random {number}.", published=when)
+        position = Position.objects.create(
+            article=article,
+            actor=rng.choice(states + people),
+            proposal=rng.choice(proposals),
+            stance=rng.choice(["support", "oppose", "considering"]),
+            review_status=rng.choice(["unreviewed"] * 4 + ["confirmed", "rejected"]),
+            personal=rng.random() < 0.2,
+            evidence="it",
+            start=0,
+            end=2,
+            timeline_date=rng.choice([when, first + dt.timedelta(days=30)]),
+            extraction_key=f"random {number}",
+        )
+        pairs.add((position.actor_id, position.proposal_id))
+    positions.positions_changed(pairs=pairs)
+    ids = [a.id for a in states + people]
+    now = sorted(rollup.standings(ids))
+    assert now == sorted(rollup.standings(ids, dt.date.max))
+    assert any(row[8] for row in now) and any(row[8] is None for row in now)
 
 
 def test_the_offices_that_speak_for_a_state_or_body():

@@ -7,7 +7,8 @@ speaks for nobody but themselves, and a position a curator marked ``personal``
 never counts. Computed when read, so a corrected role or date is right at once:
 for each (actor, proposal) cell one LIMIT 1 probe on ``position_pair_latest``
 for the actor's own positions and one per role that speaks for it (on
-``position_pair_official``, the same index without the positions marked personal).
+``position_pair_official``, the same index without the positions marked personal);
+the matrix "now" reads the actors' own latest positions from ``ActorStance`` instead.
 """
 
 from __future__ import annotations
@@ -73,6 +74,37 @@ FROM unnest(%(actors)s::bigint[]) AS a(id)
 CROSS JOIN extraction_proposal pr
 {_LATEST.format(columns=f"id, stance, timeline_date, actor_id, {_DATES}")}
 LEFT JOIN extraction_actor speaker ON speaker.id = p.actor_id AND p.actor_id <> a.id
+"""  # noqa: S608 - constant SQL, values in params
+
+# The matrix "now": the same cells from the actors' own latest positions as ``ActorStance`` keeps
+# them (one index range) and one probe per proposal for each role that speaks for one of the
+# actors (most actors have none), the latest of the two deciding.
+STANDINGS_NOW_SQL = f"""
+SELECT c.actor_id, c.proposal_id, p.id, p.stance, p.timeline_date, p.{_DATES.replace(", ", ", p.")},
+       speaker.name
+FROM (
+    SELECT DISTINCT ON (actor_id, proposal_id) actor_id, proposal_id, position_id
+    FROM (
+        SELECT actor_id, proposal_id, position_id, timeline_date FROM dashboard_actorstance
+        WHERE actor_id = ANY(%(actors)s::bigint[])
+        UNION ALL
+        SELECT r.speaks_for_id, pr.id, q.id, q.timeline_date
+        FROM extraction_actorrole r
+        CROSS JOIN extraction_proposal pr
+        CROSS JOIN LATERAL (
+            SELECT id, timeline_date FROM extraction_position
+            WHERE actor_id = r.actor_id AND proposal_id = pr.id
+              AND timeline_date <= COALESCE(r."end", 'infinity'::date)
+              AND timeline_date >= COALESCE(r.start, '-infinity'::date)
+              AND NOT personal AND review_status <> 'rejected'
+            ORDER BY timeline_date DESC, id DESC LIMIT 1
+        ) q
+        WHERE r.speaks_for_id = ANY(%(actors)s::bigint[]) AND r.actor_id <> r.speaks_for_id
+    ) own_or_official
+    ORDER BY actor_id, proposal_id, timeline_date DESC, position_id DESC
+) c
+JOIN extraction_position p ON p.id = c.position_id
+LEFT JOIN extraction_actor speaker ON speaker.id = p.actor_id AND p.actor_id <> c.actor_id
 """  # noqa: S608 - constant SQL, values in params
 
 
@@ -141,8 +173,9 @@ def standings(actor_ids: list[int], as_of: dt.date | None = None) -> list[tuple]
     date_approximate, the official's name or None): the matrix's cells, one query."""
     if not actor_ids:
         return []
+    sql = STANDINGS_SQL if as_of else STANDINGS_NOW_SQL
     with connection.cursor() as cursor:
-        cursor.execute(STANDINGS_SQL, {"actors": list(actor_ids), "as_of": as_of or dt.date.max})
+        cursor.execute(sql, {"actors": list(actor_ids), "as_of": as_of})
         return cursor.fetchall()
 
 
