@@ -127,8 +127,7 @@ def bulk(decision: str, versions: dict[int, int], *, user) -> tuple[list[Positio
 def save_from_admin(position: Position, *, changed: list[str], user, version: int | None) -> None:
     """A change made in the Position admin form: same locking, original kept, precision counted."""
     if position.pk is None:
-        position.origin = Position.Origin.CURATED
-        position.stamp(user)
+        position.add_by_curator(user=user)
         with transaction.atomic():
             positions.save(position)
             learning.record(position.rules, None, learning.verdict(position))
@@ -136,15 +135,7 @@ def save_from_admin(position: Position, *, changed: list[str], user, version: in
     with transaction.atomic():
         current = _claim(position.pk, position.version if version is None else version)
         before = learning.verdict(current)
-        if set(changed) & set(EDITABLE):
-            position.keep_original(current)
-            position.origin = Position.Origin.CURATED
-            if "stated_on" in changed and "timeline_date" not in changed:
-                position.timeline_date = position.stated_on or current.article.reference_date
-            if position.review_status == Position.Review.UNREVIEWED:
-                position.review_status = Position.Review.CONFIRMED
-        position.version = current.version
-        if changed:
-            position.stamp(user)
+        edited = set(changed)
+        position.edit_in_admin(current, edited, corrected=bool(edited & set(EDITABLE)), user=user)
         positions.save(position)
         learning.record(position.rules, before, learning.verdict(position))

@@ -341,6 +341,26 @@ class Position(models.Model):
         self.reviewed_at = timezone.now()
         self._history_user = user
 
+    def add_by_curator(self, *, user) -> None:
+        """A position a curator added by hand."""
+        self.origin = self.Origin.CURATED
+        self.stamp(user)
+
+    def edit_in_admin(self, current: Position, changed: set[str], *, corrected: bool, user) -> None:
+        """A change made in the admin form over ``current``, the row as locked. A correction keeps
+        the machine's original, makes the position curated and confirms an unreviewed one; a new
+        statement date moves it on the timeline unless the form moved it too."""
+        if corrected:
+            self.keep_original(current)
+            self.origin = self.Origin.CURATED
+            if "stated_on" in changed and "timeline_date" not in changed:
+                self.timeline_date = self.stated_on or current.article.reference_date
+            if self.review_status == self.Review.UNREVIEWED:
+                self.review_status = self.Review.CONFIRMED
+        self.version = current.version
+        if changed:
+            self.stamp(user)
+
     def decide(self, status: str, *, user) -> None:
         """Confirm or reject."""
         self.review_status = status
