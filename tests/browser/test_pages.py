@@ -202,6 +202,12 @@ def test_the_review_queue_is_styled_and_the_picker_finds_an_actor_typed_in_arabi
     first.locator("a.edit").click()
     search = first.locator("input[type=search]")
     expect(search).to_be_visible()
+    # The edit form arrives by htmx: type only once htmx has bound the search box's trigger,
+    # or the input event can come first and be lost.
+    page.wait_for_function(
+        "el => Boolean(el['htmx-internal-data'] && el['htmx-internal-data'].initHash)",
+        arg=search.element_handle(),
+    )
     search.fill("الكرملين")
     option = page.locator(".actor-option", has_text="Kremlin")
     expect(option).to_be_visible()
