@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 
 from tracker.core.db import bulk_insert
+from tracker.core.handoff import Handoff
 from tracker.extraction import stances
 from tracker.extraction.clauses import clause_bounds
 from tracker.extraction.models import Actor, Position, Proposal, RuleStat
@@ -25,15 +26,14 @@ Pair = tuple[int, int]  # (actor_id, proposal_id)
 
 # What must follow new or saved positions in the apps above extraction: they register it at
 # start-up (AlertsConfig.ready registers alert matching), so the writer imports none of them.
-_changed_handlers: list[Callable[[list[int]], None]] = []
+_changed = Handoff()
 
 
 def when_changed(handler: Callable[[list[int]], None]) -> None:
     """Call ``handler(position_ids)`` with the positions added or saved by each change, inside the
     transaction that made it, after the derived tables are refreshed. Registering twice registers
     once."""
-    if handler not in _changed_handlers:
-        _changed_handlers.append(handler)
+    _changed.register(handler)
 
 
 def positions_changed(
@@ -58,8 +58,7 @@ def positions_changed(
     stances.refresh_pairs(pairs)
     changed = [*added_ids, *saved_ids]
     if changed:
-        for handler in _changed_handlers:
-            handler(changed)
+        _changed(changed)
 
 
 def save(*positions: Position) -> None:

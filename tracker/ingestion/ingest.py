@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from tracker.core.handoff import Handoff
 from tracker.ingestion import dedup
 from tracker.ingestion.models import (
     Article,
@@ -165,19 +166,13 @@ def _nearest_story(
 # What happens to articles once they are stored: extraction registers it at start-up
 # (ExtractionConfig.ready), so ingestion, below extraction, does not import it. An article nobody
 # was handed to waits in "ingested" for the sweep.
-_stored_handlers: list[Callable[[list[int]], None]] = []
+_hand_over = Handoff()
 
 
 def when_stored(handler: Callable[[list[int]], None]) -> None:
     """Call ``handler(article_ids)`` with the articles stored with ``enqueue``, after they commit
     (a batch's at once inside ``ingest_batch``). Registering twice registers once."""
-    if handler not in _stored_handlers:
-        _stored_handlers.append(handler)
-
-
-def _hand_over(article_ids: list[int]) -> None:
-    for handler in _stored_handlers:
-        handler(article_ids)
+    _hand_over.register(handler)
 
 
 _batch = threading.local()
