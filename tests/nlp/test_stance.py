@@ -70,3 +70,15 @@ def test_arabic_rejection_with_attached_pronoun():
     assert ("Russia", "ground_troops", "oppose") in triples(
         "أكدت روسيا رفضها نشر قوات أجنبية في أوكرانيا.", "ar"
     )
+
+
+def test_a_rejection_governs_the_action_it_names():
+    # "livrer" alone is a support cue; under "refuse de" it only names what is refused.
+    found = triples("La Hongrie refuse de livrer des armes à l'Ukraine.", "fr")
+    assert found == {("Hungary", "military_aid", "oppose")}
+
+
+def test_two_support_cues_in_a_row_agree():
+    assert ("Canada", "ground_troops", "support") in triples(
+        "Canada is ready to send troops to Ukraine.", "en"
+    )

@@ -144,7 +144,11 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
     for h in doc.cues:
         if h.payload[0] == "anaphor" and h.payload[3] > 0:
             anaphors.setdefault(doc.sentence_of[h.start], []).append(h)
-    for cue in stance_cues(doc):
+    cues = stance_cues(doc)
+    governed = _governed_cues(doc, cues, proposal_tokens)
+    for cue in cues:
+        if cue in governed:
+            continue  # its head's pairing carries the stance
         sentence = doc.sentence_of[cue.start]
         if sentence not in by_sentence and (topic is None or sentence not in anaphors):
             continue  # nothing to pair with in this sentence
@@ -216,6 +220,43 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
             )
         )
     return pairings
+
+
+GOVERNED_GAP = 2  # words between a stance cue and the action it governs ("refuse to send")
+
+
+def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) -> set[Hit]:
+    """Stance cues that only name the action another cue governs.
+
+    In "refused to send", "готовы направить", "envisagent de créer", "رفض إرسال", "lehnt … zu
+    liefern" the first cue decides the stance and the second names the action: read alone, the
+    second is a support cue of its own ("send"), and a rejection would pair with the proposal both
+    as oppose and as support. A cue is governed when it follows another stance cue of the same
+    clause within a couple of words, with no punctuation and no proposal between. Only a
+    rejection, a warning or a consideration governs: two support cues in a row ("ready to send")
+    agree, and a support noun before a predicate ("die Entsendung … nicht ausgeschlossen") is
+    that predicate's subject, not its head.
+    """
+    governed = set()
+    ordered = sorted(cues, key=lambda h: (h.start, -h.end))
+    for i, head in enumerate(ordered):
+        if head.payload[0] == "support":
+            continue
+        for cue in ordered[i + 1 :]:
+            if cue.start < head.end:
+                continue  # an overlapping reading of the same words
+            if doc.sentence_of[cue.start] != doc.sentence_of[head.start]:
+                break
+            between = range(head.end, cue.start)
+            if any(doc.tokens[k].kind == "punct" for k in between):
+                break
+            if sum(1 for k in between if doc.tokens[k].kind == "word") > GOVERNED_GAP:
+                break
+            if not proposal_tokens.isdisjoint(between):
+                break
+            governed.add(cue)
+            break
+    return governed
 
 
 def _antecedent(
