@@ -137,6 +137,19 @@ def test_a_holder_the_rules_resolved_from_a_pronoun_is_a_candidate():
     assert learned.describe("ctx_holder").startswith("the rules' holder")
 
 
+def test_a_state_named_in_a_persons_title_is_marked_as_such():
+    text = "Президент Франции Эммануэль Макрон допустил отправку войск на Украину."
+    candidates = {
+        (c.actor, c.kind): c
+        for c in pipeline.candidates_for(
+            text, language="ru", published=None, resources=default_resources()
+        )
+    }
+    assert candidates[("France", "ground_troops")].features.get("title|same") == 1.0
+    assert "title|same" not in candidates[("Emmanuel Macron", "ground_troops")].features
+    assert learned.describe("title|same").startswith("named in a person's title")
+
+
 # --- training and folds -----------------------------------------------------------------
 
 

@@ -137,6 +137,8 @@ class Featurizer:
                 facts.append("after_source")
             if self._in_list(m):
                 facts.append("coord")
+            if self._titles_person(m):
+                facts.append("title")
             if not self.proposal_tokens.isdisjoint(range(m.start, m.end)):
                 facts.append("in_proposal")
             cached = self._facts[m.start] = tuple(facts)
@@ -185,6 +187,20 @@ class Featurizer:
             if doc.tokens[k].kind == "word":
                 words += 1
             k -= 1
+        return False
+
+    def _titles_person(self, m: ActorSpan) -> bool:
+        """A state or body named in a person's title: "президент Франции Эммануэль Макрон",
+        "le ministre français Jean-Noël Barrot", "US Secretary of State Marco Rubio"."""
+        if self.resources.kind_of(m.actor) == "person":
+            return False
+        doc = self.doc
+        for o in self.by_sentence.get(doc.sentence_of[m.start], ()):
+            if o is m or o.start < m.end or self.resources.kind_of(o.actor) != "person":
+                continue
+            between = range(m.end, o.start)
+            if len(between) <= 3 and all(doc.tokens[k].kind == "word" for k in between):
+                return True
         return False
 
     def _in_list(self, m: ActorSpan) -> bool:

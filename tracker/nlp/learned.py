@@ -75,6 +75,7 @@ FEATURE_WORDS = {
     "report_subject": "the actor is the speaker of a reporting verb",
     "after_source": "named as a source (according to)",
     "coord": "part of a list of actors",
+    "title": "named in a person's title (the President of France)",
     "inside_proposal": "named only inside the proposal's words",
     "first_actor": "the first actor of the sentence",
     "dist": "token distance to the proposal",
