@@ -254,7 +254,8 @@ def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) ->
                 break
             if not proposal_tokens.isdisjoint(between):
                 break
-            governed.add(cue)
+            # every reading of the governed words ("livrer", "livrera" and "livreront" all match)
+            governed.update(h for h in ordered if h.start == cue.start)
             break
     return governed
 
