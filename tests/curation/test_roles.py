@@ -138,7 +138,7 @@ def admin_lexicon_add(c, p):
         {
             "language": "en",
             "category": "support",
-            "text": "keen to",
+            "text": "itching to",  # not in the shipped lexicon, so only the form can add it
             "weight": "1.0",
             "active": "on",
             "origin": "curator",
@@ -171,7 +171,7 @@ def _done(name, positions):
         "add_alias": Actor.objects.get(name="France").aliases.filter(text="Paris said").exists(),
         "merge": MergeRecord.objects.exists(),
         "admin_confirm_action": france.review_status == "confirmed",
-        "admin_lexicon_add": LexiconEntry.objects.filter(text="keen to").exists(),
+        "admin_lexicon_add": LexiconEntry.objects.filter(text="itching to").exists(),
         "admin_sources": Source.objects.filter(name="Wire").exists(),
     }.get(name)
 
