@@ -39,6 +39,36 @@ def test_german_separable_ablehnen():
     )
 
 
+def test_german_split_verb_is_read_as_its_compound_across_the_clause():
+    # The lexicon lists the infinitives (ausschließen, aussetzen, zusagen, zusichern); the finite
+    # verb and its clause-final particle make them, with the proposal between.
+    assert ("Olaf Scholz", "ground_troops", "oppose") in triples(
+        "Scholz schließt die Entsendung von Soldaten weiterhin kategorisch aus.", "de"
+    )
+    assert ("Donald Trump", "military_aid", "oppose") in triples(
+        "Donald Trump setzt die Militärhilfe für die Ukraine vorerst aus.", "de"
+    )
+    assert ("Germany", "air_defense", "support") in triples(
+        "Deutschland sagte der Ukraine weitere Patriot-Systeme zu.", "de"
+    )
+    assert ("France", "security_guarantee", "support") in triples(
+        "Frankreich sicherte der Ukraine Sicherheitsgarantien zu.", "de"
+    )
+
+
+def test_a_german_particle_that_is_no_clause_end_joins_nothing():
+    # "ab" before a noun is the preposition: "lehnte … ab Montag" is no "ablehnen", and
+    # "lehnte sich … zurück" (zurücklehnen, to lean back) is no cue at all.
+    assert (
+        triples(
+            "Kanzler Merz lehnte sich ab Montag in den Gesprächen über die Entsendung von Soldaten"
+            " zurück.",
+            "de",
+        )
+        == set()
+    )
+
+
 def test_russian_ne_iskluchil_is_considering():
     assert ("France", "ground_troops", "considering") in triples(
         "Франция не исключила отправку войск на Украину.", "ru"

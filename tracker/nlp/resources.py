@@ -138,6 +138,13 @@ class PhraseMatcher:
             self._automaton.add_word(pattern, (len(pattern), spanned, [payload]))
         self._count += 1
 
+    def entries(self, keys: str) -> list[tuple]:
+        """The payloads of the entries spelled exactly ``keys`` (space-separated, no wildcard)."""
+        if not self._count:
+            return []
+        found = self._automaton.get(" " + keys + " ", None)
+        return found[2] if found else []
+
     def finalize(self) -> None:
         if self._count:
             self._automaton.make_automaton()

@@ -86,8 +86,16 @@ def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit |
 
 
 def _negation_after(doc: Document, cue: Hit) -> Hit | None:
-    """French 'ne ... pas' puts 'pas' after the verb; German 'lehnt ... nicht ab' likewise."""
+    """French 'ne ... pas' puts 'pas' after the verb; German 'lehnt nicht ab' likewise, and a
+    split German verb is negated anywhere before its particle ('schließt die Entsendung nicht aus')."""
     if doc.language not in ("fr", "de"):
+        return None
+    particle = doc.particle_of.get(cue.start)
+    if particle is not None:
+        for k in range(cue.end, particle):
+            for hit in doc.cues_at[k]:
+                if hit.payload[0] == "negation" and hit.payload[3] > 0:
+                    return hit
         return None
     sentence = doc.sentence_of[cue.start]
     for k in range(cue.end, min(cue.end + 2, len(doc.tokens))):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracker.nlp.normalize import QUOTE_OPEN, SENTENCE_END, TOKEN_RE, Token
+from tracker.nlp.normalize.european import SEPARABLE_PARTICLES, separable_infinitives
 from tracker.nlp.resources import (
     GROUP_PROPOSAL,
     Hit,
@@ -60,6 +61,9 @@ _ABBREVIATIONS = {
 _CLOSERS = {"»", "\u201d", "\u201c", '"', ")", "]", "\u2019", "\u203a"}
 _TRAILERS = frozenset(_CLOSERS | SENTENCE_END)
 _CLAUSE_MARKS = frozenset(",;:\u060c\u061b\u2014\u2013")
+SEPARABLE_REACH = 25  # tokens from a German particle back to its verb
+_CLAUSE_OPENERS = frozenset(("boundary", "complementizer"))
+_CLAUSE_STOPS = frozenset(";:()\u2014\u2013")
 MAX_SENTENCE_TOKENS = (
     150  # news sentences stay well below (the development set's longest: 56 tokens)
 )
@@ -112,6 +116,8 @@ class Document:
     # no cue starts or ends. The scans of stance, attribution and features read them token by token.
     cues_at: list[Sequence[Hit]] = field(default_factory=list)
     cues_ending: list[Sequence[Hit]] = field(default_factory=list)
+    # A German separable verb's cue (its finite verb's token) → the token of its particle.
+    particle_of: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, text: str, language: str, pack: LanguagePack, resources: Resources) -> Document:
@@ -309,6 +315,8 @@ class Document:
         hits = self.pack.lexicon.find(stream)
         # Hits must not run across sentence ends.
         hits = [h for h in hits if self.sentence_of[h.start] == self.sentence_of[h.end - 1]]
+        if self.language == "de":
+            hits = self._join_separable_verbs(hits)
         self.cues = resolve_overlaps([h for h in hits if h.payload[0] not in GROUP_PROPOSAL])
         self.proposal_hits = resolve_overlaps([h for h in hits if h.payload[0] in GROUP_PROPOSAL])
         cues_at: list[Sequence[Hit]] = [()] * (len(self.tokens) + 1)
@@ -317,6 +325,81 @@ class Document:
             cues_at[hit.start] = (*cues_at[hit.start], hit)
             cues_ending[hit.end] = (*cues_ending[hit.end], hit)
         self.cues_at, self.cues_ending = cues_at, cues_ending
+
+    def _join_separable_verbs(self, hits: list[Hit]) -> list[Hit]:
+        """German main clauses split a verb from its particle: "schließt die Entsendung aus",
+        "sagte der Ukraine Hilfe zu". A particle that ends its clause (before punctuation or a
+        clause-opening word) is joined to the closest lowercase word before it, in the same
+        clause, that makes a lexicon entry with it: listed as the finite pair ("wies zurück") or
+        as the compound ("ausschließen", "zusagen"). The cue is placed on the finite verb, so it
+        pairs with the proposals between verb and particle; readings of the verb alone ("sagte"
+        as a reporting verb) and of the particle give way to it.
+        """
+        tokens, lkeys = self.tokens, self.lkeys
+        lexicon, analyzer = self.pack.lexicon, self.pack.analyzer
+        opens: set[int] = set()  # tokens that open a clause (a boundary or complementizer word)
+        spans: set[tuple[int, int]] = set()  # entries that already read verb to particle
+        for hit in hits:
+            if hit.payload[0] in _CLAUSE_OPENERS and hit.payload[3] > 0:
+                opens.add(hit.start)
+            if hit.end - hit.start > 1 and hit.payload[0] not in GROUP_PROPOSAL:
+                spans.add((hit.start, hit.end))
+        joined: list[Hit] = []
+        taken: set[int] = set()
+        n = len(tokens)
+        for k, token in enumerate(tokens):
+            if token.kind != "word" or token.surface not in SEPARABLE_PARTICLES:
+                continue
+            nxt = k + 1
+            sentence = self.sentence_of[k]
+            if (
+                nxt < n
+                and self.sentence_of[nxt] == sentence
+                and tokens[nxt].kind == "word"
+                and nxt not in opens
+            ):
+                continue  # not at the clause end: a preposition ("aus Berlin")
+            first = max(self.sentences[sentence][0], k - SEPARABLE_REACH)
+            for v in range(k - 1, first - 1, -1):
+                verb = tokens[v]
+                if verb.kind != "word":
+                    if verb.surface in _CLAUSE_STOPS:
+                        break
+                    continue
+                if not verb.surface[:1].islower() or verb.surface in SEPARABLE_PARTICLES:
+                    if v in opens:
+                        break
+                    continue
+                if (v, k + 1) in spans:
+                    break  # "schließt nicht aus" is an entry of its own
+                payloads = [
+                    p
+                    for p in lexicon.entries(f"{lkeys[v]} {lkeys[k]}")
+                    if p[0] not in GROUP_PROPOSAL
+                ]
+                for form in separable_infinitives(token.surface, verb.surface):
+                    payloads += [
+                        p
+                        for p in lexicon.entries(analyzer.lex_key(form))
+                        if p[0] not in GROUP_PROPOSAL
+                    ]
+                if payloads:
+                    self.particle_of[v] = k
+                    taken.update((v, k))
+                    # one reading per category: "schließt aus", "ausschließen" and "ausschloss" agree
+                    by_category = {p[0]: p for p in reversed(payloads)}
+                    joined += [Hit(v, v + 1, p) for p in by_category.values()]
+                    break
+                if v in opens:
+                    break
+        if not joined:
+            return hits
+        kept = [
+            h
+            for h in hits
+            if h.payload[0] in GROUP_PROPOSAL or taken.isdisjoint(range(h.start, h.end))
+        ]
+        return kept + joined
 
     # Helpers -------------------------------------------------------------
     def words(self, a: int, b: int) -> list[int]:

@@ -17,6 +17,35 @@ from tracker.nlp.normalize.base import Analyzer, fold
 
 _APOS = "'\u2019\u02bc\u2018`"
 FR_ELISIONS = ("l", "d", "j", "n", "s", "c", "m", "t", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu")
+# German separable particles: in a main clause the finite verb comes second and its particle goes to
+# the clause end ("schließt die Entsendung aus" is "ausschließen").
+SEPARABLE_PARTICLES = frozenset(
+    (
+        "ab",
+        "an",
+        "auf",
+        "aus",
+        "bei",
+        "dar",
+        "ein",
+        "fest",
+        "fort",
+        "her",
+        "hin",
+        "los",
+        "mit",
+        "nach",
+        "vor",
+        "weg",
+        "weiter",
+        "zu",
+        "zurück",
+        "zusammen",
+        "zurecht",
+    )
+)
+# Endings of a finite present or weak past form, longest first: setzt, sagte, sagten, lehnen, weist.
+_FINITE_ENDINGS = ("test", "tet", "ten", "te", "st", "en", "et", "t", "e")
 _STEMMERS = {"en": "english", "fr": "french", "de": "german"}
 _local = threading.local()
 
@@ -39,6 +68,18 @@ def _unify_apostrophes(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def _stem(language: str, word: str) -> str:
     return fold(_stemmer(language).stemWord(word))
+
+
+def separable_infinitives(particle: str, verb: str) -> list[str]:
+    """The words a split German verb may be listed as: the particle joined to the finite form
+    (aus + schloss: "ausschloss") and to each stem it may have, as an infinitive (aus + schließt:
+    "ausschließen"; zu + sagte: "zusagen"; zurück + weist: "zurückweisen")."""
+    particle, verb = particle.casefold(), verb.casefold()
+    forms = [particle + verb]
+    for ending in _FINITE_ENDINGS:
+        if verb.endswith(ending) and len(verb) - len(ending) >= 2:
+            forms.append(particle + verb[: -len(ending)] + "en")
+    return forms
 
 
 class EuropeanAnalyzer(Analyzer):
