@@ -118,3 +118,18 @@ def test_longest_hit_wins_and_same_span_entries_are_all_kept_in_text_order():
         Hit(0, 1, ("negation",)),
     ]
     assert resolve_overlaps(hits) == [hits[4], hits[1], hits[0], hits[3]]
+
+
+def test_an_elided_word_alone_in_an_entry_is_keyed_as_in_text():
+    # "qu'" (complementizer) and "n'" (negation) are entries of their own; in text the elision is
+    # split off the next word ("qu'il", "n’a"), straight or curly apostrophe alike.
+    resources = default_resources()
+    doc = Document.build(
+        "Le ministre a dit qu’il n'enverrait pas de troupes.",
+        "fr",
+        resources.packs["fr"],
+        resources,
+    )
+    found = {(doc.span_text(h.start, h.end), h.payload[0]) for h in doc.cues}
+    assert ("qu’", "complementizer") in found
+    assert ("n'", "negation") in found

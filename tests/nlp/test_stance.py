@@ -27,6 +27,13 @@ def test_french_ne_pas_negates():
     ) | triples("L'Italie ne veut pas envoyer de troupes en Ukraine.", "fr")
 
 
+def test_french_ne_before_a_cue_holding_pas_is_the_same_negation():
+    # "n'a pas l'intention": the cue "pas l'intention" holds the negation, "n'" is its first half.
+    assert ("United Kingdom", "ground_troops", "oppose") in triples(
+        "Le Royaume-Uni n’a pas l’intention de déployer des troupes en Ukraine.", "fr"
+    )
+
+
 def test_german_nicht_ausgeschlossen_is_considering():
     assert ("Friedrich Merz", "ground_troops", "considering") in triples(
         "Friedrich Merz hat die Entsendung von Bodentruppen nicht ausgeschlossen.", "de"

@@ -48,8 +48,17 @@ from typing import NamedTuple
 import ahocorasick
 import yaml
 
-from tracker.nlp.normalize import SUPPORTED_LANGUAGES, Analyzer, fold, get_analyzer, tokenize
+from tracker.nlp.normalize import (
+    SUPPORTED_LANGUAGES,
+    Analyzer,
+    Token,
+    fold,
+    get_analyzer,
+    tokenize,
+)
 from tracker.nlp.normalize.arabic import PROCLITICS, citation_key, drop_article
+from tracker.nlp.normalize.base import APOSTROPHES
+from tracker.nlp.normalize.european import FR_ELISIONS
 from tracker.nlp.vocabulary import LEXICON_CATEGORIES
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -254,11 +263,33 @@ class LanguagePack:
     token_cache: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
 
+def _entry_tokens(analyzer: Analyzer, text: str) -> list[Token]:
+    """The entry's tokens, an elided word ("n'", "qu'", the "d'" of "en faveur d'") kept as one
+    word with its apostrophe: in text the elision is split off the next word as one token ("qu'il"
+    is "qu'" + "il"), but alone in an entry the tokenizer parts the letters from the apostrophe."""
+    tokens = [t for t in tokenize(text) if t.kind not in ("para", "nl")]
+    if analyzer.language != "fr":
+        return tokens
+    out: list[Token] = []
+    for token in tokens:
+        previous = out[-1] if out else None
+        if (
+            token.kind == "punct"
+            and token.surface in APOSTROPHES
+            and previous is not None
+            and previous.kind == "word"
+            and previous.end == token.start
+            and previous.surface.casefold() in FR_ELISIONS
+        ):
+            out[-1] = Token(previous.start, token.end, previous.surface + token.surface, "word")
+            continue
+        out.append(token)
+    return out
+
+
 def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:
     keys = []
-    for token in tokenize(text):
-        if token.kind in ("para", "nl"):
-            continue
+    for token in _entry_tokens(analyzer, text):
         if token.kind == "punct":
             keys.append(token.surface)
             continue

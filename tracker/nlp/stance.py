@@ -107,6 +107,20 @@ def _negation_after(doc: Document, cue: Hit) -> Hit | None:
     return None
 
 
+def _holds_negation(doc: Document, cue: Hit) -> bool:
+    """The cue is a lexicalised negation: one of its words is a negation ("pas l'intention",
+    "kommt nicht in frage", "не готова"). A negation word next to it is then the other half of the
+    same negation (French "ne … pas", negative concord), not a second one that would cancel it."""
+    if cue.end - cue.start < 2:
+        return False
+    lexicon = doc.pack.lexicon
+    return any(
+        p[0] == "negation" and p[3] > 0
+        for k in range(cue.start, cue.end)
+        for p in lexicon.entries(doc.lkeys[k])
+    )
+
+
 def _arabic_modal(doc: Document, hit: Hit) -> bool:
     """Arabic قد is 'may' before an imperfect verb (قد تشارك) but 'already' before a perfect one (قد ناشد)."""
     k = hit.end
@@ -209,6 +223,8 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         negation = _marker_before(doc, cue, "negation", NEGATION_WINDOW) or _negation_after(
             doc, cue
         )
+        if negation is not None and _holds_negation(doc, cue):
+            negation = None  # "n'a pas l'intention": ne … pas is one negation, in the cue already
         if negation is not None:
             stance = FLIP[stance]
         modality = _marker_before(doc, cue, "modality", MODALITY_WINDOW)

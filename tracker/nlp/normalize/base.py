@@ -14,9 +14,9 @@ SUPPORTED_LANGUAGES = tuple(LANGUAGES)
 # Cyrillic accents): Python's \w does not count marks, which would split words.
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 _LETTER = rf"[\w{_MARKS}]"
-_APOSTROPHES = "'\u2019\u02bc\u2018`"
+APOSTROPHES = "'\u2019\u02bc\u2018`"
 TOKEN_RE = re.compile(
-    rf"(?P<word>{_LETTER}+(?:[{_APOSTROPHES}\-\u2010\u2011]{_LETTER}+)*)"  # words, incl. l'OTAN, п'ятої, IRIS-T
+    rf"(?P<word>{_LETTER}+(?:[{APOSTROPHES}\-\u2010\u2011]{_LETTER}+)*)"  # words, incl. l'OTAN, п'ятої, IRIS-T
     r"|(?P<para>\n\s*\n)"  # paragraph break
     r"|(?P<nl>\n)"
     r"|(?P<punct>[^\s\w])"  # any other single visible character: punctuation, quotes

@@ -13,9 +13,8 @@ from functools import lru_cache
 
 import Stemmer
 
-from tracker.nlp.normalize.base import Analyzer, fold
+from tracker.nlp.normalize.base import APOSTROPHES, Analyzer, fold
 
-_APOS = "'\u2019\u02bc\u2018`"
 FR_ELISIONS = ("l", "d", "j", "n", "s", "c", "m", "t", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu")
 # German separable particles: in a main clause the finite verb comes second and its particle goes to
 # the clause end ("schließt die Entsendung aus" is "ausschließen").
@@ -60,7 +59,7 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 
 def _unify_apostrophes(word: str) -> str:
-    for ch in _APOS[1:]:
+    for ch in APOSTROPHES[1:]:
         word = word.replace(ch, "'")
     return word
 
