@@ -34,6 +34,26 @@ def test_french_ne_before_a_cue_holding_pas_is_the_same_negation():
     )
 
 
+def test_a_negated_exclusion_is_considering_in_any_word_order():
+    # The lexicon lists "not rule out", "n'exclut pas", "nicht ausschließen", "не исключил" as
+    # considering; other orders of the same negation read the same, where "reject" flips.
+    assert ("Germany", "ground_troops", "considering") in triples(
+        "Germany does not completely rule out sending troops to Ukraine.", "en"
+    )
+    assert ("Emmanuel Macron", "ground_troops", "considering") in triples(
+        "Emmanuel Macron n'a jamais exclu l'envoi de troupes en Ukraine.", "fr"
+    )
+    assert ("Olaf Scholz", "ground_troops", "considering") in triples(
+        "Scholz schließt die Entsendung von Soldaten nicht aus.", "de"
+    )
+    assert ("France", "ground_troops", "considering") in triples(
+        "Франция не стала полностью исключать отправку войск на Украину.", "ru"
+    )
+    assert ("Alternative for Germany", "ground_troops", "support") in triples(
+        "Die AfD lehnt die Entsendung von Soldaten nicht ab.", "de"
+    )
+
+
 def test_german_nicht_ausgeschlossen_is_considering():
     assert ("Friedrich Merz", "ground_troops", "considering") in triples(
         "Friedrich Merz hat die Entsendung von Bodentruppen nicht ausgeschlossen.", "de"

@@ -259,6 +259,8 @@ class LanguagePack:
     lexicon: PhraseMatcher
     fillers: frozenset[str]
     split_words: bool  # the analyzer splits elisions and possessives
+    # Texts of the oppose entries that, negated, mean considering (see ``_exclusions``).
+    exclusions: frozenset[str] = frozenset()
     # Word form → its pieces and keys (filled by Document.build; keys depend on the form only).
     token_cache: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
@@ -312,6 +314,33 @@ def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:
                     analyzer.actor_key(piece) if key == "actor" else analyzer.lex_key(piece)
                 )
     return keys
+
+
+def _exclusions(entries: list[tuple[LexiconRecord, list[str]]]) -> frozenset[str]:
+    """The oppose entries of exclusion, read off the lexicon: those whose negation it lists as a
+    considering cue ("did not rule out" makes "rule out" one, "nicht ausgeschlossen"
+    "ausgeschlossen", "не исключил" "исключил", "لم يستبعد" "يستبعد"). Ruling a step out is
+    opposition, but not ruling it out keeps it on the table: negated in any other word order
+    ("schließt … nicht aus", "ne devait pas « être exclu »") these read as considering too, where
+    other oppose cues flip to support ("lehnt … nicht ab")."""
+    negations = {
+        keys[0]
+        for record, keys in entries
+        if record.category == "negation" and record.weight > 0 and len(keys) == 1
+    }
+    oppose: dict[str, list[str]] = {}
+    for record, keys in entries:
+        if record.category == "oppose" and record.weight > 0:
+            oppose.setdefault(" ".join(keys), []).append(record.text)
+    found: set[str] = set()
+    for record, keys in entries:
+        if record.category != "considering" or record.weight <= 0 or negations.isdisjoint(keys):
+            continue
+        rest = [k for k in keys if k not in negations]
+        for i in range(len(rest)):
+            for j in range(i + 1, len(rest) + 1):
+                found.update(oppose.get(" ".join(rest[i:j]), ()))
+    return frozenset(found)
 
 
 def _pattern_keys(analyzer: Analyzer, text: str, key: str) -> tuple[list[str], bool, bool]:
@@ -464,6 +493,7 @@ class Resources:
             venues = set()
             fillers = set()
             lex = PhraseMatcher()
+            entries: list[tuple[LexiconRecord, list[str]]] = []
             for record in lexicon:
                 if record.language != language:
                     continue
@@ -477,6 +507,7 @@ class Resources:
                         fillers.add(keys[0])
                     continue
                 keys, pre, suf = _pattern_keys(analyzer, record.text, "lex")
+                entries.append((record, keys))
                 lex.add(
                     keys,
                     (
@@ -511,7 +542,13 @@ class Resources:
                     )
             matcher.finalize()
             packs[language] = LanguagePack(
-                language, analyzer, matcher, lex, frozenset(fillers), hasattr(analyzer, "split")
+                language,
+                analyzer,
+                matcher,
+                lex,
+                frozenset(fillers),
+                hasattr(analyzer, "split"),
+                _exclusions(entries),
             )
         neutral_analyzer = Analyzer()
         neutral = PhraseMatcher()

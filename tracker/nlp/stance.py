@@ -5,10 +5,13 @@ its clause (up to FORWARD tokens, never across a clause boundary such as
 "but"/"لكن"/"но"), or, for predicate cues ("... was unacceptable", "... غير
 مقبول"), the proposal just before it without a comma in between. Negation in
 the few tokens before the cue flips it (support → oppose, oppose → support,
-considering → oppose); a modal (could, قد, может, könnte, pourrait) turns
-support or oppose into considering, except for warnings ("could lead to war").
+considering → oppose), but an exclusion negated is considering ("not rule
+out"); a modal (could, قد, может, könnte, pourrait) turns support or oppose
+into considering, except for warnings ("could lead to war").
 Lexicalised negations ("did not rule out", "nicht ausgeschlossen", "не
-исключил", "لم يستبعد") are considering cues of their own and win by length.
+исключил", "لم يستبعد") are considering cues of their own and win by length;
+they also mark the oppose cues they negate as exclusions, which any other
+negation turns into considering ("schließt … nicht aus").
 """
 
 from __future__ import annotations
@@ -226,7 +229,9 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         if negation is not None and _holds_negation(doc, cue):
             negation = None  # "n'a pas l'intention": ne … pas is one negation, in the cue already
         if negation is not None:
-            stance = FLIP[stance]
+            # "did not rule out" in any word order: an exclusion negated is a consideration
+            excluded = category == "oppose" and cue.payload[2] in doc.pack.exclusions
+            stance = "considering" if excluded else FLIP[stance]
         modality = _marker_before(doc, cue, "modality", MODALITY_WINDOW)
         if modality is not None and doc.language == "ar" and not _arabic_modal(doc, modality):
             modality = None
