@@ -73,3 +73,14 @@ def test_ukrainian_reported_membership_goal():
     assert ("Andrii Sybiha", "nato_membership", "support") in triples(
         "Андрій Сибіга нагадав, що вступ до НАТО залишається стратегічною метою України.", "uk"
     )
+
+
+def test_russian_and_ukrainian_in_x_said_names_the_institution():
+    # "В Кремле заявили" is "the Kremlin said"; "в Москве" before anything else stays a venue.
+    assert ("Kremlin", "ground_troops", "oppose") in triples(
+        "В Кремле заявили, что отправка миротворцев на Украину недопустима.", "ru"
+    )
+    assert ("White House", "air_defense", "support") in triples(
+        "У Білому домі заявили, що готові надати Україні ППО.", "uk"
+    )
+    assert triples("На переговорах в Кремле обсуждали отправку миротворцев.", "ru") == set()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from tracker.nlp.gazetteer import ActorSpan, governed_by_locative
+from tracker.nlp.gazetteer import ActorSpan, is_place
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.resources import Hit
 
@@ -66,7 +66,7 @@ class Attributor:
         doc = self.doc
         if not self.proposal_tokens.isdisjoint(range(m.start, m.end)):
             return False
-        if governed_by_locative(doc, m.start):
+        if is_place(doc, m.start, m.end):
             return False
         # "according to X", "including X, Y and Z"
         k = m.start - 1

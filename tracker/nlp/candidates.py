@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tracker.nlp.gazetteer import ActorSpan, governed_by_locative
+from tracker.nlp.gazetteer import ActorSpan, is_place
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.proposals import ProposalSpan
 
@@ -126,7 +126,7 @@ class Featurizer:
             if not eligible:
                 facts.append("ineligible")
             # An eligible mention is never governed by a locative (eligibility checks it first).
-            if not eligible and governed_by_locative(self.doc, m.start):
+            if not eligible and is_place(self.doc, m.start, m.end):
                 facts.append("locative")
             subject, report = self._is_subject(m)
             if subject:

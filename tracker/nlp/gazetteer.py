@@ -53,7 +53,7 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
         name, strength, alias, venue = chosen
         kind = doc.resources.kind_of(name)
         span = ActorSpan(start, end, name, kind, f"alias:{strength}:{doc.language}:{alias}", alias)
-        if venue and governed_by_locative(doc, start):
+        if venue and is_place(doc, start, end):
             venues.append(span)
             continue
         if strength != "weak":
@@ -67,6 +67,28 @@ def _case_ok(doc: Document, hit) -> bool:
     if shape is None:
         return True
     return case_matches(shape, "".join(doc.tokens[k].surface for k in range(hit.start, hit.end)))
+
+
+# Languages where "in X" before a third-person-plural reporting verb names who spoke: "В Кремле
+# заявили", "У Білому домі наголосили", "в МИД считают" are "the Kremlin said", "the White House
+# stressed", "the Foreign Ministry believes".
+PLACE_SPEAKS = ("ru", "uk")
+
+
+def is_place(doc: Document, start: int, end: int) -> bool:
+    """Tokens [start, end) name a place, not a holder: governed by a locative preposition, unless
+    the language lets "in X said" name the institution as the speaker (PLACE_SPEAKS)."""
+    if not governed_by_locative(doc, start):
+        return False
+    speaks = (
+        doc.language in PLACE_SPEAKS
+        and end < len(doc.tokens)
+        and doc.sentence_of[end] == doc.sentence_of[start]
+    )
+    return not speaks or not any(
+        hit.payload[0] == "report_verb" and hit.payload[3] > 0 and hit.start == end
+        for hit in doc.cues_at[end]
+    )
 
 
 def governed_by_locative(doc: Document, i: int) -> bool:
