@@ -14,6 +14,7 @@ from tracker.extraction.models import (
     Proposal,
     RuleStat,
 )
+from tracker.nlp.resources import LEXICON_TEXT_HELP
 
 
 class CuratorEditsAdmin(SimpleHistoryAdmin):
@@ -61,6 +62,10 @@ class LexiconEntryAdmin(CuratorEditsAdmin):
     list_filter = ["language", "category", "proposal_kind", "active", "origin"]
     list_editable = ["active"]
     search_fields = ["text"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs.setdefault("help_texts", {"text": LEXICON_TEXT_HELP})
+        return super().get_form(request, obj, change, **kwargs)
 
 
 @admin.register(ExtractionRun)

@@ -35,7 +35,7 @@ def find_proposal_spans(doc: Document) -> list[ProposalSpan]:
         if h.payload[0] == "anchor":
             anchors_by_sentence.setdefault(doc.sentence_of[h.start], []).append(h)
     for hit in hits:
-        category, kind, text, weight = hit.payload
+        category, kind, text, weight, _ = hit.payload
         if weight <= 0 or not kind:
             continue
         rule = f"proposal:{kind}:{doc.language}:{text}"

@@ -19,7 +19,12 @@ types, both plain dataclasses:
     an entry off while still letting it win a longest match, e.g. the negation
     "not only"). In ``text`` a leading or trailing ``*`` makes the first or last
     word match as a word suffix or prefix (German compounds "*trupp", Arabic
-    verb stems "تعهد*").
+    verb stems "تعهد*"). A word written ``=word`` matches that form only, not the other words
+    its stem or lemma key stands for (``=bereit`` is "ready", not "bereits" "already"; ``=hätte``
+    is not "hatte"): compared casefolded with its accents, as the text spells it. ``==word``
+    also keeps the word's case (a capital allowed on its first letter): ``==us`` is the pronoun,
+    not "US". The marks go on whole words, not on a wildcard's side. ``LEXICON_TEXT_HELP`` says
+    the same for curators editing entries.
 
 Lexicon files (``data/lexicons/*.yaml``) hold one language each::
 
@@ -27,6 +32,7 @@ Lexicon files (``data/lexicons/*.yaml``) hold one language each::
     support:                  # category: list of entries
       - ready to
       - send | 0.5            # "text | weight"
+      - =including            # this form only: not "include"
     proposal:                 # proposal categories: kind -> list of entries
       ground_troops: [troops, peacekeepers]
 
@@ -37,6 +43,7 @@ Actor files (``data/actors/*.yaml``) are lists of
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,6 +60,7 @@ from tracker.nlp.normalize import (
     Analyzer,
     Token,
     fold,
+    fold_keep_letters,
     get_analyzer,
     tokenize,
 )
@@ -62,6 +70,15 @@ from tracker.nlp.normalize.european import FR_ELISIONS
 from tracker.nlp.vocabulary import LEXICON_CATEGORIES
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
+
+EXACT_MARK = "="  # before a word: this form only; doubled: this form in this case
+LEXICON_TEXT_HELP = (
+    "Words match by their stem, so one form covers its inflections (a trailing * lets a word "
+    "begin a longer one, a leading * end one). Write =word to match that form only, not its stem siblings "
+    '(=bereit is not "bereits"), accents as the text spells them; ==word also keeps its case, '
+    'a capital first letter allowed (==us is not "US"). "text | 0.6" in the data files sets '
+    "the weight."
+)
 
 CATEGORIES = tuple(LEXICON_CATEGORIES)
 GROUP_PROPOSAL = frozenset({"proposal", "proposal_cue", "anchor"})
@@ -99,6 +116,21 @@ class ActorInfo:
     kind: str
     parent: str | None
     country: str | None
+
+
+class Exact(NamedTuple):
+    """What one word of an entry marked ``=`` or ``==`` requires of the text's word."""
+
+    form: str  # ``exact_form`` of the word
+    shape: str | None  # its letters when their case must be kept too (``==``), else None
+
+
+def exact_form(word: str, language: str) -> str:
+    """The form an ``=`` word is compared by: casefolded with its accents (hätte is not hatte),
+    apostrophes unified; Arabic drops its optional marks (tashkeel) as ``fold`` does."""
+    for ch in APOSTROPHES[1:]:
+        word = word.replace(ch, "'")
+    return fold(word) if language == "ar" else unicodedata.normalize("NFC", fold_keep_letters(word))
 
 
 class Hit(NamedTuple):
@@ -256,6 +288,7 @@ class LanguagePack:
     language: str
     analyzer: Analyzer
     actors: PhraseMatcher
+    # payloads (category, proposal kind, entry text, weight, the ``Exact`` of each key or None)
     lexicon: PhraseMatcher
     fillers: frozenset[str]
     split_words: bool  # the analyzer splits elisions and possessives
@@ -265,35 +298,54 @@ class LanguagePack:
     token_cache: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
 
-def _entry_tokens(analyzer: Analyzer, text: str) -> list[Token]:
-    """The entry's tokens, an elided word ("n'", "qu'", the "d'" of "en faveur d'") kept as one
-    word with its apostrophe: in text the elision is split off the next word as one token ("qu'il"
-    is "qu'" + "il"), but alone in an entry the tokenizer parts the letters from the apostrophe."""
-    tokens = [t for t in tokenize(text) if t.kind not in ("para", "nl")]
-    if analyzer.language != "fr":
-        return tokens
-    out: list[Token] = []
-    for token in tokens:
-        previous = out[-1] if out else None
+def _entry_tokens(analyzer: Analyzer, text: str) -> list[tuple[Token, int]]:
+    """The entry's tokens, each with the number of ``=`` marks written before it (0, 1 or 2).
+
+    An elided word ("n'", "qu'", the "d'" of "en faveur d'") is kept as one word with its
+    apostrophe: in text the elision is split off the next word as one token ("qu'il" is "qu'" +
+    "il"), but alone in an entry the tokenizer parts the letters from the apostrophe."""
+    out: list[tuple[Token, int]] = []
+    marks, mark_end = 0, -1
+    for token in tokenize(text):
+        if token.kind in ("para", "nl"):
+            continue
+        if token.kind == "punct" and token.surface == EXACT_MARK and mark_end in (-1, token.start):
+            marks, mark_end = marks + 1, token.end
+            continue
+        if marks and not (token.kind == "word" and token.start == mark_end):
+            marks = 0  # a mark before no word marks nothing
+        previous = out[-1][0] if out else None
         if (
-            token.kind == "punct"
+            analyzer.language == "fr"
+            and token.kind == "punct"
             and token.surface in APOSTROPHES
             and previous is not None
             and previous.kind == "word"
             and previous.end == token.start
             and previous.surface.casefold() in FR_ELISIONS
         ):
-            out[-1] = Token(previous.start, token.end, previous.surface + token.surface, "word")
+            out[-1] = (
+                Token(previous.start, token.end, previous.surface + token.surface, "word"),
+                out[-1][1],
+            )
             continue
-        out.append(token)
+        out.append((token, min(marks, 2)))
+        marks, mark_end = 0, -1
     return out
 
 
 def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:
-    keys = []
-    for token in _entry_tokens(analyzer, text):
+    return _entry_keys(analyzer, text, key)[0]
+
+
+def _entry_keys(analyzer: Analyzer, text: str, key: str) -> tuple[list[str], list[Exact | None]]:
+    """The entry's keys, and for each what the text's word must be when it is marked ``=``."""
+    keys: list[str] = []
+    exact: list[Exact | None] = []
+    for token, marks in _entry_tokens(analyzer, text):
         if token.kind == "punct":
             keys.append(token.surface)
+            exact.append(None)
             continue
         pieces = (
             analyzer.split(token.surface)
@@ -302,6 +354,14 @@ def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:
         )
         for a, b in pieces:
             piece = token.surface[a:b]
+            exact.append(
+                Exact(
+                    exact_form(piece, analyzer.language),
+                    "".join(ch for ch in piece if ch.isalpha()) if marks == 2 else None,
+                )
+                if marks
+                else None
+            )
             if analyzer.language == "ar":
                 key_ = citation_key(piece)
                 keys.append(
@@ -313,7 +373,7 @@ def _word_keys(analyzer: Analyzer, text: str, key: str) -> list[str]:
                 keys.append(
                     analyzer.actor_key(piece) if key == "actor" else analyzer.lex_key(piece)
                 )
-    return keys
+    return keys, exact
 
 
 def _exclusions(entries: list[tuple[LexiconRecord, list[str]]]) -> frozenset[str]:
@@ -343,12 +403,18 @@ def _exclusions(entries: list[tuple[LexiconRecord, list[str]]]) -> frozenset[str
     return frozenset(found)
 
 
-def _pattern_keys(analyzer: Analyzer, text: str, key: str) -> tuple[list[str], bool, bool]:
+def _pattern_keys(
+    analyzer: Analyzer, text: str, key: str
+) -> tuple[list[str], bool, bool, tuple[Exact | None, ...] | None]:
+    """The keys of a lexicon entry, its wildcard sides, and what its ``=`` words require of the
+    text, one per key (None when no word is marked: the entry matches by keys alone)."""
     text = text.strip()
+    if text.lstrip(EXACT_MARK).startswith("*"):
+        text = text.lstrip(EXACT_MARK)  # a word fragment has no form of its own
     prefix_wild = text.startswith("*")
     suffix_wild = text.endswith("*")
     text = text.strip("*").strip()
-    keys = _word_keys(analyzer, text, key)
+    keys, exact = _entry_keys(analyzer, text, key)
     if (prefix_wild or suffix_wild) and analyzer.language in ("ru", "uk"):
         # A word fragment has no lemma: fold it instead.
         words = text.split()
@@ -356,7 +422,10 @@ def _pattern_keys(analyzer: Analyzer, text: str, key: str) -> tuple[list[str], b
             keys[0] = words[0].casefold()
         if suffix_wild:
             keys[-1] = words[-1].casefold()
-    return keys, prefix_wild, suffix_wild
+    if exact and suffix_wild:
+        exact[-1] = None
+    kept = [e for k, e in zip(keys, exact, strict=True) if k]  # the matcher drops empty keys
+    return keys, prefix_wild, suffix_wild, tuple(kept) if any(kept) else None
 
 
 NOT_ACTOR = "not_actor"  # strength slot of a blocking entry in the actor matcher
@@ -376,15 +445,25 @@ def case_shape(alias: str) -> str | None:
     return letters
 
 
-def case_matches(shape: str | None, surface: str) -> bool:
-    """True when every capital of ``shape`` is a capital in ``surface`` (letters compared in order)."""
+def case_matches(shape: str | None, surface: str, *, small: bool = False) -> bool:
+    """True when every capital of ``shape`` is a capital in ``surface`` (letters compared in order);
+    with ``small``, every small letter but the first is small too (a lexicon word marked ``==``:
+    "us" and a sentence's "Us", not "US")."""
     if shape is None:
         return True
     letters = [ch for ch in surface if ch.isalpha()]
     if len(letters) < len(shape):
         return False
     return all(
-        b.isupper() for a, b in zip(shape, letters[: len(shape)], strict=True) if a.isupper()
+        b.isupper() if a.isupper() else not (small and k and b.isupper())
+        for k, (a, b) in enumerate(zip(shape, letters[: len(shape)], strict=True))
+    )
+
+
+def exact_matches(exact: Exact, surface: str, language: str) -> bool:
+    """True when the text's word ``surface`` is the form an ``=``/``==`` lexicon word requires."""
+    return exact_form(surface, language) == exact.form and case_matches(
+        exact.shape, surface, small=True
     )
 
 
@@ -506,7 +585,7 @@ class Resources:
                     if len(keys) == 1:  # single words only: compared with the token's name key
                         fillers.add(keys[0])
                     continue
-                keys, pre, suf = _pattern_keys(analyzer, record.text, "lex")
+                keys, pre, suf, exact = _pattern_keys(analyzer, record.text, "lex")
                 entries.append((record, keys))
                 lex.add(
                     keys,
@@ -515,6 +594,7 @@ class Resources:
                         record.proposal_kind or None,
                         record.text,
                         float(record.weight),
+                        exact,
                     ),
                     prefix_wild=pre,
                     suffix_wild=suf,

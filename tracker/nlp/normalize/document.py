@@ -7,6 +7,7 @@ them; ``tokens[i].start/end`` map back to the original text.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from tracker.nlp.resources import (
     LanguagePack,
     Resources,
     Stream,
+    exact_matches,
     resolve_overlaps,
 )
 
@@ -313,6 +315,8 @@ class Document:
         ]
         stream = Stream.from_keys(index, [lkeys[i] for i in index])
         hits = self.pack.lexicon.find(stream)
+        if any(h.payload[4] for h in hits):
+            hits = [h for h in hits if h.payload[4] is None or self._exact_ok(h, stream)]
         # Hits must not run across sentence ends.
         hits = [h for h in hits if self.sentence_of[h.start] == self.sentence_of[h.end - 1]]
         if self.language == "de":
@@ -325,6 +329,16 @@ class Document:
             cues_at[hit.start] = (*cues_at[hit.start], hit)
             cues_ending[hit.end] = (*cues_ending[hit.end], hit)
         self.cues_at, self.cues_ending = cues_at, cues_ending
+
+    def _exact_ok(self, hit: Hit, stream: Stream) -> bool:
+        """The words of the hit that its entry marks ``=`` are the forms it names (matched by key,
+        "bereits" is also "bereit")."""
+        first = bisect.bisect_left(stream.index, hit.start)
+        tokens, language = self.tokens, self.language
+        return all(
+            exact is None or exact_matches(exact, tokens[stream.index[first + j]].surface, language)
+            for j, exact in enumerate(hit.payload[4])
+        )
 
     def _join_separable_verbs(self, hits: list[Hit]) -> list[Hit]:
         """German main clauses split a verb from its particle: "schließt die Entsendung aus",
@@ -372,16 +386,17 @@ class Document:
                     continue
                 if (v, k + 1) in spans:
                     break  # "schließt nicht aus" is an entry of its own
+                # entries of one form ("=") name a word as written, not a verb joined to its particle
                 payloads = [
                     p
                     for p in lexicon.entries(f"{lkeys[v]} {lkeys[k]}")
-                    if p[0] not in GROUP_PROPOSAL
+                    if p[0] not in GROUP_PROPOSAL and p[4] is None
                 ]
                 for form in separable_infinitives(token.surface, verb.surface):
                     payloads += [
                         p
                         for p in lexicon.entries(analyzer.lex_key(form))
-                        if p[0] not in GROUP_PROPOSAL
+                        if p[0] not in GROUP_PROPOSAL and p[4] is None
                     ]
                 if payloads:
                     self.particle_of[v] = k
