@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from tracker.extraction import extract
+from tracker.extraction.clauses import clause_bounds
 from tracker.extraction.models import ExtractionRun
 from tracker.ingestion.models import Article
 from tracker.ingestion.seeds import load_seeds
@@ -63,8 +64,26 @@ def test_saved_evidence_is_a_balanced_clause_holding_every_span(seed_article):
         assert position.spans, f"{position} has no spans"
         for start, end, kind, _name, rule in position.spans:
             assert position.start <= start < end <= position.end, (kind, rule)
-    pentagon = [p for p in positions if "البنتاغون" in p.evidence]
-    assert pentagon and all("(البنتاغون)" in p.evidence for p in pentagon)
+
+
+def test_evidence_keeps_a_parenthesis_whole(seed_article):
+    # The seed names the Pentagon as "وزارة الدفاع (البنتاغون)"; the rules' position there matches
+    # from inside the parenthesis, and the clause saved around it must not cut the parenthesis.
+    text = seed_article.text
+    result = pipeline.extract(
+        text,
+        language="ar",
+        published=dt.date(2025, 8, 20),
+        resources=default_resources(),
+        model=None,
+    )
+    pentagon = [
+        p for p in result.positions if "البنتاغون" in text[p.sentence_start : p.sentence_end]
+    ]
+    assert pentagon
+    for p in pentagon:
+        start, end = clause_bounds(text, p.start, p.end, p.sentence_start, p.sentence_end)
+        assert "(البنتاغون)" in text[start:end]
 
 
 def test_the_run_keeps_every_mention_and_only_the_newest_run_does(seed_article):
