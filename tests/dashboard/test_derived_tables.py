@@ -64,3 +64,22 @@ def test_rebuild_derived_rebuilds_both_tables_from_the_positions(world, capsys):
         set(StanceShift.objects.values_list("before_id", "after_id")),
     ) == expected
     assert capsys.readouterr().out.strip() == "Rebuilt 3 latest stances and 1 shifts."
+
+
+def test_a_position_corrected_to_another_actor_leaves_its_pair_counted_right(world, catalogue):
+    """The Kremlin's first statement is neither its latest nor the end of a shift: corrected to
+    Russia, it still leaves the Kremlin's count and the Kremlin's shift."""
+    opposed = world["opposed"]
+    opposed.correct(
+        actor=catalogue["Russia"],
+        proposal=opposed.proposal,
+        stance="oppose",
+        stated_on=None,
+        user=None,
+    )
+    positions.save(opposed)
+    stance = ActorStance.objects.get(actor=catalogue["Kremlin"], proposal=opposed.proposal)
+    assert (stance.position_id, stance.positions_count) == (world["considering"].pk, 1)
+    assert not StanceShift.objects.exists()
+    russia = ActorStance.objects.get(actor=catalogue["Russia"], proposal=opposed.proposal)
+    assert (russia.position_id, russia.positions_count) == (opposed.pk, 1)

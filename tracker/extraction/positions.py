@@ -64,14 +64,19 @@ def positions_changed(
 def save(*positions: Position) -> None:
     """Save positions changed one by one (a curator's decision or edit, an admin form, a merge)
     through the model, so their history is recorded, then refresh every pair each belongs to now
-    or was filed under before."""
+    or belonged to before."""
     if not positions:
         return
     with transaction.atomic():
-        pairs: set[Pair] = set()
+        # The pairs the positions leave: a corrected actor or proposal moves a position out of one.
+        pairs: set[Pair] = set(
+            Position.objects.filter(pk__in=[p.pk for p in positions if p.pk]).values_list(
+                "actor_id", "proposal_id"
+            )
+        )
         for position in positions:
             position.save()
-            pairs |= stances.pairs_touching(position)
+            pairs.add((position.actor_id, position.proposal_id))
         positions_changed(pairs=pairs, saved_ids=[p.id for p in positions])
 
 

@@ -20,8 +20,6 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from tracker.extraction.models import ActorStance, Position, StanceShift
-
 Pair = tuple[int, int]
 
 
@@ -69,18 +67,6 @@ def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
             cursor.execute(
                 REFRESH_ARTICLES, {"articles": article_ids, "added": sorted(set(added_ids))}
             )
-
-
-def pairs_touching(position: Position) -> set[Pair]:
-    """The pair a position belongs to now, and any pair the derived tables still file it under."""
-    pairs = {(position.actor_id, position.proposal_id)}
-    pairs.update(
-        ActorStance.objects.filter(position_id=position.id).values_list("actor_id", "proposal_id")
-    )
-    pairs.update(
-        StanceShift.objects.filter(after_id=position.id).values_list("actor_id", "proposal_id")
-    )
-    return pairs
 
 
 VISIBLE = "review_status <> 'rejected'"
