@@ -1,9 +1,10 @@
-"""The derived stance and shift tables change only through the position writer, by explicit calls."""
+"""The derived stance, shift and standing tables change only by explicit calls: the position
+writer's, and the roles'."""
 
 from django.core.management import call_command
 
 from tracker.extraction import positions
-from tracker.extraction.models import ActorStance, StanceShift
+from tracker.extraction.models import ActorStance, ActorStanding, StanceShift
 from tracker.ingestion.models import Article
 
 
@@ -51,19 +52,24 @@ def test_deleting_positions_in_admin_refreshes_their_pairs(admin_client, world):
     assert not StanceShift.objects.exists()
 
 
-def test_rebuild_derived_rebuilds_both_tables_from_the_positions(world, capsys):
-    expected = (
-        set(ActorStance.objects.values_list("actor_id", "proposal_id", "position_id", "stance")),
-        set(StanceShift.objects.values_list("before_id", "after_id")),
-    )
+def test_rebuild_derived_rebuilds_the_tables_from_the_positions(world, capsys):
+    def derived():
+        return (
+            set(
+                ActorStance.objects.values_list("actor_id", "proposal_id", "position_id", "stance")
+            ),
+            set(StanceShift.objects.values_list("before_id", "after_id")),
+            set(ActorStanding.objects.values_list("actor_id", "proposal_id", "position_id")),
+        )
+
+    expected = derived()
     ActorStance.objects.all().delete()
     StanceShift.objects.all().delete()
+    ActorStanding.objects.all().delete()
     call_command("rebuild_derived")
-    assert (
-        set(ActorStance.objects.values_list("actor_id", "proposal_id", "position_id", "stance")),
-        set(StanceShift.objects.values_list("before_id", "after_id")),
-    ) == expected
-    assert capsys.readouterr().out.strip() == "Rebuilt 3 latest stances and 1 shifts."
+    assert derived() == expected
+    # The Kremlin's, the Foreign Ministry's and Trump's own, and the United States' through Trump.
+    assert capsys.readouterr().out.strip() == "Rebuilt 3 latest stances, 1 shifts and 4 standings."
 
 
 def test_a_position_corrected_to_another_actor_leaves_its_pair_counted_right(world, catalogue):

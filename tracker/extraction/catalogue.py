@@ -19,6 +19,7 @@ from tracker.extraction.models import (
     Actor,
     ActorAlias,
     ActorRole,
+    ActorStanding,
     CatalogueState,
     LexiconEntry,
     Origin,
@@ -160,6 +161,7 @@ def _sync_actors(entries: list[ActorRecord]) -> dict[str, int]:
     # the files' classification; a capacity somebody set stays as it is.
     classified = {(r.actor_id, r.office, str(r.start) if r.start else None): r for r in roles}
     unclassified = list(ActorRole.objects.filter(capacity=""))
+    spoken_for = {role.speaks_for_id for role in [*roles, *unclassified]}
     for row in unclassified:
         known = classified.get((row.actor_id, row.office, str(row.start) if row.start else None))
         if known is not None:
@@ -167,6 +169,8 @@ def _sync_actors(entries: list[ActorRecord]) -> dict[str, int]:
         else:
             _classify_roles([row], existing)
     ActorRole.objects.bulk_update(unclassified, ["capacity", "speaks_for"], batch_size=500)
+    # Whom the roles spoke for before and speak for now stand where their officials' statements say.
+    ActorStanding.objects.refresh_actors(spoken_for | {role.speaks_for_id for role in unclassified})
     return {
         "actors_created": created,
         "actors_updated": updated,

@@ -3,19 +3,21 @@
 The catalogue and the lexicons are loaded from versioned files under
 ``tracker/nlp/data/`` and stay editable in admin; positions are what the
 pipeline extracts and curators review; each actor's latest stance and the
-shifts between stances are derived from the positions, and each rule's
-precision from curators' decisions on them.
+shifts between stances are derived from the positions, where each state or
+body stands counting its officials from the positions and the roles, and each
+rule's precision from curators' decisions on them.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -112,7 +114,12 @@ class ActorRole(models.Model):
     A head of state or government, a foreign or a defence minister speaks for the
     state; a spokesperson for their office; a head of an organisation for the
     organisation. Their positions between ``start`` and ``end`` count as the
-    positions of ``speaks_for`` (see ``tracker.dashboard.rollup``).
+    positions of ``speaks_for`` (see ``ActorStanding``).
+
+    ``save()`` and ``delete()`` refresh the standings of whom the role spoke for before and
+    speaks for after; code that changes roles in bulk (the catalogue loader, a merge) calls
+    ``ActorStanding.objects.refresh_actors`` itself. Deleting an actor needs no refresh: an actor
+    with positions cannot be deleted, so its roles decided nothing.
     """
 
     class Capacity(models.TextChoices):
@@ -151,6 +158,22 @@ class ActorRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor}: {self.office}"
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            before = (
+                ActorRole.objects.filter(pk=self.pk).values_list("speaks_for_id", flat=True).first()
+                if self.pk
+                else None
+            )
+            super().save(*args, **kwargs)
+            ActorStanding.objects.refresh_actors([before, self.speaks_for_id])
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            ActorStanding.objects.refresh_actors([self.speaks_for_id])
+        return deleted
 
 
 class Proposal(models.Model):
@@ -405,10 +428,10 @@ class Position(models.Model):
 
 
 # --- Derived from positions -------------------------------------------------------------
-# Caches of ``Position`` rows that keep the matrix and the shifts feed fast at a million
-# positions, rebuilt per (actor, proposal) pair by ``tracker.extraction.stances`` whenever
-# ``tracker.extraction.positions`` changes a pair's positions; nothing is entered by hand. Their
-# tables keep the names they were created with in the dashboard app.
+# Caches of ``Position`` rows that keep the matrix, the actor pages and the shifts feed fast at a
+# million positions, rebuilt per (actor, proposal) pair by ``tracker.extraction.stances`` whenever
+# ``tracker.extraction.positions`` changes a pair's positions; nothing is entered by hand.
+# ActorStance and StanceShift keep the table names they were created with in the dashboard app.
 
 
 class ActorStance(models.Model):
@@ -454,6 +477,172 @@ class StanceShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id}: {self.from_stance} → {self.to_stance} on {self.proposal_id}"
+
+
+# The latest visible position of actor ``{actor}`` on proposal ``{proposal}`` up to ``{as_of}``
+# (SQL expressions), its own or one an official stated while in a role that speaks for it and did
+# not mark personal, as the lateral row ``p`` with the columns ``{columns}``: one LIMIT 1 probe on
+# position_pair_latest and one per such role on position_pair_official. ``ActorStanding`` keeps
+# it for today; the dashboard probes it "as of" a date.
+STANDING_LATEST = """
+CROSS JOIN LATERAL (
+    SELECT * FROM (
+        (SELECT {columns} FROM extraction_position
+         WHERE actor_id = {actor} AND proposal_id = {proposal} AND timeline_date <= {as_of}
+           AND review_status <> 'rejected'
+         ORDER BY timeline_date DESC, id DESC LIMIT 1)
+        UNION ALL
+        (SELECT q.* FROM extraction_actorrole r
+         CROSS JOIN LATERAL (
+            SELECT {columns} FROM extraction_position
+            WHERE actor_id = r.actor_id AND proposal_id = {proposal}
+              AND timeline_date <= LEAST({as_of}, COALESCE(r."end", 'infinity'::date))
+              AND timeline_date >= COALESCE(r.start, '-infinity'::date)
+              AND NOT personal AND review_status <> 'rejected'
+            ORDER BY timeline_date DESC, id DESC LIMIT 1
+         ) q
+         WHERE r.speaks_for_id = {actor} AND r.actor_id <> {actor})
+    ) own_or_official
+    ORDER BY timeline_date DESC, id DESC LIMIT 1
+) p
+"""
+
+_STANDING_PAIRS = (
+    "SELECT DISTINCT a, p FROM unnest(%(actors)s::bigint[], %(proposals)s::bigint[]) AS t(a, p)"
+)
+
+# How many visible positions officials stated for actor ``{actor}`` on proposal ``{proposal}``
+# while in a role that speaks for it, not marked personal: a range of position_pair_official per
+# role, read from the index alone; a position two roles cover counts once.
+OFFICIAL_COUNT = """
+SELECT COUNT(DISTINCT q.id) FROM extraction_actorrole r
+JOIN extraction_position q ON q.actor_id = r.actor_id AND q.proposal_id = {proposal}
+ AND q.review_status <> 'rejected' AND NOT q.personal
+ AND q.timeline_date >= COALESCE(r.start, '-infinity'::date)
+ AND q.timeline_date <= COALESCE(r."end", 'infinity'::date)
+WHERE r.speaks_for_id = {actor} AND r.actor_id <> {actor}
+"""
+
+_STANDING_NOW = STANDING_LATEST.format(
+    actor="pairs.a",
+    proposal="pairs.p",
+    as_of="'infinity'::date",
+    columns="id, actor_id, stance, timeline_date, stated_on, is_past, date_approximate",
+)
+
+# Each pair's standing now; rows that are already right are left alone.
+REFRESH_STANDINGS = f"""
+WITH pairs AS ({_STANDING_PAIRS}),
+latest AS (
+  SELECT pairs.a AS actor_id, pairs.p AS proposal_id, p.id AS position_id, p.actor_id AS speaker_id,
+         p.stance, p.timeline_date, p.stated_on, p.is_past, p.date_approximate,
+         ({OFFICIAL_COUNT.format(actor="pairs.a", proposal="pairs.p")}) AS official_count
+  FROM pairs {_STANDING_NOW}
+),
+gone AS (
+  DELETE FROM extraction_actorstanding s USING pairs
+  WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p
+    AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.actor_id = s.actor_id AND l.proposal_id = s.proposal_id)
+)
+INSERT INTO extraction_actorstanding AS s (actor_id, proposal_id, position_id, speaker_id, stance,
+                                           timeline_date, stated_on, is_past, date_approximate,
+                                           official_count)
+SELECT actor_id, proposal_id, position_id, speaker_id, stance, timeline_date, stated_on, is_past,
+       date_approximate, official_count
+FROM latest ORDER BY actor_id, proposal_id
+ON CONFLICT (actor_id, proposal_id) DO UPDATE SET
+  position_id = EXCLUDED.position_id, speaker_id = EXCLUDED.speaker_id, stance = EXCLUDED.stance,
+  timeline_date = EXCLUDED.timeline_date, stated_on = EXCLUDED.stated_on, is_past = EXCLUDED.is_past,
+  date_approximate = EXCLUDED.date_approximate, official_count = EXCLUDED.official_count
+WHERE (s.position_id, s.speaker_id, s.stance, s.timeline_date, s.stated_on, s.is_past, s.date_approximate,
+       s.official_count)
+  IS DISTINCT FROM (EXCLUDED.position_id, EXCLUDED.speaker_id, EXCLUDED.stance, EXCLUDED.timeline_date,
+                    EXCLUDED.stated_on, EXCLUDED.is_past, EXCLUDED.date_approximate,
+                    EXCLUDED.official_count)
+"""  # noqa: S608 - constant SQL, values in params
+
+# The pair locks the stance refresh takes too (``tracker.extraction.stances``), in a fixed order.
+LOCK_STANDINGS = f"""
+SELECT pg_advisory_xact_lock(a::integer, p::integer) FROM ({_STANDING_PAIRS} ORDER BY a, p) AS pairs
+"""  # noqa: S608 - constant SQL, values in params
+
+
+class ActorStandingQuerySet(models.QuerySet):
+    def refresh(self, pairs: Iterable[tuple[int, int]], *, lock: bool = True) -> None:
+        """Recompute the standing of each (actor_id, proposal_id) pair, under the pair's lock, so
+        a refresh of the same pair in another transaction waits for this one to commit and then
+        sees its positions and roles."""
+        pairs = sorted(set(pairs))
+        if not pairs:
+            return
+        params = {"actors": [a for a, _ in pairs], "proposals": [p for _, p in pairs]}
+        with transaction.atomic(), connection.cursor() as cursor:
+            if lock:
+                cursor.execute(LOCK_STANDINGS, params)
+            cursor.execute(REFRESH_STANDINGS, params)
+
+    def refresh_actors(self, actor_ids: Iterable[int | None]) -> None:
+        """Recompute the standings of these actors on every proposal: after a change of the roles
+        that speak for them."""
+        actor_ids = sorted({actor_id for actor_id in actor_ids if actor_id is not None})
+        if actor_ids:
+            proposals = list(Proposal.objects.values_list("id", flat=True))
+            self.refresh((actor_id, p) for actor_id in actor_ids for p in proposals)
+
+    def rebuild(self) -> None:
+        """Every actor's standings from scratch (``manage.py rebuild_derived``, the benchmarks),
+        without the pair locks: one per pair of the whole table would overflow PostgreSQL's
+        lock table."""
+        proposals = list(Proposal.objects.values_list("id", flat=True))
+        with transaction.atomic():
+            self.all().delete()
+            self.refresh(
+                ((a, p) for a in Actor.objects.values_list("id", flat=True) for p in proposals),
+                lock=False,
+            )
+
+
+class ActorStanding(models.Model):
+    """Where an actor stands now on one proposal, counting its officials: its latest visible
+    position, its own or one an official stated for it (``ActorRole.speaks_for``, between the
+    role's start and end, not marked personal), with who stated it, the position's stance and
+    dates, and how many positions its officials stated for it. One row per pair that has one.
+
+    Refreshed per pair by the position writer, for the pairs it changed and the actors their
+    actors' roles speak for (``tracker.extraction.stances``), and per actor when the roles that
+    speak for it change (``ActorRole.save`` and ``delete``, ``Actor.absorb``, the catalogue
+    loader).
+    """
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="standings")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="standings")
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+")
+    speaker = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Who stated the position: the actor itself or one of its officials.",
+    )
+    # The position's, copied: what the matrix shows of a cell, read without the position's row.
+    stance = models.CharField(max_length=12, choices=Position.Stance.choices)
+    timeline_date = models.DateField()
+    stated_on = models.DateField(null=True, blank=True)
+    is_past = models.BooleanField(default=False)
+    date_approximate = models.BooleanField(default=False)
+    official_count = models.PositiveIntegerField(
+        default=0,
+        help_text="How many positions its officials stated for it on the proposal while in office.",
+    )
+
+    objects = ActorStandingQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "proposal"], name="actorstanding_one_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.stance} {self.proposal_id}"
 
 
 @dataclass

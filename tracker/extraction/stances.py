@@ -1,4 +1,4 @@
-"""Keep ``ActorStance`` and ``StanceShift`` in step with positions.
+"""Keep ``ActorStance``, ``StanceShift`` and ``ActorStanding`` in step with positions.
 
 A shift is honest: it joins two days, not two sentences. The positions of one
 actor on one proposal are grouped by day; a day whose statements disagree (one
@@ -12,6 +12,11 @@ positions. Rebuilding one (actor, proposal) pair reads only that pair's
 positions (an index range), so it is cheap enough to run whenever a position
 is saved, reviewed or deleted. ``rebuild_all`` does the whole table in two SQL
 statements (``manage.py rebuild_derived``, the benchmarks).
+
+A change of an actor's positions also changes the standing of every state or body its roles
+speak for (``ActorStanding``): each refresh here recomputes those pairs too, under the same
+locks. Changes of the roles themselves refresh the standings through the models
+(``ActorRole.save``, ``ActorStanding.objects.refresh_actors``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+
+from tracker.extraction.models import ActorStanding
 
 Pair = tuple[int, int]
 
@@ -32,8 +39,9 @@ def refresh_pairs(pairs: Iterable[Pair]) -> None:
 
 
 def _refresh_pairs_sql(pairs: list[Pair]) -> None:
-    """All the pairs in two statements: a lock per pair (in a fixed order, so no deadlock), then one
-    statement that rewrites only the derived rows that changed.
+    """All the pairs in three statements: a lock per pair and per pair of an actor their actors'
+    roles speak for (in a fixed order, so no deadlock), then one statement that rewrites only the
+    stance and shift rows that changed, and one for the standings.
 
     The transaction-scoped advisory lock serialises refreshes of the same pair: a second worker
     waits for the first to commit, and its refresh statement (a new snapshot under READ
@@ -42,9 +50,12 @@ def _refresh_pairs_sql(pairs: list[Pair]) -> None:
     """
     actors = [actor_id for actor_id, _ in pairs]
     proposals = [proposal_id for _, proposal_id in pairs]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(LOCK_PAIRS, [actors, proposals])
-        cursor.execute(REFRESH_PAIRS, [actors, proposals])
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(LOCK_PAIRS, {"actors": actors, "proposals": proposals})
+            standings = [(actor_id, proposal_id) for actor_id, proposal_id, _ in cursor.fetchall()]
+            cursor.execute(REFRESH_PAIRS, [actors, proposals])
+        ActorStanding.objects.refresh(standings, lock=False)  # locked above
 
 
 def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
@@ -61,12 +72,15 @@ def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
     article_ids = sorted(set(article_ids))
     if not article_ids:
         return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(LOCK_ARTICLE_PAIRS, [article_ids])
-        if cursor.rowcount:
-            cursor.execute(
-                REFRESH_ARTICLES, {"articles": article_ids, "added": sorted(set(added_ids))}
-            )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(LOCK_ARTICLE_PAIRS, {"articles": article_ids})
+            standings = [(actor_id, proposal_id) for actor_id, proposal_id, _ in cursor.fetchall()]
+            if standings:
+                cursor.execute(
+                    REFRESH_ARTICLES, {"articles": article_ids, "added": sorted(set(added_ids))}
+                )
+        ActorStanding.objects.refresh(standings, lock=False)  # locked above
 
 
 VISIBLE = "review_status <> 'rejected'"
@@ -113,9 +127,18 @@ SELECT actor_id, proposal_id, prev_id, id, prev_stance, stance, timeline_date FR
 
 _PAIRS = "SELECT DISTINCT a, p FROM unnest(%s::bigint[], %s::bigint[]) AS t(a, p)"
 
-LOCK_PAIRS = f"""
-SELECT pg_advisory_xact_lock(a::integer, p::integer) FROM ({_PAIRS} ORDER BY a, p) AS pairs
-"""  # noqa: S608 - constant SQL, no input
+# Locks the pairs and, for each, the pair of every actor a role of its actor speaks for (whose
+# standing the pair's positions can decide), in a fixed order; returns them, the standings to
+# refresh.
+LOCK_PAIRS = """
+SELECT a, p, pg_advisory_xact_lock(a::integer, p::integer) FROM (
+  SELECT a, p FROM unnest(%(actors)s::bigint[], %(proposals)s::bigint[]) AS t(a, p)
+  UNION
+  SELECT r.speaks_for_id, t.p FROM unnest(%(actors)s::bigint[], %(proposals)s::bigint[]) AS t(a, p)
+  JOIN extraction_actorrole r ON r.actor_id = t.a AND r.speaks_for_id <> r.actor_id
+  ORDER BY 1, 2
+) AS pairs
+"""
 
 # Each pair's latest visible position and count, and a shift wherever consecutive visible
 # positions (by timeline_date, id) differ in stance, for every pair at once. Rows that are already right are left
@@ -172,9 +195,16 @@ stances_gone AS (
 {_UPSERT_LATEST}"""  # noqa: S608 - constant SQL, no input
 
 
+# The same for the articles' pairs; a position of theirs counts for whom its actor spoke for on
+# its date only, and only when visible and not marked personal.
 LOCK_ARTICLE_PAIRS = """
-SELECT pg_advisory_xact_lock(actor_id::integer, proposal_id::integer) FROM (
-  SELECT DISTINCT actor_id, proposal_id FROM extraction_position WHERE article_id = ANY(%s)
+SELECT a, p, pg_advisory_xact_lock(a::integer, p::integer) FROM (
+  SELECT actor_id AS a, proposal_id AS p FROM extraction_position WHERE article_id = ANY(%(articles)s)
+  UNION
+  SELECT r.speaks_for_id, pos.proposal_id FROM extraction_position pos
+  JOIN extraction_actorrole r ON r.actor_id = pos.actor_id AND r.speaks_for_id <> r.actor_id
+    AND pos.timeline_date BETWEEN COALESCE(r.start, '-infinity'::date) AND COALESCE(r."end", 'infinity'::date)
+  WHERE pos.article_id = ANY(%(articles)s) AND NOT pos.personal AND pos.review_status <> 'rejected'
   ORDER BY 1, 2
 ) AS pairs
 """
@@ -294,9 +324,11 @@ stances_gone AS (
 
 
 def rebuild_all() -> None:
-    """Rebuild both derived tables from scratch with set-based SQL (backfill, benchmark)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM dashboard_stanceshift")
-        cursor.execute("DELETE FROM dashboard_actorstance")
-        cursor.execute(REBUILD_STANCES)
-        cursor.execute(REBUILD_SHIFTS)
+    """Rebuild the derived tables from scratch with set-based SQL (backfill, benchmark)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM dashboard_stanceshift")
+            cursor.execute("DELETE FROM dashboard_actorstance")
+            cursor.execute(REBUILD_STANCES)
+            cursor.execute(REBUILD_SHIFTS)
+        ActorStanding.objects.rebuild()

@@ -24,7 +24,14 @@ from django.test.utils import CaptureQueriesContext
 
 from tracker.dashboard import queries, rollup
 from tracker.extraction import stances
-from tracker.extraction.models import Actor, ActorStance, ActorTree, Position, Proposal
+from tracker.extraction.models import (
+    Actor,
+    ActorStance,
+    ActorStanding,
+    ActorTree,
+    Position,
+    Proposal,
+)
 from tracker.ingestion.models import Article, Source
 
 ACTORS = 1_000
@@ -109,6 +116,7 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM dashboard_stanceshift")
             cursor.execute("DELETE FROM dashboard_actorstance")
+            cursor.execute("DELETE FROM extraction_actorstanding")
             cursor.execute("DELETE FROM extraction_position WHERE extractor_version = 'bench'")
             cursor.execute("DELETE FROM ingestion_article WHERE source_id = %s", [source.id])
             cursor.execute(
@@ -123,7 +131,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Reusing bench data: {articles:,} articles, {positions:,} positions."
             )
-            if not ActorStance.objects.exists():
+            if not (ActorStance.objects.exists() and ActorStanding.objects.exists()):
                 self.stdout.write("Rebuilding the stance tables…")
                 stances.rebuild_all()
             self._vacuum()
@@ -152,6 +160,8 @@ class Command(BaseCommand):
         "extraction_position",
         "dashboard_actorstance",
         "dashboard_stanceshift",
+        "extraction_actorrole",
+        "extraction_actorstanding",
     )
 
     def _vacuum(self):

@@ -284,6 +284,7 @@ BULK_MODELS = [
     "extraction.ExtractionRun",
     "extraction.ActorStance",
     "extraction.StanceShift",
+    "extraction.ActorStanding",
 ]
 
 

@@ -1,17 +1,21 @@
-"""Rebuild the derived stance and shift tables from the positions (after a restore or a bulk load)."""
+"""Rebuild the derived stance, shift and standing tables from the positions and roles (after a
+restore or a bulk load)."""
 
 from django.core.management.base import BaseCommand
 
 from tracker.extraction import stances
-from tracker.extraction.models import ActorStance, StanceShift
+from tracker.extraction.models import ActorStance, ActorStanding, StanceShift
 
 
 class Command(BaseCommand):
-    help = "Rebuild the matrix's latest stances and the shifts feed from every visible position."
+    help = (
+        "Rebuild the matrix's latest stances, the shifts feed and the standings counting officials "
+        "from every visible position."
+    )
 
     def handle(self, *args, **options):
         stances.rebuild_all()
         self.stdout.write(
-            f"Rebuilt {ActorStance.objects.count()} latest stances and "
-            f"{StanceShift.objects.count()} shifts."
+            f"Rebuilt {ActorStance.objects.count()} latest stances, "
+            f"{StanceShift.objects.count()} shifts and {ActorStanding.objects.count()} standings."
         )
