@@ -5,7 +5,8 @@ is shaped for an index (see the dashboard and extraction migrations):
 
 - timeline: keyset pagination on (timeline_date, id) over ``position_timeline``
   or ``position_by_proposal`` / ``position_by_actor`` when those filters apply;
-- matrix now: the ``ActorStance`` table (one row per actor and proposal);
+- matrix now: the ``ActorStanding`` table (one row per actor and proposal, officials counted),
+  or ``ActorStance`` (the actors' own positions only);
 - matrix "as of": one LATERAL index probe per cell on
   ``position_pair_latest`` (actor, proposal, timeline_date DESC, id DESC);
 - search: per-language GIN indexes on ``to_tsvector(config, title || ' ' || text)``
@@ -362,9 +363,13 @@ def matrix_actors(
                 actor=OuterRef("pk"), timeline_date__lte=data["as_of"]
             )
         )
+        qs = qs.filter(has_own | has_official_positions(data["as_of"]) if officials else has_own)
     else:
-        has_own = Exists(ActorStance.objects.filter(actor=OuterRef("pk")))
-    qs = qs.filter(has_own | has_official_positions(data.get("as_of")) if officials else has_own)
+        qs = qs.filter(
+            rollup.has_standing()
+            if officials
+            else Exists(ActorStance.objects.filter(actor=OuterRef("pk")))
+        )
     qs = qs.order_by("name", "id")
     return list(qs[offset : offset + limit] if limit is not None else qs)
 

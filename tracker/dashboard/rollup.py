@@ -4,11 +4,12 @@ An official's position counts for the state or body they spoke for on the
 statement's date, by the catalogue's dated roles (``ActorRole.speaks_for``
 between ``start`` and ``end``): a former minister speaking after leaving office
 speaks for nobody but themselves, and a position a curator marked ``personal``
-never counts. Computed when read, so a corrected role or date is right at once:
-for each (actor, proposal) cell one LIMIT 1 probe on ``position_pair_latest``
-for the actor's own positions and one per role that speaks for it (on
-``position_pair_official``, the same index without the positions marked personal);
-the matrix "now" reads the actors' own latest positions from ``ActorStance`` instead.
+never counts. Where each actor stands now is kept in ``ActorStanding``, which
+the position writer and the role changes refresh; the pages "now" read it. "As
+of" a date, it is computed when read: for each (actor, proposal) cell one LIMIT 1
+probe on ``position_pair_latest`` for the actor's own positions and one per role
+that speaks for it (on ``position_pair_official``, the same index without the
+positions marked personal).
 """
 
 from __future__ import annotations
@@ -20,44 +21,55 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from tracker.extraction.models import ActorRole, Position
+from tracker.extraction.models import (
+    OFFICIAL_COUNT,
+    STANDING_LATEST,
+    ActorRole,
+    ActorStanding,
+    Position,
+)
 from tracker.ingestion.models import Article
 
-# The latest visible position of actor ``a.id`` on proposal ``pr.id`` up to ``%(as_of)s``, its own or
-# one of an official's while in a role that speaks for it (not marked personal), with the columns
-# ``{columns}`` (read with the row the probe finds, no second visit).
-_LATEST = """
-CROSS JOIN LATERAL (
-    SELECT * FROM (
-        (SELECT {columns} FROM extraction_position
-         WHERE actor_id = a.id AND proposal_id = pr.id AND timeline_date <= %(as_of)s
-           AND review_status <> 'rejected'
-         ORDER BY timeline_date DESC, id DESC LIMIT 1)
-        UNION ALL
-        (SELECT q.* FROM extraction_actorrole r
-         CROSS JOIN LATERAL (
-            SELECT {columns} FROM extraction_position
-            WHERE actor_id = r.actor_id AND proposal_id = pr.id
-              AND timeline_date <= LEAST(%(as_of)s, COALESCE(r."end", 'infinity'::date))
-              AND timeline_date >= COALESCE(r.start, '-infinity'::date)
-              AND NOT personal AND review_status <> 'rejected'
-            ORDER BY timeline_date DESC, id DESC LIMIT 1
-         ) q
-         WHERE r.speaks_for_id = a.id AND r.actor_id <> a.id)
-    ) own_or_official
-    ORDER BY timeline_date DESC, id DESC LIMIT 1
-) p
-"""
 _DATES = "stated_on, is_past, date_approximate"
+_LATEST = STANDING_LATEST.format(
+    actor="a.id", proposal="pr.id", as_of="%(as_of)s", columns="{columns}"
+)
 
 # What the actor and proposal pages show of each cell: the deciding position with its evidence
-# and article, who stated it, and how many positions of its own the actor has on the proposal.
-CELLS_SQL = f"""
-SELECT a.id, pr.id, p.id, p.stance, p.timeline_date, p.actor_id, speaker.name,
+# and article, who stated it (``{speaker}``'s name), how many positions of its own the actor has on
+# the proposal, and (``{official_count}``) how many its officials stated for it.
+_CELL_COLUMNS = """p.id, p.stance, p.timeline_date, p.actor_id, {speaker},
        COALESCE((SELECT own.positions_count FROM dashboard_actorstance own
-                 WHERE own.actor_id = a.id AND own.proposal_id = pr.id), 0),
+                 WHERE own.actor_id = {actor} AND own.proposal_id = {proposal}), 0),
+       {official_count},
        p.evidence, p.stated_on, p.is_past, p.review_status, p.article_id, art.title, art.language,
-       p.date_approximate
+       p.date_approximate"""
+
+# The cells now, from ``ActorStanding``.
+_NOW_COLUMNS = _CELL_COLUMNS.format(
+    speaker="(SELECT speaker.name FROM extraction_actor speaker WHERE speaker.id = s.speaker_id)",
+    actor="s.actor_id",
+    proposal="s.proposal_id",
+    official_count="s.official_count",
+)
+CELLS_NOW_SQL = f"""
+SELECT s.actor_id, s.proposal_id, {_NOW_COLUMNS}
+FROM extraction_actorstanding s
+JOIN extraction_position p ON p.id = s.position_id
+JOIN ingestion_article art ON art.id = p.article_id
+WHERE s.actor_id = ANY(%(actors)s::bigint[])
+  AND (%(proposals)s::bigint[] IS NULL OR s.proposal_id = ANY(%(proposals)s::bigint[]))
+"""  # noqa: S608 - constant SQL, values in params
+
+# The cells as of a date, probed (the counts are today's).
+_AS_OF_COLUMNS = _CELL_COLUMNS.format(
+    speaker="speaker.name",
+    actor="a.id",
+    proposal="pr.id",
+    official_count="(" + OFFICIAL_COUNT.format(actor="a.id", proposal="pr.id") + ")",
+)
+CELLS_SQL = f"""
+SELECT a.id, pr.id, {_AS_OF_COLUMNS}
 FROM unnest(%(actors)s::bigint[]) AS a(id)
 CROSS JOIN extraction_proposal pr
 {_LATEST.format(columns=f"id, stance, timeline_date, actor_id, evidence, review_status, article_id, {_DATES}")}
@@ -66,8 +78,8 @@ JOIN ingestion_article art ON art.id = p.article_id
 WHERE %(proposals)s::bigint[] IS NULL OR pr.id = ANY(%(proposals)s::bigint[])
 """  # noqa: S608 - constant SQL, values in params
 
-# What the matrix shows of each cell: the stance, its dates, and the official's name when one
-# stated it.
+# What the matrix shows of each cell as of a date: the stance, its dates, and the official's name
+# when one stated it.
 STANDINGS_SQL = f"""
 SELECT a.id, pr.id, p.id, p.stance, p.timeline_date, p.{_DATES.replace(", ", ", p.")}, speaker.name
 FROM unnest(%(actors)s::bigint[]) AS a(id)
@@ -76,35 +88,14 @@ CROSS JOIN extraction_proposal pr
 LEFT JOIN extraction_actor speaker ON speaker.id = p.actor_id AND p.actor_id <> a.id
 """  # noqa: S608 - constant SQL, values in params
 
-# The matrix "now": the same cells from the actors' own latest positions as ``ActorStance`` keeps
-# them (one index range) and one probe per proposal for each role that speaks for one of the
-# actors (most actors have none), the latest of the two deciding.
+# The same now, from ``ActorStanding`` alone (the names looked up for the officials' cells only).
 STANDINGS_NOW_SQL = f"""
-SELECT c.actor_id, c.proposal_id, p.id, p.stance, p.timeline_date, p.{_DATES.replace(", ", ", p.")},
-       speaker.name
-FROM (
-    SELECT DISTINCT ON (actor_id, proposal_id) actor_id, proposal_id, position_id
-    FROM (
-        SELECT actor_id, proposal_id, position_id, timeline_date FROM dashboard_actorstance
-        WHERE actor_id = ANY(%(actors)s::bigint[])
-        UNION ALL
-        SELECT r.speaks_for_id, pr.id, q.id, q.timeline_date
-        FROM extraction_actorrole r
-        CROSS JOIN extraction_proposal pr
-        CROSS JOIN LATERAL (
-            SELECT id, timeline_date FROM extraction_position
-            WHERE actor_id = r.actor_id AND proposal_id = pr.id
-              AND timeline_date <= COALESCE(r."end", 'infinity'::date)
-              AND timeline_date >= COALESCE(r.start, '-infinity'::date)
-              AND NOT personal AND review_status <> 'rejected'
-            ORDER BY timeline_date DESC, id DESC LIMIT 1
-        ) q
-        WHERE r.speaks_for_id = ANY(%(actors)s::bigint[]) AND r.actor_id <> r.speaks_for_id
-    ) own_or_official
-    ORDER BY actor_id, proposal_id, timeline_date DESC, position_id DESC
-) c
-JOIN extraction_position p ON p.id = c.position_id
-LEFT JOIN extraction_actor speaker ON speaker.id = p.actor_id AND p.actor_id <> c.actor_id
+SELECT s.actor_id, s.proposal_id, s.position_id, s.stance, s.timeline_date, s.{_DATES.replace(", ", ", s.")},
+       CASE WHEN s.speaker_id <> s.actor_id
+            THEN (SELECT speaker.name FROM extraction_actor speaker WHERE speaker.id = s.speaker_id)
+       END
+FROM extraction_actorstanding s
+WHERE s.actor_id = ANY(%(actors)s::bigint[])
 """  # noqa: S608 - constant SQL, values in params
 
 
@@ -119,6 +110,7 @@ class Cell:
     speaker_name: str
     is_official: bool
     own_count: int  # the actor's own visible positions on the proposal
+    official_count: int  # the positions its officials stated for it there in office
     position: Position  # unsaved, with the fields and the article a page shows
 
     @property
@@ -142,12 +134,12 @@ def cells(
         "proposals": list(proposal_ids) if proposal_ids is not None else None,
     }
     with connection.cursor() as cursor:
-        cursor.execute(CELLS_SQL, params)
+        cursor.execute(CELLS_SQL if as_of else CELLS_NOW_SQL, params)
         rows = cursor.fetchall()
     found = {}
     for row in rows:
-        actor, proposal, pos, stance, date, speaker, name, own = row[:8]
-        evidence, stated_on, is_past, review, article_id, title, language, approximate = row[8:]
+        actor, proposal, pos, stance, date, speaker, name, own, official = row[:9]
+        evidence, stated_on, is_past, review, article_id, title, language, approximate = row[9:]
         position = Position(
             id=pos,
             actor_id=speaker,
@@ -162,7 +154,7 @@ def cells(
             article=Article(id=article_id, title=title, language=language),
         )
         found[(actor, proposal)] = Cell(
-            pos, stance, date, speaker, name, speaker != actor, own, position
+            pos, stance, date, speaker, name, speaker != actor, own, official, position
         )
     return found
 
@@ -177,6 +169,12 @@ def standings(actor_ids: list[int], as_of: dt.date | None = None) -> list[tuple]
     with connection.cursor() as cursor:
         cursor.execute(sql, {"actors": list(actor_ids), "as_of": as_of})
         return cursor.fetchall()
+
+
+def has_standing(proposal_id: int | None = None) -> Exists:
+    """True for an actor (the outer row) with a position now, its own or an official's for it."""
+    standings = ActorStanding.objects.filter(actor=OuterRef("pk"))
+    return Exists(standings.filter(proposal_id=proposal_id) if proposal_id else standings)
 
 
 def has_official_positions(as_of: dt.date | None = None, proposal_id: int | None = None) -> Exists:

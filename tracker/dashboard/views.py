@@ -13,7 +13,7 @@ from functools import wraps
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -275,10 +275,7 @@ def _shift_entries(shifts) -> list[StanceShift]:
 def actor_list(request: HttpRequest) -> HttpResponse:
     """Actors with positions, their own or stated for them by officials in office."""
     actors = list(
-        Actor.objects.filter(
-            Exists(ActorStance.objects.filter(actor=OuterRef("pk")))
-            | rollup.has_official_positions()
-        )
+        Actor.objects.filter(rollup.has_standing())
         .only("id", "name", "kind", "parent_id")
         .order_by("name")
     )
@@ -379,11 +376,7 @@ def proposal_detail(request: HttpRequest, kind: str) -> HttpResponse:
     """Where each actor stands now (an official in office speaking for a state counts for it)."""
     proposal = get_object_or_404(Proposal, kind=kind)
     actors = {
-        a.id: a
-        for a in Actor.objects.filter(
-            Exists(ActorStance.objects.filter(actor=OuterRef("pk"), proposal=proposal))
-            | rollup.has_official_positions(proposal_id=proposal.id)
-        ).only("id", "name")
+        a.id: a for a in Actor.objects.filter(rollup.has_standing(proposal.id)).only("id", "name")
     }
     cells = rollup.cells(list(actors), proposal_ids=[proposal.id])
     standings = []

@@ -457,17 +457,14 @@ class Command(BaseCommand):
             .values_list("actor_id", "proposal_id", "position_id", "stance", "timeline_date")
             .query.sql_with_params(),
         )
-        show(
-            "matrix now, officials counted",
-            rollup.STANDINGS_SQL,
-            {"actors": actors, "as_of": "9999-12-31"},
-        )
+        show("matrix now, officials counted", rollup.STANDINGS_NOW_SQL, {"actors": actors})
         show("matrix as of", queries.MATRIX_AS_OF_SQL, [actors, "2024-06-15"])
         show(
-            "actor cells",
-            rollup.CELLS_SQL,
-            {"actors": [top], "as_of": "9999-12-31", "proposals": None},
+            "matrix as of, officials counted",
+            rollup.STANDINGS_SQL,
+            {"actors": actors, "as_of": "2024-06-15"},
         )
+        show("actor cells", rollup.CELLS_NOW_SQL, {"actors": [top], "proposals": None})
         show("actor history", queries.ACTOR_HISTORY_SQL, {"actor": top, "n": 40})
         for q in ["перемирие", '"air defence"']:
             show(f"search {q}", *queries.search_sql(q, None, 0, 31))
