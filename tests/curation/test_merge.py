@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.conftest import make_article, make_position
 from tracker.curation.merge import MergeRefused, merge_actors, undo_merge
 from tracker.curation.models import MergeRecord
-from tracker.extraction.models import Actor, ActorAlias, ActorRole, Position
+from tracker.extraction.models import Actor, ActorAlias, ActorRole, ActorStanding, Position
 
 
 @pytest.fixture
@@ -124,3 +124,27 @@ def test_the_admin_merge_action_sends_two_actors_to_the_merge_page(client, curat
     )
     assert response.status_code == 302
     assert response.url.startswith("/review/merge/?actors=")
+
+
+def test_a_merge_and_its_undo_move_what_the_officials_roles_decide(db, curator):
+    """A duplicate of an official holds the office and said something: merged, the statement and
+    the office are the survivor's and Poland's standing says so; undone, they are the duplicate's
+    again."""
+    poland, _ = Actor.objects.get_or_create(name="Poland", defaults={"kind": "state"})
+    survivor = Actor.objects.create(name="Official of Poland", kind="person")
+    duplicate = Actor.objects.create(name="Duplicate official", kind="person")
+    ActorRole.objects.create(actor=duplicate, office="Minister of Poland", speaks_for=poland)
+    article = make_article(text="The minister said Poland would send no troops.")
+    said = make_position(article, "Duplicate official", "ground_troops", "oppose", "no troops")
+
+    def standing():
+        return ActorStanding.objects.filter(actor=poland).values_list("position_id", "speaker_id")
+
+    assert list(standing()) == [(said.pk, duplicate.pk)]
+    record = merge_actors(absorbed=duplicate, survivor=survivor, user=curator)
+    assert list(standing()) == [(said.pk, survivor.pk)]
+    undo_merge(record, user=curator)
+    assert list(standing()) == [(said.pk, duplicate.pk)]
+    assert ActorStanding.objects.filter(actor=duplicate).values_list("position_id").get() == (
+        said.pk,
+    )

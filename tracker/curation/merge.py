@@ -3,9 +3,11 @@
 The absorbed actor's aliases, positions, children and roles move to the
 survivor, its name becomes one of the survivor's aliases, and it is deleted.
 A MergeRecord keeps what moved (and the rows dropped as duplicates), so
-``undo_merge`` can put everything back. Every row moves through ``save()``, so
-django-simple-history records each step; positions move through
-``tracker.extraction.positions``, which refreshes the derived tables.
+``undo_merge`` can put everything back. Positions move through
+``tracker.extraction.positions``, which refreshes the derived tables; the
+actor's own rows through ``Actor.absorb`` and ``Actor.give_back``. Positions,
+aliases and children move through ``save()``, so django-simple-history records
+each step.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils import timezone
 from tracker.alerts import matching
 from tracker.curation.models import MergeRecord
 from tracker.extraction import positions
-from tracker.extraction.models import Actor, ActorAlias, ActorRole, Origin, Position
+from tracker.extraction.models import Actor, Position
 
 
 class MergeRefused(ValueError):
@@ -67,30 +69,8 @@ def merge_actors(*, absorbed: Actor, survivor: Actor, user=None) -> MergeRecord:
             "origin": absorbed.origin,
             "created_at": absorbed.created_at.isoformat(),
         },
-        "aliases": [],
-        "dropped_aliases": [],
         "positions": {},
-        "children": [],
-        "roles": [],
-        "dropped_roles": [],
-        "name_alias": None,
     }
-    survivor_aliases = set(survivor.aliases.values_list("text", "language"))
-    for alias in absorbed.aliases.all():
-        if (alias.text, alias.language) in survivor_aliases:
-            snapshot["dropped_aliases"].append(
-                {
-                    "text": alias.text,
-                    "language": alias.language,
-                    "strength": alias.strength,
-                    "origin": alias.origin,
-                }
-            )
-            _as_user(alias, user).delete()
-        else:
-            alias.actor = survivor
-            _as_user(alias, user).save()
-            snapshot["aliases"].append(alias.pk)
     taken = set(Position.objects.filter(actor=survivor).values_list("article_id", "extraction_key"))
     moved = []
     for position in absorbed.positions.select_related("proposal"):
@@ -105,28 +85,8 @@ def merge_actors(*, absorbed: Actor, survivor: Actor, user=None) -> MergeRecord:
         moved.append(_as_user(position, user))
         snapshot["positions"][str(position.pk)] = old_key
     positions.save(*moved)
-    for child in absorbed.children.all():
-        child.parent = survivor
-        _as_user(child, user).save()
-        snapshot["children"].append(child.pk)
-    survivor_roles = set(survivor.roles.values_list("office", "start"))
-    for role in absorbed.roles.all():
-        if (role.office, role.start) in survivor_roles:
-            snapshot["dropped_roles"].append(
-                {"office": role.office, "start": _iso(role.start), "end": _iso(role.end)}
-            )
-            role.delete()
-        else:
-            role.actor = survivor
-            role.save()
-            snapshot["roles"].append(role.pk)
-    # The absorbed name keeps matching, now as the survivor.
-    if not survivor.aliases.filter(text=absorbed.name).exists():
-        name_alias = _as_user(
-            ActorAlias(actor=survivor, text=absorbed.name, language="", origin=Origin.CURATOR), user
-        )
-        name_alias.save()
-        snapshot["name_alias"] = name_alias.pk
+    # Aliases, children and roles; the absorbed name keeps matching, now as the survivor.
+    snapshot.update(survivor.absorb(absorbed, user=user))
     record = MergeRecord.objects.create(
         survivor=survivor,
         absorbed_id=absorbed.pk,
@@ -170,14 +130,7 @@ def undo_merge(record: MergeRecord, *, user=None) -> Actor:
         user,
     )
     restored.save(force_insert=True)
-    if record.snapshot.get("name_alias"):
-        for alias in ActorAlias.objects.filter(pk=record.snapshot["name_alias"], actor=survivor):
-            _as_user(alias, user).delete()
-    for alias in ActorAlias.objects.filter(pk__in=record.moved("aliases"), actor=survivor):
-        alias.actor = restored
-        _as_user(alias, user).save()
-    for dropped in record.moved("dropped_aliases"):
-        _as_user(ActorAlias(actor=restored, **dropped), user).save()
+    survivor.give_back(restored, record.snapshot, user=user)
     old_keys = (
         {int(pk): key for pk, key in record.moved("positions").items()}
         if record.moved("positions")
@@ -190,24 +143,9 @@ def undo_merge(record: MergeRecord, *, user=None) -> Actor:
         position.version += 1
         _as_user(position, user)
     positions.save(*moved)
-    for child in Actor.objects.filter(pk__in=record.moved("children"), parent=survivor):
-        child.parent = restored
-        _as_user(child, user).save()
-    ActorRole.objects.filter(pk__in=record.moved("roles"), actor=survivor).update(actor=restored)
-    for dropped in record.moved("dropped_roles"):
-        ActorRole.objects.get_or_create(
-            actor=restored,
-            office=dropped["office"],
-            start=dropped["start"],
-            defaults={"end": dropped["end"]},
-        )
     record.undone_at = timezone.now()
     record.undone_by = user
     record.save(update_fields=["undone_at", "undone_by"])
     # The restored actor's children are its own again; watchlists moved to the survivor stay there.
     matching.rebuild_all_keys()
     return restored
-
-
-def _iso(value):
-    return value.isoformat() if value else None

@@ -75,6 +75,101 @@ class Actor(models.Model):
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
+    # An actor's own rows in a merge (``tracker.curation.merge``, which moves the positions through
+    # the position writer and keeps what these return in its record). Every alias and child moves
+    # through ``save()``, so its history says who moved it.
+
+    @transaction.atomic
+    def absorb(self, other: Actor, *, user=None) -> dict:
+        """Take over ``other``'s aliases, children and roles, and its name as an alias (it keeps
+        matching, now as this actor). An alias (text, language) or a role (office, start) this
+        actor already has is dropped instead. Returns what moved and what was dropped, as
+        ``give_back`` takes it back; the standings ``other``'s roles decide are refreshed."""
+        moved: dict = {
+            "aliases": [],
+            "dropped_aliases": [],
+            "children": [],
+            "roles": [],
+            "dropped_roles": [],
+            "name_alias": None,
+        }
+        mine = set(self.aliases.values_list("text", "language"))
+        for alias in other.aliases.all():
+            if (alias.text, alias.language) in mine:
+                moved["dropped_aliases"].append(
+                    {
+                        "text": alias.text,
+                        "language": alias.language,
+                        "strength": alias.strength,
+                        "origin": alias.origin,
+                    }
+                )
+                _by(alias, user).delete()
+            else:
+                alias.actor = self
+                _by(alias, user).save()
+                moved["aliases"].append(alias.pk)
+        for child in other.children.all():
+            child.parent = self
+            _by(child, user).save()
+            moved["children"].append(child.pk)
+        my_roles = set(self.roles.values_list("office", "start"))
+        roles = list(other.roles.all())
+        for role in roles:
+            if (role.office, role.start) in my_roles:
+                moved["dropped_roles"].append(
+                    {"office": role.office, "start": _iso(role.start), "end": _iso(role.end)}
+                )
+            else:
+                moved["roles"].append(role.pk)
+        dropped = [r.pk for r in roles if r.pk not in moved["roles"]]
+        ActorRole.objects.filter(pk__in=dropped).delete()
+        ActorRole.objects.filter(pk__in=moved["roles"]).update(actor=self)
+        ActorStanding.objects.refresh_actors(role.speaks_for_id for role in roles)
+        if not self.aliases.filter(text=other.name).exists():
+            name_alias = _by(
+                ActorAlias(actor=self, text=other.name, language="", origin=Origin.CURATOR), user
+            )
+            name_alias.save()
+            moved["name_alias"] = name_alias.pk
+        return moved
+
+    @transaction.atomic
+    def give_back(self, other: Actor, moved: dict, *, user=None) -> None:
+        """Undo ``absorb``: return to ``other`` (saved again under its old id) the rows in
+        ``moved`` that this actor still has, make again the ones that were dropped, and remove the
+        alias made of its name."""
+        if moved.get("name_alias"):
+            for alias in self.aliases.filter(pk=moved["name_alias"]):
+                _by(alias, user).delete()
+        for alias in self.aliases.filter(pk__in=moved.get("aliases", [])):
+            alias.actor = other
+            _by(alias, user).save()
+        for dropped in moved.get("dropped_aliases", []):
+            _by(ActorAlias(actor=other, **dropped), user).save()
+        for child in self.children.filter(pk__in=moved.get("children", [])):
+            child.parent = other
+            _by(child, user).save()
+        self.roles.filter(pk__in=moved.get("roles", [])).update(actor=other)
+        for dropped in moved.get("dropped_roles", []):
+            ActorRole.objects.get_or_create(
+                actor=other,
+                office=dropped["office"],
+                start=dropped["start"],
+                defaults={"end": dropped["end"]},
+            )
+        ActorStanding.objects.refresh_actors(other.roles.values_list("speaks_for_id", flat=True))
+
+
+def _by(instance, user):
+    """``instance``, with ``user`` as who changed it in the history row its save records."""
+    instance._history_user = user
+    return instance
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
 
 class ActorAlias(models.Model):
     class Strength(models.TextChoices):
