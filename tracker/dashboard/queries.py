@@ -470,35 +470,39 @@ _IN_OFFICE = """{q}.review_status <> 'rejected' AND NOT {q}.personal
       AND {q}.timeline_date >= COALESCE(r.start, '-infinity'::date)
       AND {q}.timeline_date <= COALESCE(r."end", 'infinity'::date)"""
 
-# Per proposal: how many positions the actor's officials stated for it, and the latest
-# %(n)s visible positions of the actor's own and its officials' together. LIMITed probes on
-# position_pair_latest (one for the actor, one per official), so an actor with 30,000 positions
-# costs the same as one with 30; only the count reads every official's positions on the
-# proposal (a range of position_pair_official each, read from the index alone).
+# Per proposal, the latest %(n)s visible positions of the actor's own and its officials' together:
+# LIMITed probes on position_pair_latest (one for the actor) and position_pair_official (one per
+# official), so an actor with 30,000 positions costs the same as one with 30. An official's
+# statement older than the actor's own %(n)s-th latest cannot be among the latest, so the
+# officials' probes start there (found from the index alone; a role that ended before is not
+# probed), and read few rows.
+_HISTORY_COLUMNS = "id, stance, timeline_date, stated_on, is_past, article_id"
 ACTOR_HISTORY_SQL = f"""
-SELECT pr.id, official.n, p.id, p.stance, p.timeline_date, p.stated_on, p.is_past, p.article_id
+SELECT pr.id, p.*
 FROM extraction_proposal pr
 CROSS JOIN LATERAL (
-    -- Each role's positions are one index range; a position two roles cover counts once.
-    SELECT COUNT(DISTINCT q.id) AS n FROM ({_OFFICIALS}) r
-    JOIN extraction_position q ON q.actor_id = r.actor_id AND q.proposal_id = pr.id
-     AND {_IN_OFFICE.format(q="q")}
-) official
-LEFT JOIN LATERAL (
+    SELECT COALESCE((
+        SELECT timeline_date FROM extraction_position
+        WHERE actor_id = %(actor)s AND proposal_id = pr.id AND review_status <> 'rejected'
+        ORDER BY timeline_date DESC, id DESC OFFSET %(n)s - 1 LIMIT 1
+    ), '-infinity'::date) AS since
+) own_nth
+CROSS JOIN LATERAL (
     SELECT * FROM (
-        (SELECT id, stance, timeline_date, stated_on, is_past, article_id FROM extraction_position
+        (SELECT {_HISTORY_COLUMNS} FROM extraction_position
          WHERE actor_id = %(actor)s AND proposal_id = pr.id AND review_status <> 'rejected'
          ORDER BY timeline_date DESC, id DESC LIMIT %(n)s)
         UNION
         (SELECT q.* FROM ({_OFFICIALS}) r CROSS JOIN LATERAL (
-            SELECT id, stance, timeline_date, stated_on, is_past, article_id
-            FROM extraction_position pos
+            SELECT {_HISTORY_COLUMNS} FROM extraction_position pos
             WHERE pos.actor_id = r.actor_id AND pos.proposal_id = pr.id AND {_IN_OFFICE.format(q="pos")}
+              AND pos.timeline_date >= own_nth.since
             ORDER BY timeline_date DESC, id DESC LIMIT %(n)s
-         ) q)
+         ) q
+         WHERE COALESCE(r."end", 'infinity'::date) >= own_nth.since)
     ) own_or_official
     ORDER BY timeline_date DESC, id DESC LIMIT %(n)s
-) p ON true
+) p
 """  # noqa: S608 - constant SQL, values in params
 
 
@@ -512,20 +516,13 @@ class HistoryPoint(NamedTuple):
     article_id: int
 
 
-def actor_history(
-    actor_id: int, per_proposal: int = 40
-) -> tuple[list[HistoryPoint], dict[int, int]]:
+def actor_history(actor_id: int, per_proposal: int = 40) -> list[HistoryPoint]:
     """The latest ``per_proposal`` visible positions on each proposal of an actor and of its
-    officials in office (see rollup), oldest first; and, per proposal id, how many positions its
-    officials stated for it. One query."""
-    points, officials = [], {}
+    officials in office (see rollup), oldest first. One query."""
     with connection.cursor() as cursor:  # plain tuples: 280 model instances cost ~10 ms
         cursor.execute(ACTOR_HISTORY_SQL, {"actor": actor_id, "n": per_proposal})
-        for proposal_id, official_count, *point in cursor.fetchall():
-            officials[proposal_id] = official_count
-            if point[0] is not None:
-                points.append(HistoryPoint(point[0], proposal_id, *point[1:]))
-    return sorted(points, key=lambda p: (p.timeline_date, p.id)), officials
+        points = [HistoryPoint(row[1], row[0], *row[2:]) for row in cursor.fetchall()]
+    return sorted(points, key=lambda p: (p.timeline_date, p.id))
 
 
 SHIFT_RELATED = ["actor", "proposal", "before", "after", "before__article", "after__article"]

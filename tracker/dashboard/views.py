@@ -321,7 +321,7 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
         raise Http404("No such actor.")
     children = [a for a in family if a.parent_id == actor.id]
     cells = rollup.cells([actor.id])
-    history, official_counts = queries.actor_history(actor.id)
+    history = queries.actor_history(actor.id)
     rows = []
     for proposal in _proposals():
         points = [p for p in history if p.proposal_id == proposal.id]
@@ -330,7 +330,7 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
             {
                 "proposal": proposal,
                 "current": _standing(cell),
-                "count": (cell.own_count if cell else 0) + official_counts.get(proposal.id, 0),
+                "count": cell.own_count + cell.official_count if cell else 0,
                 "spark": charts.sparkline(points),
             }
         )
