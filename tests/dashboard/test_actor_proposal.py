@@ -22,6 +22,24 @@ def test_actor_page_links_parent_and_children(analyst_client, world, catalogue):
     assert f'href="/actors/{catalogue["Russia"].id}/">Russia</a>' in kremlin
 
 
+def test_actor_page_names_who_speaks_for_it_now(analyst_client, world, catalogue):
+    import datetime as dt
+
+    from tracker.extraction.models import Actor, ActorRole
+
+    nauru = Actor.objects.create(name="Nauru", kind="state")
+    president = Actor.objects.create(name="A President of Nauru", kind="person")
+    ActorRole.objects.create(actor=president, office="President of Nauru", speaks_for=nauru)
+    former = Actor.objects.create(name="A former President", kind="person")
+    ActorRole.objects.create(
+        actor=former, office="President of Nauru", end=dt.date(2019, 1, 1), speaks_for=nauru
+    )
+    html = analyst_client.get(f"/actors/{nauru.id}/").content.decode()
+    speaking = html.split('<p class="speakers">')[1].split("</p>")[0]
+    assert f'<a href="/actors/{president.id}/">A President of Nauru</a>' in speaking
+    assert "(President of Nauru)" in speaking and "former" not in speaking
+
+
 def test_actor_page_without_positions_says_so(analyst_client, world, catalogue):
     from tracker.extraction.models import Actor
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
@@ -210,13 +211,25 @@ def spoken_for(actor_id: int, proposal_id: int | None = None) -> QuerySet:
     return qs.filter(proposal_id=proposal_id) if proposal_id else qs
 
 
-def speakers(actor_id: int, on: dt.date | None = None) -> list[ActorRole]:
-    """The roles whose holders speak for ``actor_id`` on a date (today by default)."""
-    on = on or dt.date.today()
-    return list(
-        ActorRole.objects.filter(speaks_for_id=actor_id)
-        .exclude(actor_id=actor_id)
-        .filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
-        .select_related("actor")
-        .order_by("actor__name")
-    )
+class Speaker(NamedTuple):
+    actor_id: int
+    name: str
+    office: str
+
+
+# The holders of the roles that speak for actor %(actor)s on %(on)s, by name.
+SPEAKERS_SQL = """
+SELECT r.actor_id, a.name, r.office FROM extraction_actorrole r
+JOIN extraction_actor a ON a.id = r.actor_id
+WHERE r.speaks_for_id = %(actor)s AND r.actor_id <> %(actor)s
+  AND (r.start IS NULL OR r.start <= %(on)s) AND (r."end" IS NULL OR r."end" >= %(on)s)
+ORDER BY a.name, r.office
+"""
+
+
+def speakers(actor_id: int, on: dt.date | None = None) -> list[Speaker]:
+    """Who speaks for ``actor_id`` on a date (today by default), in which office. Plain SQL: the
+    ORM's compilation of this small query cost three times its execution."""
+    with connection.cursor() as cursor:
+        cursor.execute(SPEAKERS_SQL, {"actor": actor_id, "on": on or dt.date.today()})
+        return [Speaker(*row) for row in cursor.fetchall()]
