@@ -565,6 +565,27 @@ SHIFT_FIELDS = [
 ]
 
 
+# An actor page's shifts: the actor and the proposals are on the page already, so only the two
+# positions and their articles are joined (with seven relations, planning took longer than the
+# query took to run).
+ACTOR_SHIFT_RELATED = ["before", "after", "before__article", "after__article"]
+ACTOR_SHIFT_FIELDS = [f for f in SHIFT_FIELDS if not f.startswith(("actor__", "proposal__"))]
+
+
+def actor_shifts(actor: Actor, proposals: list[Proposal], limit: int = 20) -> list[StanceShift]:
+    """The actor's latest shifts, with their actor and proposal set from the ones given."""
+    by_id = {proposal.id: proposal for proposal in proposals}
+    shifts = list(
+        filter_shifts({"actor": actor.id})
+        .select_related(*ACTOR_SHIFT_RELATED)
+        .only(*ACTOR_SHIFT_FIELDS)[:limit]
+    )
+    for shift in shifts:
+        shift.actor = actor
+        shift.proposal = by_id[shift.proposal_id]
+    return shifts
+
+
 def filter_shifts(data: dict) -> QuerySet:
     """Shifts matching cleaned ShiftFilterForm data, newest first, each with ``confidence``: the
     lower of its two positions' (a shift is as sure as its weaker end)."""

@@ -322,8 +322,9 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
     children = [a for a in family if a.parent_id == actor.id]
     cells = rollup.cells([actor.id])
     history = queries.actor_history(actor.id)
+    proposals = _proposals()
     rows = []
-    for proposal in _proposals():
+    for proposal in proposals:
         points = [p for p in history if p.proposal_id == proposal.id]
         cell = cells.get((actor.id, proposal.id))
         rows.append(
@@ -334,11 +335,7 @@ def actor_detail(request: HttpRequest, actor_id: int) -> HttpResponse:
                 "spark": charts.sparkline(points),
             }
         )
-    shifts = _shift_entries(
-        queries.filter_shifts({"actor": actor.id})
-        .select_related(*queries.SHIFT_RELATED)
-        .only(*queries.SHIFT_FIELDS)[:20]
-    )
+    shifts = _shift_entries(queries.actor_shifts(actor, proposals))
     actor_url = _url_pattern("dashboard:actor", 999999)
     for child in children:
         child.url = actor_url.format(child.id)
