@@ -221,9 +221,9 @@ def test_deleting_a_state_takes_its_standings_and_leaves_its_officials_own(polan
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_change_leaves_the_table_as_a_rebuild_would(db, seed):
-    """Random statements, reviews, personal marks, corrections, deletions and role changes, each
-    through the position writer or the roles' own methods: after each, the table is what a
-    rebuild from scratch makes."""
+    """Random statements (one by one or as extraction batches), reviews, personal marks,
+    corrections, deletions and role changes, each through the position writer or the roles' own
+    methods: after each, the table is what a rebuild from scratch makes."""
     rng = random.Random(seed)
     first = dt.date(2024, 1, 1)
 
@@ -237,8 +237,38 @@ def test_every_change_leaves_the_table_as_a_rebuild_would(db, seed):
     roles = []
     officials_decided = 0
     for step in range(60):
-        action = rng.choice(["say"] * 4 + ["review", "correct", "delete", "role", "unrole"])
-        if action == "say" or not said:
+        action = rng.choice(
+            ["say"] * 3 + ["batch", "review", "correct", "delete", "role", "unrole"]
+        )
+        if action == "batch":
+            # As an extraction batch saves: new positions bulk-created, then the batch's refresh.
+            fresh = []
+            for number in range(rng.randint(1, 4)):
+                when = day()
+                article = make_article(
+                    title=f"Batch {step}.{number}",
+                    text=f"It said ({step}.{number}).",
+                    published=when,
+                )
+                fresh.append(
+                    Position(
+                        article=article,
+                        actor=rng.choice(states + people),
+                        proposal=rng.choice(proposals),
+                        stance=rng.choice(["support", "oppose", "considering"]),
+                        evidence="said",
+                        start=3,
+                        end=7,
+                        timeline_date=when,
+                        extraction_key=f"batch {step}.{number}",
+                    )
+                )
+            bulk_insert(fresh)
+            positions.positions_changed(
+                article_ids=[p.article_id for p in fresh], added_ids=[p.id for p in fresh]
+            )
+            said.extend(fresh)
+        elif action == "say" or not said:
             when = day()
             article = make_article(
                 title=f"Random {step}", text=f"It said ({step}).", published=when

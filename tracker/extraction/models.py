@@ -625,20 +625,8 @@ _STANDING_NOW = STANDING_LATEST.format(
     columns="id, actor_id, stance, timeline_date, stated_on, is_past, date_approximate",
 )
 
-# Each pair's standing now; rows that are already right are left alone.
-REFRESH_STANDINGS = f"""
-WITH pairs AS ({_STANDING_PAIRS}),
-latest AS (
-  SELECT pairs.a AS actor_id, pairs.p AS proposal_id, p.id AS position_id, p.actor_id AS speaker_id,
-         p.stance, p.timeline_date, p.stated_on, p.is_past, p.date_approximate,
-         ({OFFICIAL_COUNT.format(actor="pairs.a", proposal="pairs.p")}) AS official_count
-  FROM pairs {_STANDING_NOW}
-),
-gone AS (
-  DELETE FROM extraction_actorstanding s USING pairs
-  WHERE s.actor_id = pairs.a AND s.proposal_id = pairs.p
-    AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.actor_id = s.actor_id AND l.proposal_id = s.proposal_id)
-)
+# Write the standings of the CTE ``latest``, leaving rows that are already right alone.
+_UPSERT_STANDINGS = """
 INSERT INTO extraction_actorstanding AS s (actor_id, proposal_id, position_id, speaker_id, stance,
                                            timeline_date, stated_on, is_past, date_approximate,
                                            official_count)
@@ -654,7 +642,70 @@ WHERE (s.position_id, s.speaker_id, s.stance, s.timeline_date, s.stated_on, s.is
   IS DISTINCT FROM (EXCLUDED.position_id, EXCLUDED.speaker_id, EXCLUDED.stance, EXCLUDED.timeline_date,
                     EXCLUDED.stated_on, EXCLUDED.is_past, EXCLUDED.date_approximate,
                     EXCLUDED.official_count)
-"""  # noqa: S608 - constant SQL, values in params
+"""
+
+# Each pair's standing now, from its positions and roles.
+REFRESH_STANDINGS = f"""
+WITH pairs AS ({_STANDING_PAIRS}),
+latest AS (
+  SELECT pairs.a AS actor_id, pairs.p AS proposal_id, p.id AS position_id, p.actor_id AS speaker_id,
+         p.stance, p.timeline_date, p.stated_on, p.is_past, p.date_approximate,
+         ({OFFICIAL_COUNT.format(actor="pairs.a", proposal="pairs.p")}) AS official_count
+  FROM pairs {_STANDING_NOW}
+),
+gone AS (
+  DELETE FROM extraction_actorstanding s
+  WHERE s.actor_id = ANY(%(actors)s::bigint[])
+    AND EXISTS (SELECT 1 FROM pairs WHERE pairs.a = s.actor_id AND pairs.p = s.proposal_id)
+    AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.actor_id = s.actor_id AND l.proposal_id = s.proposal_id)
+)
+{_UPSERT_STANDINGS}"""  # noqa: S608 - constant SQL, values in params
+
+# The standings after the positions %(added)s were bulk-created, when they are the only change
+# since the table was last right (an extraction batch): no pair loses a position, so each pair
+# the new positions count for (their actors', and whom their actors' roles spoke for on their
+# dates, unless personal) stands on the latest of its current position and the new ones, and its
+# officials' count goes up by the new officials' ones. Reads only the new positions and the rows
+# they change.
+REFRESH_STANDINGS_ADDED = f"""
+WITH added AS MATERIALIZED (
+  SELECT id, actor_id, proposal_id, stance, timeline_date, stated_on, is_past, date_approximate,
+         personal
+  FROM extraction_position WHERE id = ANY(%(added)s::bigint[]) AND review_status <> 'rejected'
+),
+counted AS (
+  SELECT q.actor_id, q.proposal_id, q.id, q.actor_id AS speaker_id, q.stance, q.timeline_date,
+         q.stated_on, q.is_past, q.date_approximate, 0 AS official
+  FROM added q
+  UNION ALL
+  SELECT DISTINCT r.speaks_for_id, q.proposal_id, q.id, q.actor_id, q.stance, q.timeline_date,
+         q.stated_on, q.is_past, q.date_approximate, 1
+  FROM added q
+  JOIN extraction_actorrole r ON r.actor_id = q.actor_id AND r.speaks_for_id <> r.actor_id
+   AND q.timeline_date >= COALESCE(r.start, '-infinity'::date)
+   AND q.timeline_date <= COALESCE(r."end", 'infinity'::date)
+  WHERE NOT q.personal
+),
+candidates AS (
+  SELECT * FROM counted
+  UNION ALL
+  SELECT s.actor_id, s.proposal_id, s.position_id, s.speaker_id, s.stance, s.timeline_date,
+         s.stated_on, s.is_past, s.date_approximate, s.official_count
+  FROM (SELECT DISTINCT actor_id, proposal_id FROM counted) pairs
+  CROSS JOIN LATERAL (
+    SELECT * FROM extraction_actorstanding s
+    WHERE s.actor_id = pairs.actor_id AND s.proposal_id = pairs.proposal_id
+    LIMIT 1  -- one row a pair; read by index, not by a scan of the whole table
+  ) s
+),
+latest AS (
+  SELECT DISTINCT ON (actor_id, proposal_id) actor_id, proposal_id, id AS position_id, speaker_id,
+         stance, timeline_date, stated_on, is_past, date_approximate,
+         SUM(official) OVER (PARTITION BY actor_id, proposal_id) AS official_count
+  FROM candidates
+  ORDER BY actor_id, proposal_id, timeline_date DESC, id DESC
+)
+{_UPSERT_STANDINGS}"""  # noqa: S608 - constant SQL, values in params
 
 # The pair locks the stance refresh takes too (``tracker.extraction.stances``), in a fixed order.
 LOCK_STANDINGS = f"""
@@ -676,6 +727,15 @@ class ActorStandingQuerySet(models.QuerySet):
                 cursor.execute(LOCK_STANDINGS, params)
             cursor.execute(REFRESH_STANDINGS, params)
 
+    def refresh_added(self, position_ids: Iterable[int]) -> None:
+        """Take in positions just bulk-created, when they are the only change since the table was
+        last right (an extraction batch; see ``REFRESH_STANDINGS_ADDED``). The caller holds the
+        locks of the pairs they count for (``tracker.extraction.stances``)."""
+        position_ids = sorted(set(position_ids))
+        if position_ids:
+            with connection.cursor() as cursor:
+                cursor.execute(REFRESH_STANDINGS_ADDED, {"added": position_ids})
+
     def refresh_actors(self, actor_ids: Iterable[int | None]) -> None:
         """Recompute the standings of these actors on every proposal: after a change of the roles
         that speak for them."""
@@ -686,8 +746,8 @@ class ActorStandingQuerySet(models.QuerySet):
 
     def rebuild(self) -> None:
         """Every actor's standings from scratch (``manage.py rebuild_derived``, the benchmarks),
-        without the pair locks: one per pair of the whole table would overflow PostgreSQL's
-        lock table."""
+        without the pair locks: one per pair of the whole table would fill much of PostgreSQL's
+        lock table (sized for 64 locks a connection by default)."""
         proposals = list(Proposal.objects.values_list("id", flat=True))
         with transaction.atomic():
             self.all().delete()

@@ -15,8 +15,9 @@ statements (``manage.py rebuild_derived``, the benchmarks).
 
 A change of an actor's positions also changes the standing of every state or body its roles
 speak for (``ActorStanding``): each refresh here recomputes those pairs too, under the same
-locks. Changes of the roles themselves refresh the standings through the models
-(``ActorRole.save``, ``ActorStanding.objects.refresh_actors``).
+locks (a batch's new positions are taken in, ``ActorStanding.objects.refresh_added``). Changes
+of the roles themselves refresh the standings through the models (``ActorRole.save``,
+``ActorStanding.objects.refresh_actors``).
 """
 
 from __future__ import annotations
@@ -72,15 +73,13 @@ def refresh_articles(article_ids: list[int], added_ids: list[int] = ()) -> None:
     article_ids = sorted(set(article_ids))
     if not article_ids:
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(LOCK_ARTICLE_PAIRS, {"articles": article_ids})
-            standings = [(actor_id, proposal_id) for actor_id, proposal_id, _ in cursor.fetchall()]
-            if standings:
-                cursor.execute(
-                    REFRESH_ARTICLES, {"articles": article_ids, "added": sorted(set(added_ids))}
-                )
-        ActorStanding.objects.refresh(standings, lock=False)  # locked above
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(LOCK_ARTICLE_PAIRS, {"articles": article_ids})
+        if cursor.rowcount:
+            cursor.execute(
+                REFRESH_ARTICLES, {"articles": article_ids, "added": sorted(set(added_ids))}
+            )
+            ActorStanding.objects.refresh_added(added_ids)
 
 
 VISIBLE = "review_status <> 'rejected'"
@@ -198,7 +197,7 @@ stances_gone AS (
 # The same for the articles' pairs; a position of theirs counts for whom its actor spoke for on
 # its date only, and only when visible and not marked personal.
 LOCK_ARTICLE_PAIRS = """
-SELECT a, p, pg_advisory_xact_lock(a::integer, p::integer) FROM (
+SELECT pg_advisory_xact_lock(a::integer, p::integer) FROM (
   SELECT actor_id AS a, proposal_id AS p FROM extraction_position WHERE article_id = ANY(%(articles)s)
   UNION
   SELECT r.speaks_for_id, pos.proposal_id FROM extraction_position pos
