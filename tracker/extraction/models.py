@@ -115,14 +115,15 @@ class Actor(models.Model):
             moved["children"].append(child.pk)
         my_roles = set(self.roles.values_list("office", "start"))
         roles = list(other.roles.all())
+        dropped = []
         for role in roles:
             if (role.office, role.start) in my_roles:
                 moved["dropped_roles"].append(
                     {"office": role.office, "start": _iso(role.start), "end": _iso(role.end)}
                 )
+                dropped.append(role.pk)
             else:
                 moved["roles"].append(role.pk)
-        dropped = [r.pk for r in roles if r.pk not in moved["roles"]]
         ActorRole.objects.filter(pk__in=dropped).delete()
         ActorRole.objects.filter(pk__in=moved["roles"]).update(actor=self)
         ActorStanding.objects.refresh_actors(role.speaks_for_id for role in roles)

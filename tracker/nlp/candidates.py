@@ -192,11 +192,11 @@ class Featurizer:
     def _titles_person(self, m: ActorSpan) -> bool:
         """A state or body named in a person's title: "президент Франции Эммануэль Макрон",
         "le ministre français Jean-Noël Barrot", "US Secretary of State Marco Rubio"."""
-        if self.resources.kind_of(m.actor) == "person":
+        if m.kind == "person":
             return False
         doc = self.doc
         for o in self.by_sentence.get(doc.sentence_of[m.start], ()):
-            if o is m or o.start < m.end or self.resources.kind_of(o.actor) != "person":
+            if o is m or o.start < m.end or o.kind != "person":
                 continue
             between = range(m.end, o.start)
             if len(between) <= 3 and all(doc.tokens[k].kind == "word" for k in between):

@@ -65,7 +65,7 @@ from tracker.nlp.normalize import (
     tokenize,
 )
 from tracker.nlp.normalize.arabic import PROCLITICS, citation_key, drop_article
-from tracker.nlp.normalize.base import APOSTROPHES
+from tracker.nlp.normalize.base import APOSTROPHES, unify_apostrophes
 from tracker.nlp.normalize.european import FR_ELISIONS
 from tracker.nlp.vocabulary import LEXICON_CATEGORIES
 
@@ -128,8 +128,7 @@ class Exact(NamedTuple):
 def exact_form(word: str, language: str) -> str:
     """The form an ``=`` word is compared by: casefolded with its accents (hätte is not hatte),
     apostrophes unified; Arabic drops its optional marks (tashkeel) as ``fold`` does."""
-    for ch in APOSTROPHES[1:]:
-        word = word.replace(ch, "'")
+    word = unify_apostrophes(word)
     return fold(word) if language == "ar" else unicodedata.normalize("NFC", fold_keep_letters(word))
 
 

@@ -266,26 +266,27 @@ def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) ->
     agree, and a support noun before a predicate ("die Entsendung … nicht ausgeschlossen") is
     that predicate's subject, not its head.
     """
-    governed = set()
-    ordered = sorted(cues, key=lambda h: (h.start, -h.end))
-    for i, head in enumerate(ordered):
-        if head.payload[0] == "support":
-            continue
-        for cue in ordered[i + 1 :]:
-            if cue.start < head.end:
-                continue  # an overlapping reading of the same words
-            if doc.sentence_of[cue.start] != doc.sentence_of[head.start]:
-                break
-            between = range(head.end, cue.start)
-            if any(doc.tokens[k].kind == "punct" for k in between):
-                break
-            if sum(1 for k in between if doc.tokens[k].kind == "word") > GOVERNED_GAP:
-                break
-            if not proposal_tokens.isdisjoint(between):
-                break
-            # every reading of the governed words ("livrer", "livrera" and "livreront" all match)
-            governed.update(h for h in ordered if h.start == cue.start)
-            break
+    by_start: dict[int, list[Hit]] = {}
+    for hit in cues:
+        by_start.setdefault(hit.start, []).append(hit)
+    starts = sorted(by_start)
+    governed: set[Hit] = set()
+    for head_start in starts:
+        for head_end in {h.end for h in by_start[head_start] if h.payload[0] != "support"}:
+            # the first cue after the head's words: an overlapping reading of them is no complement
+            i = bisect.bisect_left(starts, head_end)
+            if i == len(starts):
+                continue
+            start = starts[i]
+            between = range(head_end, start)
+            if (
+                doc.sentence_of[start] == doc.sentence_of[head_start]
+                and not any(doc.tokens[k].kind == "punct" for k in between)
+                and sum(1 for k in between if doc.tokens[k].kind == "word") <= GOVERNED_GAP
+                and proposal_tokens.isdisjoint(between)
+            ):
+                # every reading of the governed words ("livrer", "livrera" and "livreront" all match)
+                governed.update(by_start[start])
     return governed
 
 

@@ -15,6 +15,15 @@ SUPPORTED_LANGUAGES = tuple(LANGUAGES)
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 _LETTER = rf"[\w{_MARKS}]"
 APOSTROPHES = "'\u2019\u02bc\u2018`"
+
+
+def unify_apostrophes(word: str) -> str:
+    """Every apostrophe of APOSTROPHES written as the plain one."""
+    for ch in APOSTROPHES[1:]:
+        word = word.replace(ch, "'")
+    return word
+
+
 TOKEN_RE = re.compile(
     rf"(?P<word>{_LETTER}+(?:[{APOSTROPHES}\-\u2010\u2011]{_LETTER}+)*)"  # words, incl. l'OTAN, п'ятої, IRIS-T
     r"|(?P<para>\n\s*\n)"  # paragraph break

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from tracker.nlp.normalize.base import APOSTROPHES, Analyzer, fold
+from tracker.nlp.normalize.base import Analyzer, fold, unify_apostrophes
 
 FR_ELISIONS = ("l", "d", "j", "n", "s", "c", "m", "t", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu")
 # German separable particles: in a main clause the finite verb comes second and its particle goes to
@@ -58,12 +58,6 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
     return stemmers[language]
 
 
-def _unify_apostrophes(word: str) -> str:
-    for ch in APOSTROPHES[1:]:
-        word = word.replace(ch, "'")
-    return word
-
-
 @lru_cache(maxsize=200_000)
 def _stem(language: str, word: str) -> str:
     return fold(_stemmer(language).stemWord(word))
@@ -87,7 +81,7 @@ class EuropeanAnalyzer(Analyzer):
 
     def split(self, surface: str) -> list[tuple[int, int]]:
         """Split French elisions (l'OTAN → l' + OTAN) and English possessives (Trump's → Trump + 's)."""
-        word = _unify_apostrophes(surface)
+        word = unify_apostrophes(surface)
         if "'" not in word:
             return [(0, len(surface))]
         if self.language == "fr":
@@ -112,7 +106,7 @@ class EuropeanAnalyzer(Analyzer):
 
 @lru_cache(maxsize=300_000)
 def _actor_key(language: str, word: str) -> str:
-    key = fold(_unify_apostrophes(word)).strip("'")
+    key = fold(unify_apostrophes(word)).strip("'")
     if language == "de" and len(key) >= 5 and key.endswith("s") and not key.endswith("ss"):
         key = key[:-1]  # genitive: des Kremls, Deutschlands
     return key
@@ -120,7 +114,7 @@ def _actor_key(language: str, word: str) -> str:
 
 @lru_cache(maxsize=300_000)
 def _lex_key(language: str, word: str) -> str:
-    word = _unify_apostrophes(word).casefold()
+    word = unify_apostrophes(word).casefold()
     if word.endswith("'"):
         return word  # French elided article or pronoun: l', n', qu'
     if language == "en" and word in ("'s", "n't"):
