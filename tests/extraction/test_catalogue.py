@@ -200,3 +200,14 @@ def test_an_actor_without_a_kind_is_refused_with_its_file_named(tmp_path):
     (tmp_path / "broken.yaml").write_text("- name: Nowhere\n", encoding="utf-8")
     with pytest.raises(ValueError, match="broken.yaml: every actor needs a name and a kind"):
         read_actor_records(tmp_path)
+
+
+def test_an_alias_yaml_reads_as_no_text_is_refused_with_what_to_do(tmp_path):
+    from tracker.nlp.resources import read_actor_records
+
+    # YAML 1.1 reads a bare NO (Norway's code) as a boolean: the alias would silently be "False".
+    (tmp_path / "states.yaml").write_text(
+        "- name: Norway\n  kind: state\n  aliases:\n    en: [NO]\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="states.yaml: Norway: alias False .*put it in quotes"):
+        read_actor_records(tmp_path)

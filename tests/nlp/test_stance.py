@@ -139,3 +139,26 @@ def test_two_support_cues_in_a_row_agree():
     assert ("Canada", "ground_troops", "support") in triples(
         "Canada is ready to send troops to Ukraine.", "en"
     )
+
+
+def test_a_negation_before_the_proposal_denies_it_whatever_the_cue():
+    # The negation stands on the proposal, not on the cue: "no troops will be sent", "not
+    # membership but aid"; a cue of its own negation is not negated twice.
+    assert ("Donald Trump", "ground_troops", "oppose") in triples(
+        "No American troops will be sent to Ukraine, Trump said.", "en"
+    )
+    assert ("Jens Stoltenberg", "nato_membership", "oppose") in triples(
+        "Stoltenberg said the priority for the alliance is not membership for Ukraine but aid.", "en"
+    )
+    assert ("Jens Stoltenberg", "nato_membership", "oppose") in triples(
+        "Столтенберг зазначив, що пріоритетом для Альянсу є не членство України, а допомога їй.", "uk"
+    )
+    assert ("Friedrich Merz", "ground_troops", "oppose") in triples(
+        "Merz will keine deutschen Truppen in die Ukraine schicken.", "de"
+    )
+    assert ("Germany", "ground_troops", "support") in triples(
+        "Germany supports not only troops but also air defence.", "en"
+    )
+    assert ("Italy", "ground_troops", "oppose") in triples(
+        "L'Italie n'enverra pas de troupes en Ukraine.", "fr"
+    )

@@ -693,10 +693,17 @@ class Resources:
 # Reading the data files ------------------------------------------------
 
 
+class _TextLoader(yaml.SafeLoader):
+    """YAML whose plain scalars are all text: a lexicon entry "no" or "on" stays the word, where
+    YAML 1.1 would read it as a boolean (and "1945" as a number)."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
 def read_lexicon_records(lexicon_dir: Path) -> list[LexiconRecord]:
     records = []
     for path in sorted(Path(lexicon_dir).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader) or {}
         if not isinstance(data, dict) or "language" not in data:
             raise ValueError(f"{path.name}: expected a mapping with a 'language' key")
         language = data["language"]
@@ -739,7 +746,12 @@ def read_actor_records(actor_dir: Path) -> list[ActorRecord]:
             for strength, key in (("strong", "aliases"), ("weak", "weak")):
                 for language, texts in (entry.get(key) or {}).items():
                     for text in texts or []:
-                        aliases.append((str(text), language, strength))
+                        if not isinstance(text, str):
+                            raise ValueError(
+                                f"{path.name}: {entry['name']}: alias {text!r} is read as "
+                                f"{type(text).__name__}, not text: put it in quotes"
+                            )
+                        aliases.append((text, language, strength))
             records.append(
                 ActorRecord(
                     str(entry["name"]),

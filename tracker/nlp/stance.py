@@ -110,6 +110,35 @@ def _negation_after(doc: Document, cue: Hit) -> Hit | None:
     return None
 
 
+NEGATED_OBJECT_GAP = 2  # words between a negation and the proposal it denies ("no American troops")
+
+
+def _negated_object(doc: Document, cue: Hit, chosen: list[ProposalSpan]) -> Hit | None:
+    """The proposal itself is denied, not the cue: "the priority is not membership but aid",
+    "no troops will be sent", "keine Truppen schicken", "не членство, а допомога". A negation
+    right before the proposal's words (or inside them, between an anchor and its cue) negates
+    the pairing when no clause boundary stands between it and the cue."""
+    for p in chosen:
+        for k in range(p.end - 1, max(p.start - 1 - 2 * NEGATED_OBJECT_GAP, -1), -1):
+            if k < p.start and doc.sentence_of[k] != doc.sentence_of[p.start]:
+                break
+            hit = next(
+                (h for h in doc.cues_at[k] if h.payload[0] == "negation" and h.payload[3] > 0),
+                None,
+            )
+            if hit is None:
+                continue
+            if k < p.start and len(doc.words(hit.end, p.start)) > NEGATED_OBJECT_GAP:
+                break
+            if hit.start < cue.end and hit.end > cue.start:
+                break  # the cue's own negation
+            lo, hi = (cue.end, hit.start) if cue.end <= hit.start else (hit.end, cue.start)
+            if _blocked(doc, lo, hi) or _has_comma(doc, lo, hi):
+                break
+            return hit
+    return None
+
+
 def _holds_negation(doc: Document, cue: Hit) -> bool:
     """The cue is a lexicalised negation: one of its words is a negation ("pas l'intention",
     "kommt nicht in frage", "не готова"). A negation word next to it is then the other half of the
@@ -228,6 +257,8 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         )
         if negation is not None and _holds_negation(doc, cue):
             negation = None  # "n'a pas l'intention": ne … pas is one negation, in the cue already
+        if negation is None and category != "warning":
+            negation = _negated_object(doc, cue, chosen)
         if negation is not None:
             # "did not rule out" in any word order: an exclusion negated is a consideration
             excluded = category == "oppose" and cue.payload[2] in doc.pack.exclusions
