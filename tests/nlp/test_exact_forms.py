@@ -153,11 +153,16 @@ def test_the_shipped_lexicons_mark_words_only_as_the_format_says():
 
 
 def test_lexicon_words_that_yaml_1_1_would_read_as_booleans_stay_words(tmp_path):
-    """"- no" and "- on" are the words, not False and True (which became the entries "False" and
+    """ "- no" and "- on" are the words, not False and True (which became the entries "False" and
     "True" and left English without its commonest negation)."""
     (tmp_path / "en.yaml").write_text(
         "language: en\nnegation:\n  - no\n  - off\nlocative:\n  - on\n  - 1945\n", encoding="utf-8"
     )
     texts = {(r.category, r.text) for r in read_lexicon_records(tmp_path)}
-    assert texts == {("negation", "no"), ("negation", "off"), ("locative", "on"), ("locative", "1945")}
+    assert texts == {
+        ("negation", "no"),
+        ("negation", "off"),
+        ("locative", "on"),
+        ("locative", "1945"),
+    }
     assert ("No", "negation", "no") in cues("No troops will be sent.", "en")

@@ -148,10 +148,12 @@ def test_a_negation_before_the_proposal_denies_it_whatever_the_cue():
         "No American troops will be sent to Ukraine, Trump said.", "en"
     )
     assert ("Jens Stoltenberg", "nato_membership", "oppose") in triples(
-        "Stoltenberg said the priority for the alliance is not membership for Ukraine but aid.", "en"
+        "Stoltenberg said the priority for the alliance is not membership for Ukraine but aid.",
+        "en",
     )
     assert ("Jens Stoltenberg", "nato_membership", "oppose") in triples(
-        "Столтенберг зазначив, що пріоритетом для Альянсу є не членство України, а допомога їй.", "uk"
+        "Столтенберг зазначив, що пріоритетом для Альянсу є не членство України, а допомога їй.",
+        "uk",
     )
     assert ("Friedrich Merz", "ground_troops", "oppose") in triples(
         "Merz will keine deutschen Truppen in die Ukraine schicken.", "de"

@@ -703,7 +703,8 @@ class _TextLoader(yaml.SafeLoader):
 def read_lexicon_records(lexicon_dir: Path) -> list[LexiconRecord]:
     records = []
     for path in sorted(Path(lexicon_dir).glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader) or {}
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_TextLoader) or {}  # noqa: S506 (a SafeLoader)
         if not isinstance(data, dict) or "language" not in data:
             raise ValueError(f"{path.name}: expected a mapping with a 'language' key")
         language = data["language"]
