@@ -84,3 +84,13 @@ def test_russian_and_ukrainian_in_x_said_names_the_institution():
         "У Білому домі заявили, що готові надати Україні ППО.", "uk"
     )
     assert triples("На переговорах в Кремле обсуждали отправку миротворцев.", "ru") == set()
+
+
+def test_a_verb_first_subject_takes_the_whole_list_that_follows_it():
+    # Arabic VSO and German V2 put the subjects after the verb: all of the list hold the stance.
+    found = triples("وأيدت فرنسا وبريطانيا وألمانيا إرسال قوات إلى أوكرانيا.", "ar")
+    assert {
+        ("France", "ground_troops", "support"),
+        ("United Kingdom", "ground_troops", "support"),
+        ("Germany", "ground_troops", "support"),
+    } <= found

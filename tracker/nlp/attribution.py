@@ -398,7 +398,11 @@ class Attributor:
             m = self.starting.get(k)
             if m is not None:
                 if self.eligible(m):
-                    return Holder((m.actor,), m.start, (f"holder:verb-first-subject:{m.alias}",))
+                    return Holder(
+                        tuple(self._coordinated_after(m)),
+                        m.start,
+                        (f"holder:verb-first-subject:{m.alias}",),
+                    )
                 return None
             if k in self.proposal_tokens:
                 return None
@@ -441,6 +445,39 @@ class Attributor:
             if prev.actor not in actors:
                 actors.insert(0, prev.actor)
             current = prev
+        return actors
+
+    def _coordinated_after(self, m: ActorSpan) -> list[str]:
+        """The actor and those coordinated after it: "подписали Украина, Франция и Великобритания"."""
+        doc = self.doc
+        actors = [m.actor]
+        b = doc.sentences[doc.sentence_of[m.start]][1]
+        current = m
+        while True:
+            k, steps, joined = current.end, 0, False
+            while k < b and steps < 3:
+                if self._is_coord(k):
+                    joined = True
+                elif (
+                    doc.language == "ar"
+                    and doc.tokens[k].surface.startswith("و")
+                    and k in self.starting
+                ):
+                    joined = True
+                    break
+                elif not (doc.tokens[k].kind == "word" and len(doc.tokens[k].surface) <= 3):
+                    break
+                if k + 1 in self.starting and joined:
+                    k += 1
+                    break
+                k += 1
+                steps += 1
+            nxt = self.starting.get(k)
+            if not joined or nxt is None or not self.eligible(nxt):
+                break
+            if nxt.actor not in actors:
+                actors.append(nxt.actor)
+            current = nxt
         return actors
 
     def _own_state_rule(self, holder: Holder, cue: Hit) -> Holder:
