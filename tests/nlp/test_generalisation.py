@@ -96,6 +96,50 @@ CASES = [
         {("Spain", "ground_troops", "considering")},
         {("Spain", "ground_troops", "oppose")},
     ),
+    # de, en (lexb): generic force nouns with Ukraine as destination, combat aircraft with a
+    # supply verb, arms aid said as supporting militarily, negated acceptance and set-up verbs
+    (
+        "en",
+        "Japan has no plans to deploy its forces to Ukraine, the defence minister said.",
+        {("Japan", "ground_troops", "oppose")},
+        {("Japan", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "Slovakia offered to send fighter jets.",
+        {("Slovakia", "military_aid", "support")},
+        set(),
+    ),
+    (
+        "en",
+        "NATO would not impose a no-fly zone over Ukraine, the secretary general said.",
+        {("NATO", "no_fly_zone", "oppose")},
+        {("NATO", "no_fly_zone", "support")},
+    ),
+    (
+        "en",
+        "Russian forces pushed into Ukrainian territory, the Kremlin said.",
+        set(),
+        {("Kremlin", "ground_troops", "support")},
+    ),
+    (
+        "de",
+        "Russland werde keine Streitkräfte auf ukrainischem Boden dulden, sagte Peskow.",
+        {("Dmitry Peskov", "ground_troops", "oppose")},
+        {("Dmitry Peskov", "ground_troops", "support")},
+    ),
+    (
+        "de",
+        "Spanien schließt nicht aus, Streitkräfte in die Ukraine zu entsenden.",
+        {("Spain", "ground_troops", "considering")},
+        set(),
+    ),
+    (
+        "de",
+        "Die Niederlande wollen die Ukraine militärisch und finanziell unterstützen.",
+        {("Netherlands", "military_aid", "support")},
+        set(),
+    ),
 ]
 
 
