@@ -140,6 +140,44 @@ CASES = [
         {("Netherlands", "military_aid", "support")},
         set(),
     ),
+    # ru, uk (lexc): a force noun with a destination, a decision taken, "our aid", joining the alliance,
+    # the accusative no-fly zone
+    (
+        "ru",
+        "Норвегия не отправит своих военнослужащих на Украину.",
+        {("Norway", "ground_troops", "oppose")},
+        set(),
+    ),
+    (
+        "ru",
+        "Нидерланды приняли решение передать Украине новые танки.",
+        {("Netherlands", "military_aid", "support")},
+        {("Netherlands", "military_aid", "considering")},
+    ),
+    (
+        "ru",
+        "Румыния приостанавливает свою помощь Украине.",
+        {("Romania", "military_aid", "oppose")},
+        set(),
+    ),
+    (
+        "uk",
+        "Швеція готова розмістити своїх військовослужбовців на території України.",
+        {("Sweden", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "uk",
+        "Словаччина не підтримує бажання України приєднатися до Альянсу.",
+        {("Slovakia", "nato_membership", "oppose")},
+        set(),
+    ),
+    (
+        "uk",
+        "Литва запропонувала запровадити безпольотну зону над Україною.",
+        {("Lithuania", "no_fly_zone", "support")},
+        set(),
+    ),
 ]
 
 
