@@ -164,3 +164,12 @@ def test_a_negation_before_the_proposal_denies_it_whatever_the_cue():
     assert ("Italy", "ground_troops", "oppose") in triples(
         "L'Italie n'enverra pas de troupes en Ukraine.", "fr"
     )
+
+
+def test_quote_marks_are_no_distance_between_a_cue_and_its_proposal():
+    # « être exclu » quotes two words of the sentence: the pairing counts the words, not the marks.
+    assert ("Emmanuel Macron", "ground_troops", "considering") in triples(
+        "Emmanuel Macron a estimé que l’envoi de troupes au sol en Ukraine ne devait pas "
+        "« être exclu » à l’avenir.",
+        "fr",
+    )

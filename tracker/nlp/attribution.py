@@ -29,6 +29,7 @@ VERB_FIRST = {"ar": 4, "de": 2}
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
 CLAUSE_COMMA = {"ar": "،,"}
+SCARE_QUOTE_WORDS = 4  # a quote this short is the reporter's words, not a speaker's
 
 
 # Slotted, not frozen: built many times an article, and a frozen dataclass pays an
@@ -271,6 +272,8 @@ class Attributor:
         sentence = doc.sentence_of[cue.start]
         lo = doc.sentences[sentence][0]
         q = doc.quote_of[cue.start]
+        if q >= 0 and len(doc.words(*doc.quotes[q])) <= SCARE_QUOTE_WORDS:
+            q = -1  # « être exclu »: a few words quoted inside the reporter's sentence
         if q >= 0:
             lo = max(lo, doc.quotes[q][0])
         if cue.payload[0] == "warning":

@@ -65,6 +65,14 @@ def _blocked(doc: Document, a: int, b: int) -> bool:
     return False
 
 
+def _words_between(doc: Document, a: int, b: int) -> int:
+    """Words in tokens [a, b): quotes and brackets ("ne devait pas « être exclu »") are no distance."""
+    if b - a > 3 * BACKWARD:
+        return b - a
+    tokens = doc.tokens
+    return sum(1 for k in range(a, b) if tokens[k].kind == "word")
+
+
 def _has_comma(doc: Document, a: int, b: int) -> bool:
     return any(
         doc.tokens[k].kind == "punct" and doc.tokens[k].surface in ",،;:" for k in range(a, b)
@@ -219,7 +227,7 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
                     continue
             else:
                 if (
-                    cue.start - p.end > BACKWARD
+                    _words_between(doc, p.end, cue.start) > BACKWARD
                     or _has_comma(doc, p.end, cue.start)
                     or _blocked(doc, p.end, cue.start)
                 ):
