@@ -178,6 +178,56 @@ CASES = [
         {("Lithuania", "no_fly_zone", "support")},
         set(),
     ),
+    # ar, fr (lexa): force and weapon nouns with a deployment or supply word, imposing a no-fly zone,
+    # the negating noun عدم, modal يمكن أن, planning (prévoit) and "pas encore décidé"
+    (
+        "fr",
+        "La Norvège va transférer six appareils à l'Ukraine d'ici l'été.",
+        {("Norway", "military_aid", "support")},
+        set(),
+    ),
+    (
+        "fr",
+        "Le Canada a exclu de déployer des unités de combat sur le sol ukrainien.",
+        {("Canada", "ground_troops", "oppose")},
+        set(),
+    ),
+    (
+        "fr",
+        "La Suède ne prévoit pas de stationner des forces sur le territoire ukrainien.",
+        {("Sweden", "ground_troops", "oppose")},
+        {("Sweden", "ground_troops", "support")},
+    ),
+    (
+        "fr",
+        "Washington n'a pas encore décidé de livrer des missiles Tomahawk à Kiev.",
+        {("United States", "military_aid", "considering")},
+        {("United States", "military_aid", "oppose")},
+    ),
+    (
+        "ar",
+        "أكدت الولايات المتحدة أنها لن تفرض منطقة حظر طيران فوق أوكرانيا.",
+        {("United States", "no_fly_zone", "oppose")},
+        set(),
+    ),
+    (
+        "ar",
+        "وافقت هولندا على تزويد كييف بطائرات مقاتلة.",
+        {("Netherlands", "military_aid", "support")},
+        set(),
+    ),
+    (
+        "ar",
+        "وقالت الحكومة إن المجر قررت عدم إرسال أسلحة إلى أوكرانيا.",
+        {("Hungary", "military_aid", "oppose")},
+        {("Hungary", "military_aid", "support")},
+    ),
+    (
+        "ar",
+        "قال الوزير إن إيطاليا يمكن أن ترسل قوات إلى أوكرانيا بعد وقف إطلاق النار.",
+        {("Italy", "ground_troops", "considering")},
+        {("Italy", "ground_troops", "support")},
+    ),
 ]
 
 
