@@ -173,3 +173,33 @@ def test_quote_marks_are_no_distance_between_a_cue_and_its_proposal():
         "« être exclu » à l’avenir.",
         "fr",
     )
+
+
+def test_a_proposal_anchor_is_still_the_stance_cue_it_is():
+    # "send" anchors "fighter jets" as arms aid and is also the support cue that pairs with it.
+    assert ("Poland", "military_aid", "support") in triples("Poland will send fighter jets.", "en")
+    assert ("Poland", "military_aid", "oppose") in triples(
+        "Poland will not send fighter jets.", "en"
+    )
+
+
+def test_a_zero_weight_anchor_anchors_nothing():
+    from tracker.nlp.normalize.document import Document
+    from tracker.nlp.proposals import find_proposal_spans
+    from tracker.nlp.resources import LexiconRecord, Resources
+
+    resources = Resources.from_records(
+        [],
+        [
+            LexiconRecord("en", "proposal_cue", "nato_membership", "membership"),
+            LexiconRecord("en", "anchor", "nato_membership", "nato"),
+            LexiconRecord("en", "anchor", "nato_membership", "nato summit", 0.0),
+        ],
+    )
+
+    def kinds(text):
+        doc = Document.build(text, "en", resources.packs["en"], resources)
+        return [p.kind for p in find_proposal_spans(doc)]
+
+    assert kinds("Membership of NATO was discussed.") == ["nato_membership"]
+    assert kinds("Membership fees were discussed at the NATO summit.") == []

@@ -25,6 +25,14 @@ class ProposalSpan:
     kind: str
     weight: float
     rule: str
+    # The proposal's own words, without its anchor: "forces" in "deploy forces", whose anchor
+    # "deploy" may still be a stance cue. The whole span when there is no anchor.
+    core_start: int = -1
+    core_end: int = -1
+
+    def __post_init__(self) -> None:
+        if self.core_start < 0:
+            self.core_start, self.core_end = self.start, self.end
 
 
 def find_proposal_spans(doc: Document) -> list[ProposalSpan]:
@@ -45,8 +53,8 @@ def find_proposal_spans(doc: Document) -> list[ProposalSpan]:
             sentence = doc.sentence_of[hit.start]
             best = None
             for anchor in anchors_by_sentence.get(sentence, ()):
-                if anchor.payload[1] != kind or doc.sentence_of[anchor.start] != sentence:
-                    continue
+                if anchor.payload[1] != kind or anchor.payload[3] <= 0:
+                    continue  # a zero-weight anchor only keeps a longer phrase from matching
                 gap = anchor.start - hit.end if anchor.start >= hit.end else hit.start - anchor.end
                 if 0 <= gap <= ANCHOR_WINDOW and (best is None or gap < best[0]):
                     best = (gap, anchor)
@@ -59,6 +67,8 @@ def find_proposal_spans(doc: Document) -> list[ProposalSpan]:
                         kind,
                         weight,
                         f"{rule}+anchor:{anchor.payload[2]}",
+                        hit.start,
+                        hit.end,
                     )
                 )
     spans.sort(key=lambda s: s.start)

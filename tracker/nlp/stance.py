@@ -199,6 +199,8 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
     proposals = sorted(proposals, key=lambda p: p.start)
     starts = [p.start for p in proposals]
     proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
+    # An anchor ("deploy" of "deploy forces") is part of the proposal and may be its cue too.
+    core_tokens = {k for p in proposals for k in range(p.core_start, p.core_end)}
     by_sentence: dict[int, list[ProposalSpan]] = {}
     for p in proposals:
         by_sentence.setdefault(doc.sentence_of[p.start], []).append(p)
@@ -214,13 +216,16 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         sentence = doc.sentence_of[cue.start]
         if sentence not in by_sentence and (topic is None or sentence not in anaphors):
             continue  # nothing to pair with in this sentence
-        if not proposal_tokens.isdisjoint(range(cue.start, cue.end)):
+        if not core_tokens.isdisjoint(range(cue.start, cue.end)):
             continue  # "support" inside "air support" is the proposal, not a cue
         stop = _forward_stop(doc, cue)
         quote = doc.quote_of[cue.start]
         chosen = []
         for p in by_sentence.get(sentence, ()):
             if p.start < cue.end and p.end > cue.start:
+                if p.core_start < cue.end and p.core_end > cue.start:
+                    continue
+                chosen.append(p)  # the cue is the proposal's anchor
                 continue
             if p.start >= cue.end:
                 if p.start - cue.end > FORWARD or p.start >= stop:
