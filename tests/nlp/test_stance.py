@@ -203,3 +203,14 @@ def test_a_zero_weight_anchor_anchors_nothing():
 
     assert kinds("Membership of NATO was discussed.") == ["nato_membership"]
     assert kinds("Membership fees were discussed at the NATO summit.") == []
+
+
+def test_quote_marks_do_not_break_a_lexicon_phrase():
+    from tracker.nlp.normalize.document import Document
+    from tracker.nlp.resources import default_resources
+
+    resources = default_resources()
+    text = "L’envoi de troupes ne devait pas « être exclu »."
+    doc = Document.build(text, "fr", resources.packs["fr"], resources)
+    found = {(doc.span_text(h.start, h.end), h.payload[0]) for h in doc.cues}
+    assert ("ne devait pas « être exclu", "considering") in found

@@ -72,6 +72,8 @@ MAX_SENTENCE_TOKENS = (
 
 
 _STREAM_KINDS = frozenset(("word", "punct"))
+# Quote marks do not break a phrase: "ne devait pas « être exclu »", "an “irreversible path” to".
+_QUOTE_MARKS = frozenset(QUOTE_OPEN) | frozenset(QUOTE_OPEN.values())
 TOKEN_CACHE_SIZE = 300_000  # distinct word forms remembered per language pack
 
 
@@ -311,7 +313,9 @@ class Document:
         index = [
             i
             for i, token in enumerate(self.tokens)
-            if token.kind in _STREAM_KINDS and akeys[i] not in fillers
+            if token.kind in _STREAM_KINDS
+            and akeys[i] not in fillers
+            and token.surface not in _QUOTE_MARKS
         ]
         stream = Stream.from_keys(index, [lkeys[i] for i in index])
         hits = self.pack.lexicon.find(stream)
