@@ -121,7 +121,9 @@ def _negation_after(doc: Document, cue: Hit) -> Hit | None:
 NEGATED_OBJECT_GAP = 2  # words between a negation and the proposal it denies ("no American troops")
 
 
-def _negated_object(doc: Document, cue: Hit, chosen: list[ProposalSpan]) -> Hit | None:
+def _negated_object(
+    doc: Document, cue: Hit, chosen: list[ProposalSpan], negations: dict[int, Hit]
+) -> Hit | None:
     """The proposal itself is denied, not the cue: "the priority is not membership but aid",
     "no troops will be sent", "keine Truppen schicken", "не членство, а допомога". A negation
     right before the proposal's words (or inside them, between an anchor and its cue) negates
@@ -130,10 +132,7 @@ def _negated_object(doc: Document, cue: Hit, chosen: list[ProposalSpan]) -> Hit 
         for k in range(p.end - 1, max(p.start - 1 - 2 * NEGATED_OBJECT_GAP, -1), -1):
             if k < p.start and doc.sentence_of[k] != doc.sentence_of[p.start]:
                 break
-            hit = next(
-                (h for h in doc.cues_at[k] if h.payload[0] == "negation" and h.payload[3] > 0),
-                None,
-            )
+            hit = negations.get(k)
             if hit is None:
                 continue
             if k < p.start and len(doc.words(hit.end, p.start)) > NEGATED_OBJECT_GAP:
@@ -209,6 +208,7 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         if h.payload[0] == "anaphor" and h.payload[3] > 0:
             anaphors.setdefault(doc.sentence_of[h.start], []).append(h)
     cues = stance_cues(doc)
+    negations = {h.start: h for h in doc.cues if h.payload[0] == "negation" and h.payload[3] > 0}
     governed = _governed_cues(doc, cues, proposal_tokens)
     for cue in cues:
         if cue in governed:
@@ -270,8 +270,8 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         )
         if negation is not None and _holds_negation(doc, cue):
             negation = None  # "n'a pas l'intention": ne … pas is one negation, in the cue already
-        if negation is None and category != "warning":
-            negation = _negated_object(doc, cue, chosen)
+        if negation is None and negations and category != "warning":
+            negation = _negated_object(doc, cue, chosen, negations)
         if negation is not None:
             # "did not rule out" in any word order: an exclusion negated is a consideration
             excluded = category == "oppose" and cue.payload[2] in doc.pack.exclusions
