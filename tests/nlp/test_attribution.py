@@ -94,3 +94,27 @@ def test_a_verb_first_subject_takes_the_whole_list_that_follows_it():
         ("United Kingdom", "ground_troops", "support"),
         ("Germany", "ground_troops", "support"),
     } <= found
+
+
+def test_speaker_and_own_state_both_hold():
+    cases = [
+        ("Polish Prime Minister Donald Tusk said Poland would not deploy soldiers.", "en",
+         "Donald Tusk", "Poland", "ground_troops", "oppose"),
+        ("Kanzler Olaf Scholz sagte, Deutschland werde keine Bodentruppen in die Ukraine schicken.", "de",
+         "Olaf Scholz", "Germany", "ground_troops", "oppose"),
+        ("Дональд Туск заявил, что Польша не отправит свои войска на Украину.", "ru",
+         "Donald Tusk", "Poland", "ground_troops", "oppose"),
+    ]
+    for text, lang, person, state, kind, stance in cases:
+        found = triples(text, lang)
+        assert (person, kind, stance) in found, (lang, found)
+        assert (state, kind, stance) in found, (lang, found)
+
+
+def test_his_country_gives_the_state_and_the_person():
+    found = triples(
+        "Polens Ministerpräsident Donald Tusk sagte, sein Land werde keine Truppen in die Ukraine schicken.",
+        "de",
+    )
+    assert ("Poland", "ground_troops", "oppose") in found
+    assert ("Donald Tusk", "ground_troops", "oppose") in found

@@ -4,12 +4,12 @@ Rules, in order: scan left from the cue inside its clause for an actor (places
 after a locative, actors inside a proposal, "according to" sources and
 "including ..." examples do not count); a pronoun (he, أنه, он) goes to the last
 named person, "we" to the quote's speaker, "his country" to that person's
-state; reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
+state and the person; reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
 reporting verb's subject. Failing that, the quote's speaker, a postposed
 reporting verb ("..., sagte Merz", "..., заявила Захарова") or, in verb-first
 Arabic and verb-second German, the actor right after the cue. Finally, when a
 speaker reports a position of their own state ("Tusk said Poland would not
-..."), the position is the speaker's.
+..."), the position is the speaker's and the state's.
 """
 
 from __future__ import annotations
@@ -39,6 +39,10 @@ class Holder:
     actors: tuple[str, ...]
     start: int  # token index of the holder's mention (or the cue when implicit)
     rules: tuple[str, ...]
+
+
+def _unique(*actors: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(actors))
 
 
 class Attributor:
@@ -138,8 +142,11 @@ class Attributor:
             return None
         if category == "pronoun_country":
             state = self.doc.resources.state_of(person.actor)
+            # "sein Land", "his country": the state acts, and the person speaks for it.
             return (
-                Holder((state,), hit.start, (rule, f"anaphora:{person.actor}")) if state else None
+                Holder(_unique(state, person.actor), hit.start, (rule, f"anaphora:{person.actor}"))
+                if state
+                else None
             )
         return Holder((person.actor,), hit.start, (rule, "anaphora:last-person"))
 
@@ -516,8 +523,9 @@ class Attributor:
         spoken = speaker.actors[0]
         resources = doc.resources
         if actor in resources.ancestors(spoken) or actor == resources.state_of(spoken):
+            # Both hold it: the speaker states it, the state named as the clause's subject acts on it.
             return Holder(
-                (spoken,),
+                (spoken, actor),
                 speaker.start,
                 holder.rules + speaker.rules + ("holder:speaker-own-state",),
             )
