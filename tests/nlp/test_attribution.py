@@ -118,3 +118,18 @@ def test_his_country_gives_the_state_and_the_person():
     )
     assert ("Poland", "ground_troops", "oppose") in found
     assert ("Donald Tusk", "ground_troops", "oppose") in found
+
+
+def test_partner_or_party_after_a_preposition_is_not_the_holder():
+    cases = [
+        ("L’Ukraine négocie avec les États-Unis et la France pour obtenir des garanties de sécurité.",
+         "fr", "Ukraine", "United States", "security_guarantee"),
+        ("Deutschland will gemeinsam mit Frankreich Truppen in die Ukraine schicken.",
+         "de", "Germany", "France", "ground_troops"),
+        ("Italy, in talks between Kyiv and Moscow, is ready to send peacekeepers.",
+         "en", "Italy", "Russia", "ground_troops"),
+    ]
+    for text, lang, holder, partner, kind in cases:
+        found = {(a, k) for a, k, _ in triples(text, lang)}
+        assert (holder, kind) in found, (lang, found)
+        assert (partner, kind) not in found, (lang, found)

@@ -29,6 +29,18 @@ VERB_FIRST = {"ar": 4, "de": 2}
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
 CLAUSE_COMMA = {"ar": "،,"}
+# Prepositions whose object is a partner, a party or a target, never the subject of the clause's
+# verb: "négocient avec les États-Unis ... pour obtenir", "un cessez-le-feu entre Kiev et Moscou",
+# "Garantien gegen Russland". (The locatives of each lexicon, "with", "с", "з", "مع" among them, are
+# already no holders.)
+NON_HOLDER_PREP = {
+    "en": {"between", "against"},
+    "fr": {"avec", "entre", "contre", "envers", "auprès"},
+    "de": {"mit", "zwischen", "gegen", "gegenüber"},
+    "ru": {"между", "против"},
+    "uk": {"між", "проти"},
+    "ar": {"بين", "ضد", "وبين"},
+}
 SCARE_QUOTE_WORDS = 4  # a quote this short is the reporter's words, not a speaker's
 
 
@@ -73,11 +85,14 @@ class Attributor:
             return False
         if is_place(doc, m.start, m.end):
             return False
-        # "according to X", "including X, Y and Z"
+        # "according to X", "including X, Y and Z", "with X", "between X and Y"
         k = m.start - 1
         sentence = doc.sentence_of[m.start]
         steps = 0
+        preps = NON_HOLDER_PREP.get(doc.language, ())
         while k >= 0 and doc.sentence_of[k] == sentence and steps < 60:
+            if doc.tokens[k].kind == "word" and doc.tokens[k].surface.lower() in preps:
+                return False
             for hit in doc.cues_ending[k + 1]:
                 if hit.payload[0] in ("source", "example") and hit.payload[3] > 0:
                     return False
