@@ -133,3 +133,20 @@ def test_partner_or_party_after_a_preposition_is_not_the_holder():
         found = {(a, k) for a, k, _ in triples(text, lang)}
         assert (holder, kind) in found, (lang, found)
         assert (partner, kind) not in found, (lang, found)
+
+
+def test_german_object_before_a_final_verb_is_not_the_holder():
+    found = triples("Frankreich wird der Ukraine bald weitere Luftabwehrsysteme liefern.", "de")
+    assert ("France", "air_defense", "support") in found
+    assert ("Ukraine", "air_defense", "support") not in found
+    found = triples("Die Niederlande werden Kiew weitere Patriot-Systeme liefern.", "de")
+    assert ("Netherlands", "air_defense", "support") in found
+    assert ("Ukraine", "air_defense", "support") not in found
+
+
+def test_german_state_before_a_title_is_a_modifier_not_the_first_actor():
+    found = triples(
+        "Frankreichs Präsident Emmanuel Macron will der Ukraine weitere Luftabwehrsysteme liefern.", "de"
+    )
+    assert ("Emmanuel Macron", "air_defense", "support") in found
+    assert ("Ukraine", "air_defense", "support") not in found

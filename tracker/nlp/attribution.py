@@ -29,6 +29,7 @@ VERB_FIRST = {"ar": 4, "de": 2}
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
 CLAUSE_COMMA = {"ar": "،,"}
+SUBJECT_FIRST = {"de"}  # the subject opens the clause, objects stand between it and a final verb
 # Prepositions whose object is a partner, a party or a target, never the subject of the clause's
 # verb: "négocient avec les États-Unis ... pour obtenir", "un cessez-le-feu entre Kiev et Moscou",
 # "Garantien gegen Russland". (The locatives of each lexicon, "with", "с", "з", "مع" among them, are
@@ -336,8 +337,13 @@ class Attributor:
                 return None  # Arabic: a comma closes the clause
             m = self.ending.get(k + 1)
             if m is not None and self.eligible(m):
+                rule = f"holder:clause-subject:{m.alias}"
+                if doc.language in SUBJECT_FIRST:
+                    first = self._clause_first_actor(m, lo)
+                    if first is not None:
+                        m, rule = first, f"holder:clause-first-actor:{first.alias}"
                 actors = self._coordinated(m, lo)
-                return Holder(tuple(actors), m.start, (f"holder:clause-subject:{m.alias}",)), False
+                return Holder(tuple(actors), m.start, (rule,)), False
             hits = doc.cues_ending[k + 1]
             if hits:  # most tokens end no cue
                 categories = {h.payload[0]: h for h in hits if h.payload[3] > 0}
@@ -366,6 +372,54 @@ class Attributor:
             else:
                 k -= 1
         return None
+
+    def _clause_first_actor(self, m: ActorSpan, lo: int) -> ActorSpan | None:
+        """German puts objects between the subject and a clause-final verb: in 'Deutschland wird der
+        Ukraine ein Patriot-System liefern', 'Biden hat Selenskyj die Lieferung versprochen' the holder
+        is the first actor of the clause, not the one next to the verb. The clause ends at a comma (German
+        commas close every subordinate clause), a boundary word, a complementizer or a reporting verb."""
+        doc = self.doc
+        first = None
+        k = m.start - 1
+        while k >= lo:
+            token = doc.tokens[k]
+            if token.kind == "punct" and token.surface in ",;:–—()[]":
+                break
+            if doc.quote_of[k] != doc.quote_of[m.start]:
+                break
+            hits = doc.cues_ending[k + 1]
+            if any(
+                h.payload[0] in ("boundary", "complementizer", "report_verb") and h.payload[3] > 0
+                for h in hits
+            ):
+                break
+            other = self.ending.get(k + 1)
+            if other is not None:
+                if self.eligible(other) and not self._modifies_next(other):
+                    first = other
+                k = other.start - 1
+                continue
+            k -= 1
+        if first is None or first.actor == m.actor:
+            return None
+        if first.actor in self._coordinated(m, lo):
+            return None  # "Frankreich und Deutschland wollen": the list, as before
+        return first
+
+    def _modifies_next(self, m: ActorSpan) -> bool:
+        """'Deutschlands Kanzler Olaf Scholz': a state right before another actor's title is its modifier."""
+        doc = self.doc
+        k = m.end
+        for _ in range(3):
+            if k >= len(doc.tokens):
+                return False
+            if k in self.starting:
+                return True
+            token = doc.tokens[k]
+            if token.kind != "word" or self._is_coord(k) or not token.surface[:1].isupper():
+                return False  # a title noun between them, not a verb or an article
+            k += 1
+        return False
 
     def _report_verb_left(self, k: int, lo: int) -> Hit | None:
         doc = self.doc
