@@ -228,6 +228,49 @@ CASES = [
         {("Italy", "ground_troops", "considering")},
         {("Italy", "ground_troops", "support")},
     ),
+    # lexe (en, ru, uk): second lexicon pass
+    (
+        "en",
+        "Spain wants to use frozen Russian assets to buy more air defence systems for Ukraine.",
+        {("Spain", "air_defense", "support")},
+        {("Spain", "air_defense", "oppose")},
+    ),
+    (
+        "en",
+        "Sweden offered to send interceptors to protect critical infrastructure in Ukraine.",
+        {("Sweden", "air_defense", "support")},
+        {("Sweden", "air_defense", "oppose")},
+    ),
+    (
+        "en",
+        "Georgia is ready to give up its goal of joining NATO.",
+        {("Georgia", "nato_membership", "oppose")},
+        {("Georgia", "nato_membership", "support")},
+    ),
+    (
+        "ru",
+        "Норвегия продолжит поддерживать оборону Украины.",
+        {("Norway", "military_aid", "support")},
+        set(),
+    ),
+    (
+        "uk",
+        "Литва вважає членство в НАТО найкращою гарантією для України.",
+        {("Lithuania", "nato_membership", "support")},
+        set(),
+    ),
+    (
+        "uk",
+        "Нідерланди готові розмістити людей на землі після перемир'я.",
+        {("Netherlands", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "uk",
+        "Угорщина заявила, що вступ України до НАТО ніколи не відбудеться.",
+        {("Hungary", "nato_membership", "oppose")},
+        {("Hungary", "nato_membership", "support")},
+    ),
 ]
 
 
