@@ -271,6 +271,45 @@ CASES = [
         {("Hungary", "nato_membership", "oppose")},
         {("Hungary", "nato_membership", "support")},
     ),
+    # de, fr, ar (lexd): arms aid said as supporting militarily with the verb as the stance cue,
+    # warning against an infinitive, "in Betracht", "still" is no negation, negated objecting,
+    # releasing aid
+    (
+        "de",
+        "Spanien unterstützt die Ukraine militärisch.",
+        {("Spain", "military_aid", "support")},
+        set(),
+    ),
+    (
+        "de",
+        "Lawrow warnte davor, westliche Friedenstruppen in die Ukraine zu schicken.",
+        {("Sergey Lavrov", "ground_troops", "oppose")},
+        {("Sergey Lavrov", "ground_troops", "support")},
+    ),
+    (
+        "de",
+        "Großbritannien zieht eine Entsendung von Truppen in Betracht.",
+        {("United Kingdom", "ground_troops", "considering")},
+        {("United Kingdom", "ground_troops", "support")},
+    ),
+    (
+        "fr",
+        "Le Canada débloque une nouvelle aide militaire pour l'Ukraine.",
+        {("Canada", "military_aid", "support")},
+        set(),
+    ),
+    (
+        "ar",
+        "قال المتحدث إن روسيا لا تزال ترفض نشر قوات أجنبية في أوكرانيا.",
+        {("Russia", "ground_troops", "oppose")},
+        {("Russia", "ground_troops", "support")},
+    ),
+    (
+        "ar",
+        "قالت ألمانيا إنها لا تمانع في إرسال قوات إلى أوكرانيا.",
+        {("Germany", "ground_troops", "support")},
+        {("Germany", "ground_troops", "oppose")},
+    ),
 ]
 
 
