@@ -98,12 +98,30 @@ def test_a_verb_first_subject_takes_the_whole_list_that_follows_it():
 
 def test_speaker_and_own_state_both_hold():
     cases = [
-        ("Polish Prime Minister Donald Tusk said Poland would not deploy soldiers.", "en",
-         "Donald Tusk", "Poland", "ground_troops", "oppose"),
-        ("Kanzler Olaf Scholz sagte, Deutschland werde keine Bodentruppen in die Ukraine schicken.", "de",
-         "Olaf Scholz", "Germany", "ground_troops", "oppose"),
-        ("Дональд Туск заявил, что Польша не отправит свои войска на Украину.", "ru",
-         "Donald Tusk", "Poland", "ground_troops", "oppose"),
+        (
+            "Polish Prime Minister Donald Tusk said Poland would not deploy soldiers.",
+            "en",
+            "Donald Tusk",
+            "Poland",
+            "ground_troops",
+            "oppose",
+        ),
+        (
+            "Kanzler Olaf Scholz sagte, Deutschland werde keine Bodentruppen in die Ukraine schicken.",
+            "de",
+            "Olaf Scholz",
+            "Germany",
+            "ground_troops",
+            "oppose",
+        ),
+        (
+            "Дональд Туск заявил, что Польша не отправит свои войска на Украину.",
+            "ru",
+            "Donald Tusk",
+            "Poland",
+            "ground_troops",
+            "oppose",
+        ),
     ]
     for text, lang, person, state, kind, stance in cases:
         found = triples(text, lang)
@@ -122,12 +140,27 @@ def test_his_country_gives_the_state_and_the_person():
 
 def test_partner_or_party_after_a_preposition_is_not_the_holder():
     cases = [
-        ("L’Ukraine négocie avec les États-Unis et la France pour obtenir des garanties de sécurité.",
-         "fr", "Ukraine", "United States", "security_guarantee"),
-        ("Deutschland will gemeinsam mit Frankreich Truppen in die Ukraine schicken.",
-         "de", "Germany", "France", "ground_troops"),
-        ("Italy, in talks between Kyiv and Moscow, is ready to send peacekeepers.",
-         "en", "Italy", "Russia", "ground_troops"),
+        (
+            "L’Ukraine négocie avec les États-Unis et la France pour obtenir des garanties de sécurité.",
+            "fr",
+            "Ukraine",
+            "United States",
+            "security_guarantee",
+        ),
+        (
+            "Deutschland will gemeinsam mit Frankreich Truppen in die Ukraine schicken.",
+            "de",
+            "Germany",
+            "France",
+            "ground_troops",
+        ),
+        (
+            "Italy, in talks between Kyiv and Moscow, is ready to send peacekeepers.",
+            "en",
+            "Italy",
+            "Russia",
+            "ground_troops",
+        ),
     ]
     for text, lang, holder, partner, kind in cases:
         found = {(a, k) for a, k, _ in triples(text, lang)}
@@ -146,7 +179,8 @@ def test_german_object_before_a_final_verb_is_not_the_holder():
 
 def test_german_state_before_a_title_is_a_modifier_not_the_first_actor():
     found = triples(
-        "Frankreichs Präsident Emmanuel Macron will der Ukraine weitere Luftabwehrsysteme liefern.", "de"
+        "Frankreichs Präsident Emmanuel Macron will der Ukraine weitere Luftabwehrsysteme liefern.",
+        "de",
     )
     assert ("Emmanuel Macron", "air_defense", "support") in found
     assert ("Ukraine", "air_defense", "support") not in found

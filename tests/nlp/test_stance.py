@@ -214,3 +214,19 @@ def test_quote_marks_do_not_break_a_lexicon_phrase():
     doc = Document.build(text, "fr", resources.packs["fr"], resources)
     found = {(doc.span_text(h.start, h.end), h.payload[0]) for h in doc.cues}
     assert ("ne devait pas « être exclu", "considering") in found
+
+
+def test_a_cue_in_a_conditional_clause_is_nobodys_stance_and_a_warning_reaches_into_it():
+    found = triples(
+        "Російська влада пригрозила прямим конфліктом з НАТО, якщо Альянс відправить свої війська "
+        "в Україну.",
+        "uk",
+    )
+    assert ("NATO", "ground_troops", "support") not in found
+    assert ("Russia", "ground_troops", "oppose") in found
+    found = triples("Russia warned of a direct conflict if NATO sends troops to Ukraine.", "en")
+    assert found == {("Russia", "ground_troops", "oppose")}
+    # after the cue, the condition leaves the stance as it is
+    assert ("Australia", "ground_troops", "considering") in triples(
+        "Australia may send peacekeepers to Ukraine if asked.", "en"
+    )

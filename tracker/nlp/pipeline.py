@@ -19,7 +19,7 @@ from tracker.nlp.candidates import Featurizer
 from tracker.nlp.dates import find_date
 from tracker.nlp.gazetteer import ActorSpan, find_actor_spans
 from tracker.nlp.language import detect_language
-from tracker.nlp.learned import AttributionModel, shipped_model
+from tracker.nlp.learned import PREVIOUS_SENTENCES, AttributionModel, shipped_model
 from tracker.nlp.normalize import SUPPORTED_LANGUAGES, sanitize, tokenize
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.proposals import ProposalSpan, find_proposal_spans
@@ -334,6 +334,8 @@ def _model_position(
     found, date_rule, _explicit = _sentence_date(doc, meeting.sentence, published)
     stated_on = found if found is not None else published
     spans = _meeting_spans(rules, candidate.actor, candidate.kind, stance, meeting.sentence)
+    # The holder named in a sentence before ("prev"): the evidence runs from that sentence on.
+    start = min([start, *(s.start for s in spans)])
     rules = [f"model:{model.version}", f"context:{meeting.context}"]
     if date_rule and found is not None:
         rules.append(date_rule)
@@ -364,9 +366,18 @@ def _meeting_spans(rules, actor, kind, stance, sentence) -> tuple[Span, ...]:
     actors, proposals, pairings = index["sentences"].get(sentence, ((), (), ()))
     named = [m for m in actors if m.actor == actor]
     if not named:
+        # Its last mention before, when it is close enough to be read with the sentence (the same
+        # paragraph, at most PREVIOUS_SENTENCES back); a headline or a distant mention is not.
         earlier = index["by_actor"].get(actor, [])
         at = bisect.bisect_left(earlier, doc.sentences[sentence][0], key=lambda m: m.start)
         named = earlier[at - 1 : at] if at else []
+        if named:
+            back = doc.sentence_of[named[0].start]
+            if (
+                sentence - back > PREVIOUS_SENTENCES
+                or doc.paragraph_of_sentence[back] != doc.paragraph_of_sentence[sentence]
+            ):
+                named = []
     out = [_char_span(doc, m.start, m.end, "actor", m.actor, m.rule) for m in named]
     out += [
         _char_span(doc, p.start, p.end, "proposal", p.kind, p.rule)

@@ -121,6 +121,29 @@ def _negation_after(doc: Document, cue: Hit) -> Hit | None:
 NEGATED_OBJECT_GAP = 2  # words between a negation and the proposal it denies ("no American troops")
 
 
+CONDITIONAL_WINDOW = 8  # words between "if" and the cue of its clause
+
+
+def _in_conditional(doc: Document, cue: Hit) -> bool:
+    """The cue stands in a clause opened by a conditional ("якщо Альянс відправить війська",
+    "wenn die Nato Truppen schickt") with no comma, complementizer or other boundary between."""
+    sentence = doc.sentence_of[cue.start]
+    k, words = cue.start - 1, 0
+    while k >= 0 and doc.sentence_of[k] == sentence and words < CONDITIONAL_WINDOW:
+        categories = {h.payload[0] for h in doc.cues_ending[k + 1] if h.payload[3] > 0}
+        if "conditional" in categories:
+            return True
+        if categories & {"boundary", "complementizer", "report_verb"}:
+            return False
+        token = doc.tokens[k]
+        if token.kind == "word":
+            words += 1
+        elif token.surface in ",،;:—–":
+            return False
+        k -= 1
+    return False
+
+
 def _negated_object(
     doc: Document, cue: Hit, chosen: list[ProposalSpan], negations: dict[int, Hit]
 ) -> Hit | None:
@@ -172,7 +195,8 @@ def _arabic_modal(doc: Document, hit: Hit) -> bool:
 
 
 def _forward_stop(doc: Document, cue: Hit) -> int:
-    """Forward scope of a cue ends at a reported clause ('that', 'что') or the next strong cue."""
+    """Forward scope of a cue ends at a reported clause ('that', 'что') or the next strong cue; a
+    warning's goes on into the conditional clause it warns of."""
     sentence_end = doc.sentences[doc.sentence_of[cue.start]][1]
     for k in range(cue.end, min(sentence_end, cue.end + FORWARD + 1)):
         for hit in doc.cues_at[k]:
@@ -180,6 +204,10 @@ def _forward_stop(doc: Document, cue: Hit) -> int:
             if hit.payload[3] <= 0:
                 continue
             if category in ("complementizer", "boundary"):
+                if cue.payload[0] == "warning" and any(
+                    h.payload[0] == "conditional" for h in doc.cues_at[k]
+                ):
+                    continue  # "warned of war if NATO sends troops": the warning is about the "if"
                 return k
             if (
                 category in STANCE_CATEGORIES
@@ -218,6 +246,8 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
             continue  # nothing to pair with in this sentence
         if not core_tokens.isdisjoint(range(cue.start, cue.end)):
             continue  # "support" inside "air support" is the proposal, not a cue
+        if _in_conditional(doc, cue):
+            continue  # "… if NATO sends troops": a hypothesis, nobody's stance
         stop = _forward_stop(doc, cue)
         quote = doc.quote_of[cue.start]
         chosen = []

@@ -62,6 +62,7 @@ LEXICON_CATEGORIES = {
     "locative": "Locative preposition",  # the actor after it is a place
     "complementizer": "Complementizer (that, что, أن)",  # opens a reported clause
     "boundary": "Clause boundary (but, while)",  # cue pairing does not cross it
+    "conditional": "Conditional (if)",  # a cue in the clause it opens is hypothetical, nobody's stance
     "coord": "Coordination (and)",  # joins coordinated holders
     "source": "Source marker (according to)",  # the actor after it is a source, not a holder
     "example": "Example marker (including)",  # the actors after it are examples, not holders
