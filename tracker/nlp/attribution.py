@@ -30,18 +30,9 @@ VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
 CLAUSE_COMMA = {"ar": "،,"}
 SUBJECT_FIRST = {"de"}  # the subject opens the clause, objects stand between it and a final verb
-# Prepositions whose object is a partner, a party or a target, never the subject of the clause's
-# verb: "négocient avec les États-Unis ... pour obtenir", "un cessez-le-feu entre Kiev et Moscou",
-# "Garantien gegen Russland". (The locatives of each lexicon, "with", "с", "з", "مع" among them, are
-# already no holders.)
-NON_HOLDER_PREP = {
-    "en": {"between", "against"},
-    "fr": {"avec", "entre", "contre", "envers", "auprès"},
-    "de": {"mit", "zwischen", "gegen", "gegenüber"},
-    "ru": {"между", "против"},
-    "uk": {"між", "проти"},
-    "ar": {"بين", "ضد", "وبين"},
-}
+# Markers whose following actors are no holders: "according to X", "including X, Y", "between X
+# and Y" (lexicon categories).
+NOT_HOLDERS_AFTER = ("source", "example", "partner")
 SCARE_QUOTE_WORDS = 4  # a quote this short is the reporter's words, not a speaker's
 
 
@@ -90,12 +81,9 @@ class Attributor:
         k = m.start - 1
         sentence = doc.sentence_of[m.start]
         steps = 0
-        preps = NON_HOLDER_PREP.get(doc.language, ())
         while k >= 0 and doc.sentence_of[k] == sentence and steps < 60:
-            if doc.tokens[k].kind == "word" and doc.tokens[k].surface.lower() in preps:
-                return False
             for hit in doc.cues_ending[k + 1]:
-                if hit.payload[0] in ("source", "example") and hit.payload[3] > 0:
+                if hit.payload[0] in NOT_HOLDERS_AFTER and hit.payload[3] > 0:
                     return False
             other = self.ending.get(k + 1)
             if other is not None and other is not m:

@@ -66,7 +66,8 @@ def _blocked(doc: Document, a: int, b: int) -> bool:
 
 
 def _words_between(doc: Document, a: int, b: int) -> int:
-    """Words in tokens [a, b): quotes and brackets ("ne devait pas « être exclu »") are no distance."""
+    """Words in tokens [a, b): quotes and brackets ("ne devait pas « être exclu »") are no distance.
+    Past 3 * BACKWARD tokens it counts tokens: every window here is shorter than that."""
     if b - a > 3 * BACKWARD:
         return b - a
     tokens = doc.tokens
@@ -79,15 +80,21 @@ def _has_comma(doc: Document, a: int, b: int) -> bool:
     )
 
 
+CLAUSE_OPENERS = ("boundary", "complementizer", "report_verb")
+
+
 def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit | None:
+    """The nearest marker of ``category`` before the cue in its clause: a word that is both the
+    marker and a clause opener ("if": modality, conditional and boundary) is the marker."""
     sentence = doc.sentence_of[cue.start]
     k, words = cue.start - 1, 0
     while k >= 0 and doc.sentence_of[k] == sentence and words < window:
-        for hit in doc.cues_ending[k + 1]:
-            if hit.payload[0] == "boundary" or hit.payload[0] in ("complementizer", "report_verb"):
-                return None
-            if hit.payload[0] == category:
-                return hit if hit.payload[3] > 0 else None
+        hits = doc.cues_ending[k + 1]
+        marker = next((h for h in hits if h.payload[0] == category), None)
+        if marker is not None:
+            return marker if marker.payload[3] > 0 else None
+        if any(h.payload[0] in CLAUSE_OPENERS for h in hits):
+            return None
         if doc.tokens[k].kind == "word":
             words += 1
         elif doc.tokens[k].surface in ",،;—–":
@@ -127,21 +134,7 @@ CONDITIONAL_WINDOW = 8  # words between "if" and the cue of its clause
 def _in_conditional(doc: Document, cue: Hit) -> bool:
     """The cue stands in a clause opened by a conditional ("якщо Альянс відправить війська",
     "wenn die Nato Truppen schickt") with no comma, complementizer or other boundary between."""
-    sentence = doc.sentence_of[cue.start]
-    k, words = cue.start - 1, 0
-    while k >= 0 and doc.sentence_of[k] == sentence and words < CONDITIONAL_WINDOW:
-        categories = {h.payload[0] for h in doc.cues_ending[k + 1] if h.payload[3] > 0}
-        if "conditional" in categories:
-            return True
-        if categories & {"boundary", "complementizer", "report_verb"}:
-            return False
-        token = doc.tokens[k]
-        if token.kind == "word":
-            words += 1
-        elif token.surface in ",،;:—–":
-            return False
-        k -= 1
-    return False
+    return _marker_before(doc, cue, "conditional", CONDITIONAL_WINDOW) is not None
 
 
 def _negated_object(
@@ -158,7 +151,7 @@ def _negated_object(
             hit = negations.get(k)
             if hit is None:
                 continue
-            if k < p.start and len(doc.words(hit.end, p.start)) > NEGATED_OBJECT_GAP:
+            if k < p.start and _words_between(doc, hit.end, p.start) > NEGATED_OBJECT_GAP:
                 break
             if hit.start < cue.end and hit.end > cue.start:
                 break  # the cue's own negation
@@ -356,7 +349,7 @@ def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) ->
             if (
                 doc.sentence_of[start] == doc.sentence_of[head_start]
                 and not any(doc.tokens[k].kind == "punct" for k in between)
-                and sum(1 for k in between if doc.tokens[k].kind == "word") <= GOVERNED_GAP
+                and _words_between(doc, head_end, start) <= GOVERNED_GAP
                 and proposal_tokens.isdisjoint(between)
             ):
                 # every reading of the governed words ("livrer", "livrera" and "livreront" all match)
