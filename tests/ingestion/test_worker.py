@@ -32,6 +32,7 @@ def test_a_submitted_url_is_fetched_by_a_worker_and_its_article_appears_extracte
     client.post("/submit/", {"kind": "url", "url-url": url}, headers={"HX-Request": "true"})
     run = IngestRun.objects.get()
     article = wait_for(lambda: Article.objects.filter(state=Article.State.EXTRACTED).first())
+    wait_for(lambda: IngestRun.objects.get(id=run.id).is_finished)
     assert article.url == http_server.url("/world/hegseth").replace("http://", "https://")
     assert article.source.name == "127.0.0.1" and article.ingest_run_id == run.id
     run.refresh_from_db()
@@ -57,7 +58,9 @@ def test_a_worker_retries_a_503_after_the_servers_retry_after(
     run = start_url_run(http_server.url("/flaky"))
     started = time.monotonic()
     dispatch_run(run.id)
-    wait_for(lambda: Article.objects.exists())
+    # The article is saved before the run's counters close, so wait for the run itself.
+    wait_for(lambda: IngestRun.objects.get(id=run.id).is_finished)
+    assert Article.objects.count() == 1
     assert time.monotonic() - started >= 1.0
     assert http_server.hits("/flaky") == 2
     run.refresh_from_db()
