@@ -184,3 +184,36 @@ def test_german_state_before_a_title_is_a_modifier_not_the_first_actor():
     )
     assert ("Emmanuel Macron", "air_defense", "support") in found
     assert ("Ukraine", "air_defense", "support") not in found
+
+
+def test_a_plural_pronoun_stands_for_the_actors_last_named_together():
+    cases = [
+        (
+            "en",
+            "Spain and Portugal met in Madrid on Monday. They said they were ready to send "
+            "peacekeepers to Ukraine after a ceasefire.",
+        ),
+        (
+            "ru",
+            "Испания и Португалия провели встречу в Мадриде. Они заявили, что готовы направить "
+            "миротворцев на Украину.",
+        ),
+        (
+            "uk",
+            "Іспанія та Португалія провели зустріч у Мадриді. Вони заявили, що готові направити "
+            "миротворців в Україну.",
+        ),
+    ]
+    for lang, text in cases:
+        found = triples(text, lang)
+        assert {
+            ("Spain", "ground_troops", "support"),
+            ("Portugal", "ground_troops", "support"),
+        } <= found, (lang, found)
+
+
+def test_a_plural_pronoun_with_no_actors_named_together_has_no_holder():
+    found = triples(
+        "Spain hosted the talks. They said they were ready to send peacekeepers to Ukraine.", "en"
+    )
+    assert ("Spain", "ground_troops", "support") not in found

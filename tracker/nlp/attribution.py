@@ -4,7 +4,8 @@ Rules, in order: scan left from the cue inside its clause for an actor (places
 after a locative, actors inside a proposal, "according to" sources and
 "including ..." examples do not count); a pronoun (he, أنه, он) goes to the last
 named person, "we" to the quote's speaker, "his country" to that person's
-state and the person; reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
+state and the person, "they" ("ils", "вони", "both countries") to the actors last named
+together ("France and Britain"); reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
 reporting verb's subject. Failing that, the quote's speaker, a postposed
 reporting verb ("..., sagte Merz", "..., заявила Захарова") or, in verb-first
 Arabic and verb-second German, the actor right after the cue. Finally, when a
@@ -22,6 +23,7 @@ from tracker.nlp.normalize.document import Document
 from tracker.nlp.resources import Hit
 
 PERSON_LOOKBACK_SENTENCES = 3
+PRONOUNS = ("pronoun_we", "pronoun_person", "pronoun_country", "pronoun_they")
 REPORT_LEFT = 6
 REPORT_RIGHT = 8
 PRO_DROP = {"ar", "ru", "uk"}
@@ -136,6 +138,8 @@ class Attributor:
                 if speaker:
                     return Holder(speaker.actors, hit.start, speaker.rules + (rule,))
             return None
+        if category == "pronoun_they":
+            return self._last_group(hit.start, rule)
         if category == "pronoun_person" and self.doc.language in GENDERED:
             # il/elle, er/sie, он/она, ها can stand for an institution named earlier in the sentence.
             actor = self._actor_earlier_in_sentence(hit.start)
@@ -153,6 +157,23 @@ class Attributor:
                 else None
             )
         return Holder((person.actor,), hit.start, (rule, "anaphora:last-person"))
+
+    def _last_group(self, before: int, rule: str) -> Holder | None:
+        """The actors last named together ("France and Britain … they"), in this sentence or the few
+        before it; a plural pronoun with no such list has no holder (it may be the reporter's "they")."""
+        doc = self.doc
+        first_sentence = max(0, doc.sentence_of[before] - PERSON_LOOKBACK_SENTENCES)
+        limit = doc.sentences[first_sentence][0]
+        i = bisect.bisect_right(self._ends, before) - 1
+        while i >= 0 and self.mentions[i].start >= limit:
+            m = self.mentions[i]
+            if self.eligible(m):
+                lo = doc.sentences[doc.sentence_of[m.start]][0]
+                actors = self._coordinated(m, lo)
+                if len(actors) >= 2:
+                    return Holder(tuple(actors), before, (rule, "anaphora:last-group"))
+            i -= 1
+        return None
 
     def has_actor_before(self, i: int) -> bool:
         """True when the sentence of token i names an eligible actor before it."""
@@ -184,7 +205,7 @@ class Attributor:
                 words += 1
                 continue
             for hit in doc.cues_ending[k + 1]:
-                if hit.payload[0] == "pronoun_person":
+                if hit.payload[0] in ("pronoun_person", "pronoun_they"):
                     holder = self.resolve_pronoun(hit)
                     if holder and words <= 1:
                         return holder
@@ -202,7 +223,7 @@ class Attributor:
                 words += 1
                 continue
             for hit in doc.cues_at[k]:
-                if hit.payload[0] == "pronoun_person" and words <= 1:
+                if hit.payload[0] in ("pronoun_person", "pronoun_they") and words <= 1:
                     holder = self.resolve_pronoun(hit)
                     if holder:
                         return holder
@@ -335,7 +356,7 @@ class Attributor:
             hits = doc.cues_ending[k + 1]
             if hits:  # most tokens end no cue
                 categories = {h.payload[0]: h for h in hits if h.payload[3] > 0}
-                for category in ("pronoun_we", "pronoun_person", "pronoun_country"):
+                for category in PRONOUNS:
                     if category in categories:
                         holder = self.resolve_pronoun(categories[category])
                         if holder is not None:

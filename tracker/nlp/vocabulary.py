@@ -71,6 +71,7 @@ LEXICON_CATEGORIES = {
     "pronoun_person": "Personal pronoun (he, she)",  # the last named person
     "pronoun_we": "Pronoun we",  # the speaker of the quote
     "pronoun_country": "His/her country",  # the last person's state
+    "pronoun_they": "Plural pronoun (they, both countries)",  # the last coordinated actors
     "venue": "Venue (capital or seat)",  # capitals that double as metonyms (Paris, Moscow)
     "filler": "Filler word skipped in phrases",  # "immediately", "فوراً"
     "not_actor": "Not an actor (Latin America, Washington Post)",  # contains an alias, is none
