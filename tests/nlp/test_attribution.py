@@ -217,3 +217,40 @@ def test_a_plural_pronoun_with_no_actors_named_together_has_no_holder():
         "Spain hosted the talks. They said they were ready to send peacekeepers to Ukraine.", "en"
     )
     assert ("Spain", "ground_troops", "support") not in found
+
+
+def test_a_person_coordinated_with_a_title_between_holds_with_the_first():
+    cases = [
+        (
+            "en",
+            "Spanish Prime Minister Pedro Sánchez and Portuguese Prime Minister Luís Montenegro "
+            "pledged to send peacekeepers to Ukraine.",
+        ),
+        (
+            "ru",
+            "Премьер-министры Испании Педро Санчес и Португалии Луиш Монтенегру пообещали "
+            "направить миротворцев на Украину.",
+        ),
+    ]
+    for lang, text in cases:
+        found = {(a, k) for a, k, _ in triples(text, lang)}
+        assert {
+            ("Pedro Sánchez", "ground_troops"),
+            ("Luís Montenegro", "ground_troops"),
+        } <= found, (
+            lang,
+            found,
+        )
+
+
+def test_a_title_does_not_join_a_person_to_an_actor_without_a_coordination():
+    found = {
+        (a, k)
+        for a, k, _ in triples(
+            "Emmanuel Macron met German Chancellor Olaf Scholz, who pledged to send air defence "
+            "systems to Ukraine.",
+            "en",
+        )
+    }
+    assert ("Olaf Scholz", "air_defense") in found
+    assert ("Emmanuel Macron", "air_defense") not in found

@@ -35,7 +35,24 @@ SUBJECT_FIRST = {"de"}  # the subject opens the clause, objects stand between it
 # Markers whose following actors are no holders: "according to X", "including X, Y", "between X
 # and Y" (lexicon categories).
 NOT_HOLDERS_AFTER = ("source", "example", "partner")
-SCARE_QUOTE_WORDS = 4  # a quote this short is the reporter's words, not a speaker's
+SCARE_QUOTE_WORDS = 4
+TITLE_WORDS = 4  # a person's title between a coordination and the name
+# Cue categories that end a title: a verb, a stance or a clause marker is no part of one.
+TITLE_STOPS = {
+    "report_verb",
+    "support",
+    "oppose",
+    "considering",
+    "warning",
+    "complementizer",
+    "boundary",
+    "negation",
+    "modality",
+    "source",
+    "example",
+    "partner",
+    "locative",
+}  # a quote this short is the reporter's words, not a speaker's
 
 
 # Slotted, not frozen: built many times an article, and a frozen dataclass pays an
@@ -500,7 +517,8 @@ class Attributor:
         return None
 
     def _coordinated(self, m: ActorSpan, lo: int) -> list[str]:
-        """The actor and those coordinated before it: 'La France et le Royaume-Uni'."""
+        """The actor and those coordinated before it: 'La France et le Royaume-Uni', 'Macron and
+        Ukrainian President Volodymyr Zelensky', 'Макрон и Украины Владимир Зеленский'."""
         doc = self.doc
         actors = [m.actor]
         current = m
@@ -510,6 +528,8 @@ class Attributor:
             # Arabic و is a proclitic: "الولايات المتحدة وأوكرانيا"
             if doc.language == "ar" and doc.tokens[current.start].surface.startswith("و"):
                 joined = True
+            elif current.kind == "person":
+                k, joined = self._title_before(current, lo)
             steps = 0
             while k >= lo and not joined and steps < 3:
                 if self._is_coord(k):
@@ -534,6 +554,36 @@ class Attributor:
                 actors.insert(0, prev.actor)
             current = prev
         return actors
+
+    def _title_before(self, person: ActorSpan, lo: int) -> tuple[int, bool]:
+        """Skip a person's title back to the word before it: (that word's index, whether the title
+        itself carries Arabic و). The title is a few words with no verb, cue or holder among them:
+        'Ukrainian President', 'президент Украины', 'والرئيس الأوكراني'. With no title, the
+        mention's own start."""
+        doc = self.doc
+        k, words = person.start - 1, 0
+        while k >= lo and words < TITLE_WORDS and not self._is_coord(k):
+            token = doc.tokens[k]
+            if token.kind != "word":
+                break
+            if any(
+                h.payload[3] > 0 and h.payload[0] in TITLE_STOPS for h in doc.cues_ending[k + 1]
+            ):
+                break
+            other = self.ending.get(k + 1)
+            if other is not None:
+                if self.eligible(other) and not self._modifies_next(other):
+                    break  # another holder, not a title's state
+                k = other.start - 1
+                words += 1
+                continue
+            if doc.language == "ar" and token.surface.startswith("و") and words:
+                return k - 1, True  # the word before the title, as after a proclitic name
+            k -= 1
+            words += 1
+        if k >= lo and self._is_coord(k):
+            return k, False  # the coordination right before the title; the loop goes on from it
+        return person.start - 1, False
 
     def _coordinated_after(self, m: ActorSpan) -> list[str]:
         """The actor and those coordinated after it: "подписали Украина, Франция и Великобритания"."""
