@@ -259,3 +259,27 @@ def test_a_title_does_not_join_a_person_to_an_actor_without_a_coordination():
     }
     assert ("Olaf Scholz", "air_defense") in found
     assert ("Emmanuel Macron", "air_defense") not in found
+
+
+def test_the_actors_a_request_verb_asks_are_not_the_holders():
+    cases = [
+        ("en", "Kyiv has asked Spain and Portugal to provide more air defence systems.", "Ukraine"),
+        ("en", "Zelensky called on Spain to send more Patriot systems.", "Volodymyr Zelensky"),
+        (
+            "fr",
+            "Zelensky a exhorté l'Espagne à fournir des systèmes de défense aérienne.",
+            "Volodymyr Zelensky",
+        ),
+        (
+            "de",
+            "Selenskyj forderte Spanien auf, weitere Patriot-Systeme zu liefern.",
+            "Volodymyr Zelensky",
+        ),
+        ("ru", "Зеленский призвал Испанию поставить Украине системы ПВО.", "Volodymyr Zelensky"),
+        ("uk", "Зеленський закликав Іспанію передати Україні системи ППО.", "Volodymyr Zelensky"),
+    ]
+    for lang, text, holder in cases:
+        found = {(a, k) for a, k, _ in triples(text, lang)}
+        assert (holder, "air_defense") in found, (lang, found)
+        assert ("Spain", "air_defense") not in found, (lang, found)
+        assert ("Portugal", "air_defense") not in found, (lang, found)

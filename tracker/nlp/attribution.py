@@ -5,7 +5,8 @@ after a locative, actors inside a proposal, "according to" sources and
 "including ..." examples do not count); a pronoun (he, أنه, он) goes to the last
 named person, "we" to the quote's speaker, "his country" to that person's
 state and the person, "they" ("ils", "вони", "both countries") to the actors last named
-together ("France and Britain"); reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
+together ("France and Britain"); the actors a request verb asks ("asked Italy to provide") are
+skipped for its subject; reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
 reporting verb's subject. Failing that, the quote's speaker, a postposed
 reporting verb ("..., sagte Merz", "..., заявила Захарова") or, in verb-first
 Arabic and verb-second German, the actor right after the cue. Finally, when a
@@ -363,6 +364,11 @@ class Attributor:
                 return None  # Arabic: a comma closes the clause
             m = self.ending.get(k + 1)
             if m is not None and self.eligible(m):
+                request = self._request_before(m, lo)
+                if request is not None:
+                    # "Kyiv asked Italy and France to provide …": they are asked; the asker holds it.
+                    k = request.start - 1
+                    continue
                 rule = f"holder:clause-subject:{m.alias}"
                 if doc.language in SUBJECT_FIRST:
                     first = self._clause_first_actor(m, lo)
@@ -397,6 +403,34 @@ class Attributor:
                 k = min(h.start for h in hits) - 1
             else:
                 k -= 1
+        return None
+
+    def _request_before(self, m: ActorSpan, lo: int) -> Hit | None:
+        """The request verb whose object the actors ending with ``m`` are ("asked Italy and France",
+        "призвал Европу", "forderte Deutschland auf"), or None. The list is walked back over its
+        actors, commas, coordinations and short words; the verb must end right before it."""
+        doc = self.doc
+        k = m.start - 1
+        while k >= lo:
+            other = self.ending.get(k + 1)
+            if other is not None and other is not m:
+                k = other.start - 1
+                continue
+            token = doc.tokens[k]
+            if (token.kind == "punct" and token.surface in ",،") or self._is_coord(k):
+                k -= 1
+                continue
+            if token.kind == "word" and len(token.surface) <= 3 and all(
+                h.payload[0] in ("locative", "filler") for h in doc.cues_ending[k + 1]
+            ):
+                k -= 1  # articles and prepositions: "asked the Netherlands", "called on Italy"
+                continue
+            break
+        if k < lo:
+            return None
+        for hit in doc.cues_ending[k + 1]:
+            if hit.payload[0] == "request" and hit.payload[3] > 0:
+                return hit
         return None
 
     def _clause_first_actor(self, m: ActorSpan, lo: int) -> ActorSpan | None:

@@ -67,6 +67,7 @@ LEXICON_CATEGORIES = {
     "source": "Source marker (according to)",  # the actor after it is a source, not a holder
     "example": "Example marker (including)",  # the actors after it are examples, not holders
     "partner": "Partner preposition (between, against)",  # the actors after it are parties, not holders
+    "request": "Request verb (asked, urged, призвал)",  # the actors it asks are not the holders
     "anaphor": "Anaphor for a proposal (the plan)",  # refers back to the main proposal
     "pronoun_person": "Personal pronoun (he, she)",  # the last named person
     "pronoun_we": "Pronoun we",  # the speaker of the quote
