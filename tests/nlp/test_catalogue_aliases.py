@@ -1,0 +1,116 @@
+"""A state's government named by its demonym and an institution noun ("the Romanian authorities",
+"autorités roumaines", "rumänischer Behörden", "власти Румынии", "румунської влади", "السلطات
+الرومانية") is the state: the catalogue holds these forms for every state, in the six languages.
+
+The sentences are invented; each names the state only through such a phrase, in a case other than
+the one the alias is written in where the language inflects.
+"""
+
+from datetime import date
+
+import pytest
+
+from tests.nlp.helpers import triples
+from tracker.nlp.pipeline import extract
+from tracker.nlp.resources import default_resources
+
+CASES = [
+    # (language, text, state, expected triple)
+    (
+        "en",
+        "The Romanian authorities decided to transfer a Patriot system to Ukraine.",
+        "Romania",
+        ("Romania", "air_defense", "support"),
+    ),
+    (
+        "en",
+        "Portuguese officials said they are ready to send troops to Ukraine after a ceasefire.",
+        "Portugal",
+        ("Portugal", "ground_troops", "support"),
+    ),
+    (
+        "fr",
+        "Les autorités croates refusent d'envoyer des troupes en Ukraine.",
+        "Croatia",
+        ("Croatia", "ground_troops", "oppose"),
+    ),
+    (
+        "de",
+        "Nach Angaben griechischer Behörden sind keine Soldaten für die Ukraine vorgesehen.",
+        "Greece",
+        None,
+    ),
+    (
+        "de",
+        "Die slowenische Regierung lehnt die Entsendung von Truppen in die Ukraine ab.",
+        "Slovenia",
+        ("Slovenia", "ground_troops", "oppose"),
+    ),
+    (
+        "ru",
+        "Власти Хорватии отказались отправлять войска на Украину.",
+        "Croatia",
+        ("Croatia", "ground_troops", "oppose"),
+    ),
+    (
+        "ru",
+        "Португальское правительство готово направить миротворцев на Украину.",
+        "Portugal",
+        ("Portugal", "ground_troops", "support"),
+    ),
+    (
+        "uk",
+        "Представники румунської влади заявили, що готові передати Україні систему Patriot.",
+        "Romania",
+        None,
+    ),
+    (
+        "uk",
+        "Влада Португалії готова надіслати миротворців в Україну.",
+        "Portugal",
+        ("Portugal", "ground_troops", "support"),
+    ),
+    (
+        "ar",
+        "أعلنت السلطات البرتغالية استعدادها لإرسال قوات إلى أوكرانيا.",
+        "Portugal",
+        ("Portugal", "ground_troops", "support"),
+    ),
+]
+
+
+@pytest.mark.parametrize("language,text,state,expected", CASES)
+def test_a_demonym_and_an_institution_noun_name_the_state(language, text, state, expected):
+    extraction = extract(
+        text,
+        language=language,
+        published=date(2025, 8, 20),
+        resources=default_resources(),
+        model=None,
+    )
+    assert state in extraction.actors
+    if expected is not None:
+        assert expected in triples(text, language)
+
+
+@pytest.mark.parametrize(
+    "language,text",
+    [
+        ("uk", "Позиція угорської влади не змінилася."),
+        ("uk", "Позиція влади Угорщини не змінилася."),
+        ("ru", "Позиция венгерских властей не изменилась."),
+        ("de", "Die Haltung der ungarischen Regierung hat sich nicht geändert."),
+        ("fr", "La position des autorités hongroises n'a pas changé."),
+        ("ar", "لم يتغير موقف الحكومة المجرية."),
+        ("en", "The position of the Hungarian leadership has not changed."),
+    ],
+)
+def test_the_inflected_forms_resolve(language, text):
+    extraction = extract(
+        text,
+        language=language,
+        published=date(2025, 8, 20),
+        resources=default_resources(),
+        model=None,
+    )
+    assert "Hungary" in extraction.actors
