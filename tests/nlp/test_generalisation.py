@@ -310,6 +310,50 @@ CASES = [
         {("Germany", "ground_troops", "support")},
         {("Germany", "ground_troops", "oppose")},
     ),
+    # ar / fr / de (lexa): reluctance, reservations, scepticism, hesitation and a veto lean against;
+    # halting aid (einstellen); being reserved about a step (zurückhaltend) commits to nothing
+    (
+        "fr",
+        "La Hongrie reste réticente à livrer des armes à l'Ukraine.",
+        {("Hungary", "military_aid", "oppose")},
+        {("Hungary", "military_aid", "support")},
+    ),
+    (
+        "fr",
+        "L'Autriche hésite à envoyer des soldats en Ukraine.",
+        {("Austria", "ground_troops", "oppose")},
+        {("Austria", "ground_troops", "support")},
+    ),
+    (
+        "de",
+        "Die Slowakei hat die Waffenlieferungen an die Ukraine eingestellt.",
+        {("Slovakia", "military_aid", "oppose")},
+        {("Slovakia", "military_aid", "support")},
+    ),
+    (
+        "de",
+        "Ungarn ist skeptisch gegenüber einer Friedenstruppe in der Ukraine.",
+        {("Hungary", "ground_troops", "oppose")},
+        {("Hungary", "ground_troops", "support")},
+    ),
+    (
+        "de",
+        "Die Niederlande äußerten sich zurückhaltend zur Entsendung von Soldaten in die Ukraine.",
+        {("Netherlands", "ground_troops", "considering")},
+        {("Netherlands", "ground_troops", "support")},
+    ),
+    (
+        "ar",
+        "أبدت المجر تحفظات على إرسال قوات إلى أوكرانيا.",
+        {("Hungary", "ground_troops", "oppose")},
+        {("Hungary", "ground_troops", "support")},
+    ),
+    (
+        "ar",
+        "لا تزال النمسا مترددة في إرسال قوات إلى أوكرانيا.",
+        {("Austria", "ground_troops", "oppose")},
+        {("Austria", "ground_troops", "support")},
+    ),
 ]
 
 
