@@ -354,6 +354,25 @@ CASES = [
         {("Austria", "ground_troops", "oppose")},
         {("Austria", "ground_troops", "support")},
     ),
+    # de / fr (lexa): handing weapons over (übergeben, überlassen); no objection is consent
+    (
+        "de",
+        "Schweden überlässt der Ukraine zwei Aufklärungsflugzeuge und weitere Munition.",
+        {("Sweden", "military_aid", "support")},
+        set(),
+    ),
+    (
+        "de",
+        "Polen hat nichts dagegen, die Patriot-Systeme an die Ukraine zu übergeben.",
+        {("Poland", "air_defense", "support")},
+        {("Poland", "air_defense", "oppose")},
+    ),
+    (
+        "fr",
+        "La Pologne ne voit pas d'objection à livrer ses chars à l'Ukraine.",
+        {("Poland", "military_aid", "support")},
+        {("Poland", "military_aid", "oppose")},
+    ),
 ]
 
 
