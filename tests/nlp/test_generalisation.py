@@ -373,6 +373,19 @@ CASES = [
         {("Poland", "military_aid", "support")},
         {("Poland", "military_aid", "oppose")},
     ),
+    # ar / fr (lexa): "against" the adversary or its strikes is what a defence is for, not an objection
+    (
+        "fr",
+        "La Suède enverra des systèmes antiaériens pour protéger Kiev contre les frappes.",
+        {("Sweden", "air_defense", "support")},
+        {("Ukraine", "air_defense", "oppose")},
+    ),
+    (
+        "ar",
+        "تعهدت هولندا بتزويد أوكرانيا بأسلحة لمساعدتها ضد روسيا.",
+        {("Netherlands", "military_aid", "support")},
+        {("Ukraine", "military_aid", "oppose")},
+    ),
 ]
 
 
