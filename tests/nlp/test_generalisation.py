@@ -386,6 +386,31 @@ CASES = [
         {("Netherlands", "military_aid", "support")},
         {("Ukraine", "military_aid", "oppose")},
     ),
+    # ar / fr / de (lexa): recommending and coming out for support; disapproving opposes
+    (
+        "fr",
+        "Le Portugal s'est prononcé pour l'envoi de troupes européennes en Ukraine.",
+        {("Portugal", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "fr",
+        "La Slovaquie désapprouve la livraison de chars à l'Ukraine.",
+        {("Slovakia", "military_aid", "oppose")},
+        {("Slovakia", "military_aid", "support")},
+    ),
+    (
+        "de",
+        "Österreich missbilligt die Lieferung von Kampfjets an die Ukraine.",
+        {("Austria", "military_aid", "oppose")},
+        {("Austria", "military_aid", "support")},
+    ),
+    (
+        "ar",
+        "توصي الدنمارك بإنشاء منطقة حظر طيران فوق أوكرانيا.",
+        {("Denmark", "no_fly_zone", "support")},
+        set(),
+    ),
 ]
 
 
