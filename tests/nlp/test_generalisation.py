@@ -411,6 +411,25 @@ CASES = [
         {("Denmark", "no_fly_zone", "support")},
         set(),
     ),
+    # de / fr (lexa): toying with an idea, looking into it is considering, not support
+    (
+        "de",
+        "Schweden spielt mit dem Gedanken, Soldaten in die Ukraine zu schicken.",
+        {("Sweden", "ground_troops", "considering")},
+        {("Sweden", "ground_troops", "support")},
+    ),
+    (
+        "de",
+        "Belgien liebäugelt mit der Lieferung von Kampfjets an die Ukraine.",
+        {("Belgium", "military_aid", "considering")},
+        {("Belgium", "military_aid", "support")},
+    ),
+    (
+        "fr",
+        "La Norvège se penche sur l'envoi de soldats en Ukraine.",
+        {("Norway", "ground_troops", "considering")},
+        set(),
+    ),
 ]
 
 
