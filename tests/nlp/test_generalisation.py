@@ -310,6 +310,126 @@ CASES = [
         {("Germany", "ground_troops", "support")},
         {("Germany", "ground_troops", "oppose")},
     ),
+    # ar / fr / de (lexa): reluctance, reservations, scepticism, hesitation and a veto lean against;
+    # halting aid (einstellen); being reserved about a step (zurückhaltend) commits to nothing
+    (
+        "fr",
+        "La Hongrie reste réticente à livrer des armes à l'Ukraine.",
+        {("Hungary", "military_aid", "oppose")},
+        {("Hungary", "military_aid", "support")},
+    ),
+    (
+        "fr",
+        "L'Autriche hésite à envoyer des soldats en Ukraine.",
+        {("Austria", "ground_troops", "oppose")},
+        {("Austria", "ground_troops", "support")},
+    ),
+    (
+        "de",
+        "Die Slowakei hat die Waffenlieferungen an die Ukraine eingestellt.",
+        {("Slovakia", "military_aid", "oppose")},
+        {("Slovakia", "military_aid", "support")},
+    ),
+    (
+        "de",
+        "Ungarn ist skeptisch gegenüber einer Friedenstruppe in der Ukraine.",
+        {("Hungary", "ground_troops", "oppose")},
+        {("Hungary", "ground_troops", "support")},
+    ),
+    (
+        "de",
+        "Die Niederlande äußerten sich zurückhaltend zur Entsendung von Soldaten in die Ukraine.",
+        {("Netherlands", "ground_troops", "considering")},
+        {("Netherlands", "ground_troops", "support")},
+    ),
+    (
+        "ar",
+        "أبدت المجر تحفظات على إرسال قوات إلى أوكرانيا.",
+        {("Hungary", "ground_troops", "oppose")},
+        {("Hungary", "ground_troops", "support")},
+    ),
+    (
+        "ar",
+        "لا تزال النمسا مترددة في إرسال قوات إلى أوكرانيا.",
+        {("Austria", "ground_troops", "oppose")},
+        {("Austria", "ground_troops", "support")},
+    ),
+    # de / fr (lexa): handing weapons over (übergeben, überlassen); no objection is consent
+    (
+        "de",
+        "Schweden überlässt der Ukraine zwei Aufklärungsflugzeuge und weitere Munition.",
+        {("Sweden", "military_aid", "support")},
+        set(),
+    ),
+    (
+        "de",
+        "Polen hat nichts dagegen, die Patriot-Systeme an die Ukraine zu übergeben.",
+        {("Poland", "air_defense", "support")},
+        {("Poland", "air_defense", "oppose")},
+    ),
+    (
+        "fr",
+        "La Pologne ne voit pas d'objection à livrer ses chars à l'Ukraine.",
+        {("Poland", "military_aid", "support")},
+        {("Poland", "military_aid", "oppose")},
+    ),
+    # ar / fr (lexa): "against" the adversary or its strikes is what a defence is for, not an objection
+    (
+        "fr",
+        "La Suède enverra des systèmes antiaériens pour protéger Kiev contre les frappes.",
+        {("Sweden", "air_defense", "support")},
+        {("Ukraine", "air_defense", "oppose")},
+    ),
+    (
+        "ar",
+        "تعهدت هولندا بتزويد أوكرانيا بأسلحة لمساعدتها ضد روسيا.",
+        {("Netherlands", "military_aid", "support")},
+        {("Ukraine", "military_aid", "oppose")},
+    ),
+    # ar / fr / de (lexa): recommending and coming out for support; disapproving opposes
+    (
+        "fr",
+        "Le Portugal s'est prononcé pour l'envoi de troupes européennes en Ukraine.",
+        {("Portugal", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "fr",
+        "La Slovaquie désapprouve la livraison de chars à l'Ukraine.",
+        {("Slovakia", "military_aid", "oppose")},
+        {("Slovakia", "military_aid", "support")},
+    ),
+    (
+        "de",
+        "Österreich missbilligt die Lieferung von Kampfjets an die Ukraine.",
+        {("Austria", "military_aid", "oppose")},
+        {("Austria", "military_aid", "support")},
+    ),
+    (
+        "ar",
+        "توصي الدنمارك بإنشاء منطقة حظر طيران فوق أوكرانيا.",
+        {("Denmark", "no_fly_zone", "support")},
+        set(),
+    ),
+    # de / fr (lexa): toying with an idea, looking into it is considering, not support
+    (
+        "de",
+        "Schweden spielt mit dem Gedanken, Soldaten in die Ukraine zu schicken.",
+        {("Sweden", "ground_troops", "considering")},
+        {("Sweden", "ground_troops", "support")},
+    ),
+    (
+        "de",
+        "Belgien liebäugelt mit der Lieferung von Kampfjets an die Ukraine.",
+        {("Belgium", "military_aid", "considering")},
+        {("Belgium", "military_aid", "support")},
+    ),
+    (
+        "fr",
+        "La Norvège se penche sur l'envoi de soldats en Ukraine.",
+        {("Norway", "ground_troops", "considering")},
+        set(),
+    ),
 ]
 
 
