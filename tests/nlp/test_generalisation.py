@@ -310,6 +310,49 @@ CASES = [
         {("Germany", "ground_troops", "support")},
         {("Germany", "ground_troops", "oppose")},
     ),
+    # en / ru / uk (lexb): stance families from the lexicon pass
+    (
+        "en",
+        "Norway said it is ready to discuss sending peacekeepers to Ukraine.",
+        {("Norway", "ground_troops", "considering")},
+        {("Norway", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "Japan is willing to consider joining a reassurance force in Ukraine.",
+        {("Japan", "ground_troops", "considering")},
+        {("Japan", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "Sweden and Finland signed a declaration of intent on deploying troops to Ukraine after a ceasefire.",
+        {("Sweden", "ground_troops", "support"), ("Finland", "ground_troops", "support")},
+        {("Sweden", "ground_troops", "considering")},
+    ),
+    (
+        "en",
+        "France is poised to take command of a reassurance force in Ukraine.",
+        {("France", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "en",
+        "The Kremlin views any deployment of Western troops in Ukraine negatively, Peskov said.",
+        {("Kremlin", "ground_troops", "oppose")},
+        {("Kremlin", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "Belgium proposed sending F-16 fighter jets to Ukraine.",
+        {("Belgium", "military_aid", "support")},
+        {("Belgium", "military_aid", "considering")},
+    ),
+    (
+        "en",
+        "Canada said its next package was probably going to include air defence systems for Ukraine.",
+        {("Canada", "air_defense", "considering")},
+        {("Canada", "air_defense", "support")},
+    ),
 ]
 
 
