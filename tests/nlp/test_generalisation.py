@@ -353,6 +353,36 @@ CASES = [
         {("Canada", "air_defense", "considering")},
         {("Canada", "air_defense", "support")},
     ),
+    (
+        "en",
+        "Lavrov said that Western troops in Ukraine would be considered an intervention.",
+        {("Sergey Lavrov", "ground_troops", "oppose")},
+        {("Sergey Lavrov", "ground_troops", "considering")},
+    ),
+    (
+        "ru",
+        "Песков заявил, что западные войска будут рассматриваться как законные цели.",
+        {("Dmitry Peskov", "ground_troops", "oppose")},
+        {("Dmitry Peskov", "ground_troops", "considering")},
+    ),
+    (
+        "uk",
+        "Пєсков заявив, що західні війська будуть розглядатися як законні цілі.",
+        {("Dmitry Peskov", "ground_troops", "oppose")},
+        {("Dmitry Peskov", "ground_troops", "considering")},
+    ),
+    (
+        "uk",
+        "Проте Нідерланди передадуть Україні винищувачі F-16.",
+        {("Netherlands", "military_aid", "support")},
+        {("Netherlands", "military_aid", "oppose")},
+    ),
+    (
+        "uk",
+        "Словаччина, проте, передасть Україні системи ППО.",
+        set(),
+        {("Slovakia", "air_defense", "oppose")},
+    ),
 ]
 
 
