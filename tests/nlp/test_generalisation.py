@@ -383,6 +383,18 @@ CASES = [
         set(),
         {("Slovakia", "air_defense", "oppose")},
     ),
+    (
+        "en",
+        "Poland is increasingly sceptical about sending troops to Ukraine.",
+        {("Poland", "ground_troops", "oppose")},
+        {("Poland", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "Italy will participate in the reassurance force in Ukraine.",
+        {("Italy", "ground_troops", "support")},
+        set(),
+    ),
 ]
 
 
