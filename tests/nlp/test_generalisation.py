@@ -395,6 +395,12 @@ CASES = [
         {("Italy", "ground_troops", "support")},
         set(),
     ),
+    (
+        "en",
+        "Poland said it considers essential more air defence systems for Ukraine.",
+        {("Poland", "air_defense", "support")},
+        {("Poland", "air_defense", "considering")},
+    ),
 ]
 
 
