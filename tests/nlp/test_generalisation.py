@@ -401,6 +401,30 @@ CASES = [
         {("Poland", "air_defense", "support")},
         {("Poland", "air_defense", "considering")},
     ),
+    (
+        "ru",
+        "Турция выразила готовность обсудить участие в миротворческой миссии на Украине.",
+        {("Turkey", "ground_troops", "considering")},
+        {("Turkey", "ground_troops", "support")},
+    ),
+    (
+        "uk",
+        "Туреччина готова обговорити участь у миротворчій місії в Україні.",
+        {("Turkey", "ground_troops", "considering")},
+        {("Turkey", "ground_troops", "support")},
+    ),
+    (
+        "ru",
+        "Кремль негативно относится к идее отправки европейских миротворцев на Украину.",
+        {("Kremlin", "ground_troops", "oppose")},
+        {("Kremlin", "ground_troops", "considering")},
+    ),
+    (
+        "uk",
+        "Кремль негативно ставиться до ідеї відправлення європейських миротворців в Україну.",
+        {("Kremlin", "ground_troops", "oppose")},
+        {("Kremlin", "ground_troops", "considering")},
+    ),
 ]
 
 
