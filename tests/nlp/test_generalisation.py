@@ -343,12 +343,6 @@ CASES = [
     ),
     (
         "en",
-        "Belgium proposed sending F-16 fighter jets to Ukraine.",
-        {("Belgium", "military_aid", "support")},
-        {("Belgium", "military_aid", "considering")},
-    ),
-    (
-        "en",
         "Canada said its next package was probably going to include air defence systems for Ukraine.",
         {("Canada", "air_defense", "considering")},
         {("Canada", "air_defense", "support")},
