@@ -430,6 +430,115 @@ CASES = [
         {("Norway", "ground_troops", "considering")},
         set(),
     ),
+    # en / ru / uk (lexb): stance families from the lexicon pass
+    (
+        "en",
+        "Norway said it is ready to discuss sending peacekeepers to Ukraine.",
+        {("Norway", "ground_troops", "considering")},
+        {("Norway", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "Japan is willing to consider joining a reassurance force in Ukraine.",
+        {("Japan", "ground_troops", "considering")},
+        {("Japan", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "Sweden and Finland signed a declaration of intent on deploying troops to Ukraine after a ceasefire.",
+        {("Sweden", "ground_troops", "support"), ("Finland", "ground_troops", "support")},
+        {("Sweden", "ground_troops", "considering")},
+    ),
+    (
+        "en",
+        "France is poised to take command of a reassurance force in Ukraine.",
+        {("France", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "en",
+        "The Kremlin views any deployment of Western troops in Ukraine negatively, Peskov said.",
+        {("Kremlin", "ground_troops", "oppose")},
+        {("Kremlin", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "Canada said its next package was probably going to include air defence systems for Ukraine.",
+        {("Canada", "air_defense", "considering")},
+        {("Canada", "air_defense", "support")},
+    ),
+    (
+        "en",
+        "Lavrov said that Western troops in Ukraine would be considered an intervention.",
+        {("Sergey Lavrov", "ground_troops", "oppose")},
+        {("Sergey Lavrov", "ground_troops", "considering")},
+    ),
+    (
+        "ru",
+        "Песков заявил, что западные войска будут рассматриваться как законные цели.",
+        {("Dmitry Peskov", "ground_troops", "oppose")},
+        {("Dmitry Peskov", "ground_troops", "considering")},
+    ),
+    (
+        "uk",
+        "Пєсков заявив, що західні війська будуть розглядатися як законні цілі.",
+        {("Dmitry Peskov", "ground_troops", "oppose")},
+        {("Dmitry Peskov", "ground_troops", "considering")},
+    ),
+    (
+        "uk",
+        "Проте Нідерланди передадуть Україні винищувачі F-16.",
+        {("Netherlands", "military_aid", "support")},
+        {("Netherlands", "military_aid", "oppose")},
+    ),
+    (
+        "uk",
+        "Словаччина, проте, передасть Україні системи ППО.",
+        set(),
+        {("Slovakia", "air_defense", "oppose")},
+    ),
+    (
+        "en",
+        "Poland is increasingly sceptical about sending troops to Ukraine.",
+        {("Poland", "ground_troops", "oppose")},
+        {("Poland", "ground_troops", "support")},
+    ),
+    (
+        "en",
+        "Italy will participate in the reassurance force in Ukraine.",
+        {("Italy", "ground_troops", "support")},
+        set(),
+    ),
+    (
+        "en",
+        "Poland said it considers essential more air defence systems for Ukraine.",
+        {("Poland", "air_defense", "support")},
+        {("Poland", "air_defense", "considering")},
+    ),
+    (
+        "ru",
+        "Турция выразила готовность обсудить участие в миротворческой миссии на Украине.",
+        {("Turkey", "ground_troops", "considering")},
+        {("Turkey", "ground_troops", "support")},
+    ),
+    (
+        "uk",
+        "Туреччина готова обговорити участь у миротворчій місії в Україні.",
+        {("Turkey", "ground_troops", "considering")},
+        {("Turkey", "ground_troops", "support")},
+    ),
+    (
+        "ru",
+        "Кремль негативно относится к идее отправки европейских миротворцев на Украину.",
+        {("Kremlin", "ground_troops", "oppose")},
+        {("Kremlin", "ground_troops", "considering")},
+    ),
+    (
+        "uk",
+        "Кремль негативно ставиться до ідеї відправлення європейських миротворців в Україну.",
+        {("Kremlin", "ground_troops", "oppose")},
+        {("Kremlin", "ground_troops", "considering")},
+    ),
 ]
 
 
