@@ -283,3 +283,25 @@ def test_the_actors_a_request_verb_asks_are_not_the_holders():
         assert (holder, "air_defense") in found, (lang, found)
         assert ("Spain", "air_defense") not in found, (lang, found)
         assert ("Portugal", "air_defense") not in found, (lang, found)
+
+
+def test_the_agent_of_a_passive_holds_the_stance():
+    cases = [
+        (
+            "en",
+            "Sending European troops - first proposed by Spain and Portugal - is a risky option.",
+            {("Spain", "ground_troops", "support"), ("Portugal", "ground_troops", "support")},
+        ),
+        (
+            "en",
+            "The plan to deploy peacekeepers in Ukraine was rejected by Spain.",
+            {("Spain", "ground_troops", "oppose")},
+        ),
+        (
+            "fr",
+            "L'envoi de troupes proposé par l'Espagne divise les alliés.",
+            {("Spain", "ground_troops", "support")},
+        ),
+    ]
+    for lang, text, expected in cases:
+        assert expected <= triples(text, lang), (lang, triples(text, lang))

@@ -60,6 +60,7 @@ HOLDER_WORDS = {
     "pronoun_we": "“we” in a quotation, its speaker",
     "pronoun_person": "a pronoun standing for the person or body named before",
     "pronoun_country": "a pronoun standing for the country named before",
+    "passive-agent": "named as the agent of a passive (proposed by …)",
     "pronoun_they": "a plural pronoun standing for the actors named together before",
 }
 CONTEXT_WORDS = {

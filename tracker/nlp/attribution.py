@@ -6,7 +6,7 @@ after a locative, actors inside a proposal, "according to" sources and
 named person, "we" to the quote's speaker, "his country" to that person's
 state and the person, "they" ("ils", "вони", "both countries") to the actors last named
 together ("France and Britain"); the actors a request verb asks ("asked Italy to provide") are
-skipped for its subject; reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
+skipped for its subject; the agent of a passive ("proposed by Britain") holds it; reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
 reporting verb's subject. Failing that, the quote's speaker, a postposed
 reporting verb ("..., sagte Merz", "..., заявила Захарова") or, in verb-first
 Arabic and verb-second German, the actor right after the cue. Finally, when a
@@ -335,6 +335,9 @@ class Attributor:
                 speaker = self.report_subject(verb)
                 if speaker is not None:
                     return speaker
+        agent = self._passive_agent(cue)
+        if agent is not None:
+            return agent
         if doc.language == "ar":
             right = self._verb_first_subject(cue)
             if right is not None:
@@ -405,6 +408,40 @@ class Attributor:
                 k -= 1
         return None
 
+    def _passive_agent(self, cue: Hit) -> Holder | None:
+        """The agent of a passive or of an action noun: "proposed by Britain and France", "rejetée
+        par Moscou", "von Deutschland geliefert", "مدعومة من قبل الولايات المتحدة". The agent
+        marker follows the cue (at most one word between) and the actors follow the marker."""
+        doc = self.doc
+        b = doc.sentences[doc.sentence_of[cue.start]][1]
+        k, words = cue.end, 0
+        marker = None
+        while k < b and words <= 1 and marker is None:
+            marker = next(
+                (h for h in doc.cues_at[k] if h.payload[0] == "agent" and h.payload[3] > 0), None
+            )
+            if marker is None:
+                if doc.tokens[k].kind != "word":
+                    return None
+                words += 1
+                k += 1
+        if marker is None:
+            return None
+        k = marker.end
+        while (
+            k < b
+            and k not in self.starting
+            and doc.tokens[k].kind == "word"
+            and len(doc.tokens[k].surface) <= 3
+        ):
+            k += 1  # articles: "par la France"
+        m = self.starting.get(k)
+        if m is None or not self.eligible(m):
+            return None
+        return Holder(
+            tuple(self._coordinated_after(m)), m.start, (f"holder:passive-agent:{m.alias}",)
+        )
+
     def _request_before(self, m: ActorSpan, lo: int) -> Hit | None:
         """The request verb whose object the actors ending with ``m`` are ("asked Italy and France",
         "призвал Европу", "forderte Deutschland auf"), or None. The list is walked back over its
@@ -420,8 +457,10 @@ class Attributor:
             if (token.kind == "punct" and token.surface in ",،") or self._is_coord(k):
                 k -= 1
                 continue
-            if token.kind == "word" and len(token.surface) <= 3 and all(
-                h.payload[0] in ("locative", "filler") for h in doc.cues_ending[k + 1]
+            if (
+                token.kind == "word"
+                and len(token.surface) <= 3
+                and all(h.payload[0] in ("locative", "filler") for h in doc.cues_ending[k + 1])
             ):
                 k -= 1  # articles and prepositions: "asked the Netherlands", "called on Italy"
                 continue
