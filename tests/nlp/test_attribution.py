@@ -305,3 +305,29 @@ def test_the_agent_of_a_passive_holds_the_stance():
     ]
     for lang, text, expected in cases:
         assert expected <= triples(text, lang), (lang, triples(text, lang))
+
+
+def test_a_wire_dateline_names_no_actor():
+    from tracker.nlp.pipeline import extract
+    from tracker.nlp.resources import default_resources
+
+    cases = [
+        (
+            "de",
+            "Warschau/Berlin (Reuters) - Spanien lehnt die Entsendung von Truppen ab.",
+            "Germany",
+        ),
+        ("en", "MOSCOW, (Reuters) – Spain ruled out sending troops to Ukraine.", "Russia"),
+        ("ru", "Москва. 4 сентября. INTERFAX.RU - Испания не отправит войска.", "Russia"),
+    ]
+    for lang, text, place in cases:
+        result = extract(text, language=lang, published=None, resources=default_resources())
+        assert "Spain" in result.actors and place not in result.actors, (lang, result.actors)
+    # a headline with a dash keeps its actor
+    result = extract(
+        "Trump - the deal is off, Russia said.",
+        language="en",
+        published=None,
+        resources=default_resources(),
+    )
+    assert "Donald Trump" in result.actors

@@ -3,7 +3,8 @@
 Strong aliases count wherever they occur; weak ones ("the alliance", "МИД")
 only after the same actor was named by a strong alias earlier in the article.
 A capital or seat ("Paris", "в Москве", "في واشنطن") right after a locative
-preposition is a venue, not the government it may stand for.
+preposition is a venue, not the government it may stand for; so is a place in the
+dateline that opens a wire story ("Warschau/Berlin (Reuters) -", "VILNIUS, (Reuters) –").
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
     index = [i for i, key in enumerate(akeys) if key]  # only word and punctuation tokens have keys
     stream = Stream.from_keys(index, [akeys[i] for i in index])
     hits = resolve_overlaps([h for h in doc.pack.actors.find(stream) if _case_ok(doc, h)])
+    dateline = dateline_end(doc)
     mentions: list[ActorSpan] = []
     venues: list[ActorSpan] = []
     named: set[str] = set()
@@ -53,13 +55,40 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
         name, strength, alias, venue = chosen
         kind = doc.resources.kind_of(name)
         span = ActorSpan(start, end, name, kind, f"alias:{strength}:{doc.language}:{alias}", alias)
-        if venue and is_place(doc, start, end):
+        if (venue and is_place(doc, start, end)) or start < dateline:
             venues.append(span)
             continue
         if strength != "weak":
             named.add(name)
         mentions.append(span)
     return mentions, venues
+
+
+DATELINE_TOKENS = 12
+DASHES = {"-", "–", "—"}
+
+
+def dateline_end(doc: Document) -> int:
+    """The index of the dash that ends a wire story's dateline, or 0 when the text has none.
+
+    A dateline is the article's first words up to a dash, on one line, naming where and through
+    which agency it was filed: "Berlin (dpa) -", "ZAPORIZHZHIA, Ukraine (Reuters) -",
+    "Москва. 4 сентября. INTERFAX.RU -". It needs an agency in brackets or a word in capitals,
+    so that a headline such as "Trump - the deal is off" keeps its actor.
+    """
+    tokens = doc.tokens
+    bracket = capitals = False
+    for k in range(min(DATELINE_TOKENS, len(tokens))):
+        token = tokens[k]
+        if token.kind in ("para", "nl"):
+            return 0
+        if token.kind == "punct" and token.surface in DASHES:
+            return k if k and (bracket or capitals) else 0
+        if token.surface == "(":
+            bracket = True
+        elif token.kind == "word" and len(token.surface) >= 4 and token.surface.isupper():
+            capitals = True
+    return 0
 
 
 def _case_ok(doc: Document, hit) -> bool:
