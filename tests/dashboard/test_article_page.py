@@ -237,6 +237,12 @@ def test_nested_spans_keep_the_inner_mark_exact():
             "who holds it: named as the subject right after the verb that opens the clause",
         ),
         ("holder:clause-subject:Russia", "who holds it: named as the subject of the clause"),
+        (
+            "holder:passive-agent:France",
+            "who holds it: named as the agent of a passive (proposed by …)",
+        ),
+        ("anaphora:last-group", "who holds it: the actors last named together"),
+        ("anaphora:last-person", "who holds it: the last person named"),
         ("stance:oppose:ar:رفض", "a stance cue of opposition “رفض”"),
         ("negation:en:no", "a negation, which turns the stance around “no”"),
         ("proposal:ground_troops:de:Bodentruppen", "proposal phrase “Bodentruppen”"),

@@ -63,6 +63,11 @@ HOLDER_WORDS = {
     "passive-agent": "named as the agent of a passive (proposed by …)",
     "pronoun_they": "a plural pronoun standing for the actors named together before",
 }
+ANAPHORA_WORDS = {
+    "last-person": "the last person named",
+    "last-group": "the actors last named together",
+    "same-sentence-actor": "the body named earlier in the sentence",
+}
 CONTEXT_WORDS = {
     "same": "the actor and the proposal meet in one sentence",
     "quote": "the actor is quoted on the proposal",
@@ -100,7 +105,7 @@ def rule_in_words(rule: str) -> str:
         words = HOLDER_WORDS.get(parts[0])
         return f"who holds it: {words}" if words else "who holds it: found by the attribution rules"
     if head == "anaphora":
-        return "who holds it: the last person named"
+        return f"who holds it: {ANAPHORA_WORDS.get(rest, 'the person named before, through a pronoun')}"
     if head == "alias":
         return f"catalogue name “{last}”"
     if head == "proposal":
