@@ -33,8 +33,8 @@ VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
 CLAUSE_COMMA = {"ar": "،,"}
 SUBJECT_FIRST = {"de"}  # the subject opens the clause, objects stand between it and a final verb
-# Markers whose following actors are no holders: "according to X", "including X, Y", "between X
-# and Y" (lexicon categories).
+# Markers whose following actors are no holders: "according to X", "European allies including X,
+# Y" (when an actor heads the list), "between X and Y" (lexicon categories).
 NOT_HOLDERS_AFTER = ("source", "example", "partner")
 SCARE_QUOTE_WORDS = 4
 TITLE_WORDS = 4  # a person's title between a coordination and the name
@@ -104,7 +104,9 @@ class Attributor:
         while k >= 0 and doc.sentence_of[k] == sentence and steps < 60:
             for hit in doc.cues_ending[k + 1]:
                 if hit.payload[0] in NOT_HOLDERS_AFTER and hit.payload[3] > 0:
-                    return False
+                    # "European allies, such as Britain": the head holds, its examples do not;
+                    # "countries such as Germany and the US reject": the examples are all it names.
+                    return hit.payload[0] == "example" and not self._actor_head(hit.start)
             other = self.ending.get(k + 1)
             if other is not None and other is not m:
                 k = other.start - 1
@@ -122,6 +124,14 @@ class Attributor:
                 continue
             break
         return True
+
+    def _actor_head(self, marker_start: int) -> bool:
+        """An example marker ("including", "such as", "wie") follows an actor that heads the list."""
+        doc = self.doc
+        k = marker_start - 1
+        while k >= 0 and doc.tokens[k].kind == "punct" and doc.tokens[k].surface in ",،":
+            k -= 1
+        return k >= 0 and k + 1 in self.ending
 
     def _is_coord(self, k: int) -> bool:
         return any(h.payload[0] == "coord" for h in self.doc.cues_at[k])
