@@ -539,6 +539,44 @@ CASES = [
         {("Kremlin", "ground_troops", "oppose")},
         {("Kremlin", "ground_troops", "considering")},
     ),
+    # ar, fr, de: the light verb قام ب, a ceasefire that is not a halt, banning overflight,
+    # "against" the adversary as the target of a defence
+    (
+        "ar",
+        "أكدت إسبانيا أنها لن تقوم بإرسال قوات إلى أوكرانيا.",
+        {("Spain", "ground_troops", "oppose")},
+        {("Spain", "ground_troops", "support")},
+    ),
+    (
+        "ar",
+        "ستقوم هولندا بتسليم أنظمة دفاع جوي إلى أوكرانيا الشهر المقبل.",
+        {("Netherlands", "air_defense", "support")},
+        {("Netherlands", "air_defense", "oppose")},
+    ),
+    (
+        "ar",
+        "تعهدت كندا بتقديم مساعدات عسكرية لأوكرانيا حتى وقف إطلاق النار.",
+        {("Canada", "military_aid", "support")},
+        {("Canada", "military_aid", "oppose")},
+    ),
+    (
+        "fr",
+        "La Lituanie a demandé à l'Otan d'interdire le survol de l'ouest de l'Ukraine.",
+        {("Lithuania", "no_fly_zone", "support")},
+        {("Lithuania", "no_fly_zone", "oppose")},
+    ),
+    (
+        "de",
+        "Die Niederlande liefern weitere Patriot-Systeme zum Schutz gegen russische Raketen.",
+        {("Netherlands", "air_defense", "support")},
+        {("Netherlands", "air_defense", "oppose")},
+    ),
+    (
+        "de",
+        "Schweden unterstützt die Ukraine mit Flugabwehr gegen Russland.",
+        {("Sweden", "air_defense", "support")},
+        {("Sweden", "air_defense", "oppose")},
+    ),
 ]
 
 
