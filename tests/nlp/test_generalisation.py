@@ -577,6 +577,26 @@ CASES = [
         {("Sweden", "air_defense", "support")},
         {("Sweden", "air_defense", "oppose")},
     ),
+    # en / ru / uk (lexicon pass 2)
+    # the plural of "member" names the member states, not Ukraine's membership
+    (
+        "ru",
+        "Литва призвала членов НАТО увеличить военную помощь Украине.",
+        {("Lithuania", "military_aid", "support")},
+        {("Lithuania", "nato_membership", "support")},
+    ),
+    (
+        "uk",
+        "Литва закликала членів НАТО збільшити військову допомогу Україні.",
+        {("Lithuania", "military_aid", "support")},
+        {("Lithuania", "nato_membership", "support")},
+    ),
+    (
+        "ru",
+        "Финляндия поддерживает стремление Украины стать членом НАТО.",
+        {("Finland", "nato_membership", "support")},
+        set(),
+    ),
 ]
 
 
