@@ -331,3 +331,18 @@ def test_a_wire_dateline_names_no_actor():
         resources=default_resources(),
     )
     assert "Donald Trump" in result.actors
+
+
+def test_in_x_before_a_stance_verb_names_who_took_the_stance():
+    assert ("Kremlin", "ground_troops", "oppose") in triples(
+        "В Кремле выступили против размещения войск НАТО на Украине.", "ru"
+    )
+    assert ("Lithuania", "air_defense", "support") in triples(
+        "У Литві виступили за розміщення систем протиповітряної оборони.", "uk"
+    )
+
+
+def test_the_side_a_stance_noun_comes_from_holds_it():
+    assert ("Spain", "ground_troops", "oppose") in triples(
+        "Le projet d'envoi de troupes a suscité un refus de la part de l'Espagne.", "fr"
+    )

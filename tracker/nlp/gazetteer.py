@@ -98,10 +98,13 @@ def _case_ok(doc: Document, hit) -> bool:
     return case_matches(shape, "".join(doc.tokens[k].surface for k in range(hit.start, hit.end)))
 
 
-# Languages where "in X" before a third-person-plural reporting verb names who spoke: "В Кремле
-# заявили", "У Білому домі наголосили", "в МИД считают" are "the Kremlin said", "the White House
-# stressed", "the Foreign Ministry believes".
+# Languages where "in X" before a third-person-plural reporting verb or stance verb names who
+# spoke: "В Кремле заявили", "У Білому домі наголосили", "в МИД считают", "у Литві виступили за"
+# are "the Kremlin said", "the White House stressed", "the Foreign Ministry believes", "Lithuania
+# came out for".
 PLACE_SPEAKS = ("ru", "uk")
+# "In X" before a stance verb names who took the stance when it opens the sentence ("у Литві виступили за").
+STANCES = {"support", "oppose", "considering"}
 
 
 def is_place(doc: Document, start: int, end: int) -> bool:
@@ -114,10 +117,25 @@ def is_place(doc: Document, start: int, end: int) -> bool:
         and end < len(doc.tokens)
         and doc.sentence_of[end] == doc.sentence_of[start]
     )
-    return not speaks or not any(
-        hit.payload[0] == "report_verb" and hit.payload[3] > 0 and hit.start == end
-        for hit in doc.cues_at[end]
-    )
+    if not speaks:
+        return True
+    for hit in doc.cues_at[end]:
+        if hit.payload[3] <= 0 or hit.start != end:
+            continue
+        if hit.payload[0] == "report_verb":
+            return False
+        # a stance verb only when "in X" opens the sentence ("Також у Литві виступили за …"), not
+        # in "… отправка миротворцев на Украину недопустима"
+        if hit.payload[0] in STANCES and _opens_sentence(doc, start):
+            return False
+    return True
+
+
+def _opens_sentence(doc: Document, start: int) -> bool:
+    """At most one word (an adverb: "Також", "Ранее") before the preposition governing ``start``."""
+    first = doc.sentences[doc.sentence_of[start]][0]
+    words = sum(1 for k in range(first, start) if doc.tokens[k].kind == "word")
+    return words <= 2  # an adverb and the preposition at most
 
 
 def governed_by_locative(doc: Document, i: int) -> bool:
