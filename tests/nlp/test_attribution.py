@@ -346,3 +346,27 @@ def test_the_side_a_stance_noun_comes_from_holds_it():
     assert ("Spain", "ground_troops", "oppose") in triples(
         "Le projet d'envoi de troupes a suscité un refus de la part de l'Espagne.", "fr"
     )
+
+
+def test_russian_and_ukrainian_dialogue_dashes_open_direct_speech():
+    ru = (
+        "Песков выступил в Кремле.\n\n"
+        "– Мы категорически против отправки войск НАТО на Украину, – заявил Песков журналистам."
+    )
+    assert ("Dmitry Peskov", "ground_troops", "oppose") in triples(ru, "ru")
+    uk = (
+        "Трамп говорив з журналістами.\n\n"
+        "– Ми готові допомогти у повітрі. Ніхто не має таких речей, – пояснив Трамп."
+    )
+    assert ("Donald Trump", "air_support", "support") in triples(uk, "uk")
+
+
+def test_a_dash_inside_a_line_is_no_direct_speech():
+    from tracker.nlp.normalize.document import Document
+    from tracker.nlp.resources import default_resources
+
+    resources = default_resources()
+    doc = Document.build(
+        "Песков – представитель Кремля – заявил об этом.", "ru", resources.packs["ru"], resources
+    )
+    assert doc.quotes == []

@@ -74,6 +74,11 @@ MAX_SENTENCE_TOKENS = (
 _STREAM_KINDS = frozenset(("word", "punct"))
 # Quote marks do not break a phrase: "ne devait pas « être exclu »", "an “irreversible path” to".
 _QUOTE_MARKS = frozenset(QUOTE_OPEN) | frozenset(QUOTE_OPEN.values())
+# Direct speech opened by a dash at the start of a line (ru, uk), closed by a dash after a comma.
+DIALOGUE_LANGUAGES = {"ru", "uk"}
+DIALOGUE = "dialogue"
+DIALOGUE_DASHES = {"–", "—"}
+DIALOGUE_CLOSERS = {",", "?", "!", "…"}
 TOKEN_CACHE_SIZE = 300_000  # distinct word forms remembered per language pack
 
 
@@ -280,25 +285,43 @@ class Document:
 
     def _find_quotes(self, marks: list[int]) -> None:
         """Quotes open and close on punctuation and end at a paragraph break: only ``marks`` (the
-        tokens that are not words) are read."""
-        quote_of = [-1] * len(self.tokens)
+        tokens that are not words) are read. In Russian and Ukrainian a dash that opens a line
+        opens direct speech, which a dash after a comma closes ("– Мы готовы помочь, – заявил
+        Песков.") or else the paragraph's end."""
+        tokens = self.tokens
+        quote_of = [-1] * len(tokens)
         quotes = []
         open_at = None
         closer = None
+        dialogue = self.language in DIALOGUE_LANGUAGES
         for i in marks:
-            token = self.tokens[i]
+            token = tokens[i]
             if token.kind == "para":
+                if open_at is not None and closer == DIALOGUE and i - open_at > 1:
+                    quotes.append((open_at + 1, i))
                 open_at = None
                 continue
             if token.kind != "punct":
                 continue
             ch = token.surface
+            if closer == DIALOGUE and open_at is not None:
+                if ch in DIALOGUE_DASHES and tokens[i - 1].surface in DIALOGUE_CLOSERS:
+                    quotes.append((open_at + 1, i - 1))
+                    open_at = None
+                continue
             if open_at is not None and ch == closer:
                 if i - open_at > 1:
                     quotes.append((open_at + 1, i))
                 open_at = None
             elif open_at is None and ch in QUOTE_OPEN:
                 open_at, closer = i, QUOTE_OPEN[ch]
+            elif (
+                open_at is None
+                and dialogue
+                and ch in DIALOGUE_DASHES
+                and (i == 0 or tokens[i - 1].kind in ("para", "nl"))
+            ):
+                open_at, closer = i, DIALOGUE
         for q, (a, b) in enumerate(quotes):
             for j in range(a, b):
                 quote_of[j] = q
