@@ -36,7 +36,7 @@ SUBJECT_FIRST = {"de"}  # the subject opens the clause, objects stand between it
 # Markers whose following actors are no holders: "according to X", "European allies including X,
 # Y" (when an actor heads the list), "between X and Y" (lexicon categories).
 NOT_HOLDERS_AFTER = ("source", "example", "partner")
-SCARE_QUOTE_WORDS = 4
+SCARE_QUOTE_WORDS = 4  # a quote this short is the reporter's words, not a speaker's
 TITLE_WORDS = 4  # a person's title between a coordination and the name
 # Cue categories that end a title: a verb, a stance or a clause marker is no part of one.
 TITLE_STOPS = {
@@ -53,7 +53,9 @@ TITLE_STOPS = {
     "example",
     "partner",
     "locative",
-}  # a quote this short is the reporter's words, not a speaker's
+}
+# Pronouns that may stand right next to a reporting verb as its subject ("he said", "заявили они").
+SPEAKER_PRONOUNS = ("pronoun_person", "pronoun_they")
 
 
 # Slotted, not frozen: built many times an article, and a frozen dataclass pays an
@@ -233,7 +235,7 @@ class Attributor:
                 words += 1
                 continue
             for hit in doc.cues_ending[k + 1]:
-                if hit.payload[0] in ("pronoun_person", "pronoun_they"):
+                if hit.payload[0] in SPEAKER_PRONOUNS:
                     holder = self.resolve_pronoun(hit)
                     if holder and words <= 1:
                         return holder
@@ -251,7 +253,7 @@ class Attributor:
                 words += 1
                 continue
             for hit in doc.cues_at[k]:
-                if hit.payload[0] in ("pronoun_person", "pronoun_they") and words <= 1:
+                if hit.payload[0] in SPEAKER_PRONOUNS and words <= 1:
                     holder = self.resolve_pronoun(hit)
                     if holder:
                         return holder
@@ -420,8 +422,8 @@ class Attributor:
 
     def _passive_agent(self, cue: Hit) -> Holder | None:
         """The agent of a passive or of an action noun: "proposed by Britain and France", "rejetée
-        par Moscou", "von Deutschland geliefert", "مدعومة من قبل الولايات المتحدة". The agent
-        marker follows the cue (at most one word between) and the actors follow the marker."""
+        par Moscou", "un refus de la part de la Pologne", "مدعومة من قبل الولايات المتحدة". The
+        agent marker follows the cue (at most one word between) and the actors follow the marker."""
         doc = self.doc
         b = doc.sentences[doc.sentence_of[cue.start]][1]
         k, words = cue.end, 0
