@@ -370,3 +370,52 @@ def test_a_dash_inside_a_line_is_no_direct_speech():
         "Песков – представитель Кремля – заявил об этом.", "ru", resources.packs["ru"], resources
     )
     assert doc.quotes == []
+
+
+def test_the_owner_of_a_stance_noun_holds_it_and_not_the_clause_around_it():
+    # The actor after a noun naming a stance ("the request of", "просьба", "مطلب") is its owner;
+    # a predicate about that noun ("… is unacceptable") is the speaker's, not the owner's.
+    cases = [
+        (
+            "fr",
+            "Le ministre a déclaré que la demande de l'Espagne d'adhérer à l'Otan était inacceptable.",
+            {("Spain", "nato_membership", "support")},
+        ),
+        (
+            "ru",
+            "Песков заявил, что просьба Испании о поставках систем ПВО не будет выполнена.",
+            {("Spain", "air_defense", "support"), ("Dmitry Peskov", "air_defense", "oppose")},
+        ),
+        (
+            "ar",
+            "وقال بيسكوف إن مطلب إسبانيا بالانضمام إلى حلف شمال الأطلسي مستحيل.",
+            {
+                ("Spain", "nato_membership", "support"),
+                ("Dmitry Peskov", "nato_membership", "oppose"),
+            },
+        ),
+        (
+            "uk",
+            "Міністр підтвердив неготовність Іспанії відправляти війська в Україну.",
+            {("Spain", "ground_troops", "oppose")},
+        ),
+    ]
+    for lang, text, expected in cases:
+        found = triples(text, lang)
+        assert expected <= found, (lang, found)
+        if lang != "uk":  # the owner of a demand is not the one who calls it impossible
+            assert not any(a == "Spain" and s == "oppose" for a, _, s in found), (lang, found)
+
+
+def test_a_noun_that_is_also_a_verb_names_no_owner():
+    # "offer Spain" is a verb and its object; "Forderung an Spanien" is addressed to Spain.
+    found = triples("The United States could offer Spain a security guarantee.", "en")
+    assert ("Spain", "security_guarantee", "support") not in found, found
+    found = triples("Die Forderung an Spanien, Patriot-Systeme zu liefern, bleibt.", "de")
+    assert ("Spain", "air_defense", "support") not in found, found
+
+
+def test_an_acronym_in_brackets_is_as_eligible_as_the_name_it_glosses():
+    found = triples("وقال بيسكوف إن انضمام أوكرانيا إلى حلف شمال الأطلسي (الناتو) مستحيل.", "ar")
+    assert ("NATO", "nato_membership", "oppose") not in found, found
+    assert ("Dmitry Peskov", "nato_membership", "oppose") in found, found

@@ -61,6 +61,7 @@ HOLDER_WORDS = {
     "pronoun_person": "a pronoun standing for the person or body named before",
     "pronoun_country": "a pronoun standing for the country named before",
     "passive-agent": "named as the agent of a passive (proposed by …)",
+    "owner": "named as the owner of the stance (the request of …)",
     "pronoun_they": "a plural pronoun standing for the actors named together before",
 }
 ANAPHORA_WORDS = {

@@ -6,7 +6,9 @@ after a locative, actors inside a proposal, "according to" sources and
 named person, "we" to the quote's speaker, "his country" to that person's
 state and the person, "they" ("ils", "вони", "both countries") to the actors last named
 together ("France and Britain"); the actors a request verb asks ("asked Italy to provide") are
-skipped for its subject; the agent of a passive ("proposed by Britain") holds it; reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
+skipped for its subject; the agent of a passive ("proposed by Britain") holds it, and so does
+the owner named right after a stance noun ("la demande de l'Ukraine", "مطلب أوكرانيا"), who is
+then no subject of the clause's other cues; reaching "that"/"что"/"أن" or a reporting verb without an actor gives the
 reporting verb's subject. Failing that, the quote's speaker, a postposed
 reporting verb ("..., sagte Merz", "..., заявила Захарова") or, in verb-first
 Arabic and verb-second German, the actor right after the cue. Finally, when a
@@ -99,6 +101,11 @@ class Attributor:
             return False
         if is_place(doc, m.start, m.end):
             return False
+        if m.start >= 2 and doc.tokens[m.start - 1].surface == "(":
+            # "حلف شمال الأطلسي (الناتو)": an acronym in brackets is the mention it glosses
+            glossed = self.ending.get(m.start - 1)
+            if glossed is not None and glossed.actor == m.actor:
+                return self.eligible(glossed)
         # "according to X", "including X, Y and Z", "with X", "between X and Y"
         k = m.start - 1
         sentence = doc.sentence_of[m.start]
@@ -347,7 +354,7 @@ class Attributor:
                 speaker = self.report_subject(verb)
                 if speaker is not None:
                     return speaker
-        agent = self._passive_agent(cue)
+        agent = self._passive_agent(cue) or self._owner_after(cue)
         if agent is not None:
             return agent
         if doc.language == "ar":
@@ -379,6 +386,11 @@ class Attributor:
                 return None  # Arabic: a comma closes the clause
             m = self.ending.get(k + 1)
             if m is not None and self.eligible(m):
+                noun = self._owned_noun(m)
+                if noun is not None:
+                    # "مطلب أوكرانيا بالانضمام … لا يمكن أن": Ukraine holds its demand, not the clause.
+                    k = noun.start - 1
+                    continue
                 request = self._request_before(m, lo)
                 if request is not None:
                     # "Kyiv asked Italy and France to provide …": they are asked; the asker holds it.
@@ -453,6 +465,24 @@ class Attributor:
         return Holder(
             tuple(self._coordinated_after(m)), m.start, (f"holder:passive-agent:{m.alias}",)
         )
+
+    def _owner_after(self, cue: Hit) -> Holder | None:
+        """The owner of a noun that names a stance, right after it and what joins them: "la
+        demande de l'Ukraine", "просьба Киева", "die Forderung der Ukraine", "مطلب أوكرانيا"."""
+        for noun in self.doc.cues_at[cue.start]:
+            if noun.payload[0] == "owner_noun" and noun.payload[3] > 0:
+                m = self.starting.get(noun.end)
+                if m is not None and self.eligible(m):
+                    rule = f"holder:owner:{m.alias}"
+                    return Holder(tuple(self._coordinated_after(m)), m.start, (rule,))
+        return None
+
+    def _owned_noun(self, m: ActorSpan) -> Hit | None:
+        """The stance noun whose owner ``m`` is ("la demande de l'Ukraine"), or None."""
+        for hit in self.doc.cues_ending[m.start]:
+            if hit.payload[0] == "owner_noun" and hit.payload[3] > 0:
+                return hit
+        return None
 
     def _request_before(self, m: ActorSpan, lo: int) -> Hit | None:
         """The request verb whose object the actors ending with ``m`` are ("asked Italy and France",

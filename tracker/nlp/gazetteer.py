@@ -148,7 +148,10 @@ def governed_by_locative(doc: Document, i: int) -> bool:
         token = doc.tokens[k]
         if token.kind != "word":
             return False
-        for hit in doc.cues_ending[k + 1]:
+        hits = doc.cues_ending[k + 1]
+        if any(h.payload[0] == "owner_noun" and h.payload[3] > 0 for h in hits):
+            return False  # "la demande de l'Espagne": the genitive of a noun, not a place
+        for hit in hits:
             if hit.payload[0] == "locative" and hit.payload[3] > 0:
                 return True
         if len(token.surface) > 3:

@@ -69,6 +69,7 @@ LEXICON_CATEGORIES = {
     "partner": "Partner preposition (between, against)",  # the actors after it are parties, not holders
     "request": "Request verb (asked, urged, призвал)",  # the actors it asks are not the holders
     "agent": "Agent marker (by, par, durch)",  # the actors after it, right after a cue, hold it
+    "owner_noun": "Noun whose genitive holds it (demande de, просьба, طلب)",  # "Kyiv's request"
     "anaphor": "Anaphor for a proposal (the plan)",  # refers back to the main proposal
     "pronoun_person": "Personal pronoun (he, she)",  # the last named person
     "pronoun_we": "Pronoun we",  # the speaker of the quote

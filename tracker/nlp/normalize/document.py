@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from tracker.nlp.normalize import QUOTE_OPEN, SENTENCE_END, TOKEN_RE, Token
 from tracker.nlp.normalize.european import SEPARABLE_PARTICLES, separable_infinitives
@@ -348,7 +349,13 @@ class Document:
         hits = [h for h in hits if self.sentence_of[h.start] == self.sentence_of[h.end - 1]]
         if self.language == "de":
             hits = self._join_separable_verbs(hits)
-        self.cues = resolve_overlaps([h for h in hits if h.payload[0] not in GROUP_PROPOSAL])
+        # An owner noun ("la demande de") overlaps the cue it names ("demande"): it is kept beside
+        # the cues rather than competing with them.
+        owners = [h for h in hits if h.payload[0] == "owner_noun"]
+        cues = resolve_overlaps(
+            [h for h in hits if h.payload[0] not in GROUP_PROPOSAL and h.payload[0] != "owner_noun"]
+        )
+        self.cues = sorted(cues + owners, key=attrgetter("start")) if owners else cues
         self.proposal_hits = resolve_overlaps([h for h in hits if h.payload[0] in GROUP_PROPOSAL])
         cues_at: list[Sequence[Hit]] = [()] * (len(self.tokens) + 1)
         cues_ending: list[Sequence[Hit]] = [()] * (len(self.tokens) + 1)
