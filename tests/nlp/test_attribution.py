@@ -419,3 +419,36 @@ def test_an_acronym_in_brackets_is_as_eligible_as_the_name_it_glosses():
     found = triples("وقال بيسكوف إن انضمام أوكرانيا إلى حلف شمال الأطلسي (الناتو) مستحيل.", "ar")
     assert ("NATO", "nato_membership", "oppose") not in found, found
     assert ("Dmitry Peskov", "nato_membership", "oppose") in found, found
+
+
+def test_a_reporting_verb_with_coordinated_subjects_gives_the_stance_to_them_all():
+    cases = [
+        (
+            "fr",
+            "L'Espagne et le Portugal ont déclaré leur volonté de déployer des troupes en Ukraine.",
+        ),
+        ("en", "Spain and Portugal said that they were ready to send troops to Ukraine."),
+    ]
+    for lang, text in cases:
+        found = triples(text, lang)
+        assert {
+            ("Spain", "ground_troops", "support"),
+            ("Portugal", "ground_troops", "support"),
+        } <= (found), (lang, found)
+
+
+def test_together_with_coordinates_holders():
+    found = triples(
+        "Pistorius kündigte gemeinsam mit Spanien an, die Ukraine militärisch zu unterstützen.",
+        "de",
+    )
+    assert ("Spain", "military_aid", "support") in found, found
+
+
+def test_a_warning_against_with_its_object_pronoun_opposes():
+    found = triples(
+        "Medwedew beschimpft Spanien und warnt sie davor, Friedenstruppen in die Ukraine zu schicken.",
+        "de",
+    )
+    assert ("Dmitry Medvedev", "ground_troops", "oppose") in found, found
+    assert ("Dmitry Medvedev", "ground_troops", "support") not in found, found

@@ -237,7 +237,7 @@ class Attributor:
         while k >= 0 and doc.sentence_of[k] == sentence and words <= REPORT_LEFT:
             m = self.ending.get(k + 1)
             if m is not None and self.eligible(m):
-                candidates.append((words, m))
+                candidates.append((words, m, True))
                 k = m.start - 1
                 words += 1
                 continue
@@ -255,7 +255,7 @@ class Attributor:
         while k < n and doc.sentence_of[k] == sentence and words <= REPORT_RIGHT:
             m = self.starting.get(k)
             if m is not None and self.eligible(m):
-                candidates.append((words, m))
+                candidates.append((words, m, False))
                 k = m.end
                 words += 1
                 continue
@@ -271,8 +271,11 @@ class Attributor:
             k += 1
         if candidates:
             persons = [c for c in candidates if c[1].kind == "person"]
-            words, m = min(persons or candidates, key=lambda c: c[0])
-            return Holder((m.actor,), m.start, (f"holder:report-subject:{verb.payload[2]}",))
+            words, m, left = min(persons or candidates, key=lambda c: c[0])
+            # "La France et le Royaume-Uni ont déclaré", "заявили Франция и Великобритания"
+            lo = doc.sentences[sentence][0]
+            actors = self._coordinated(m, lo) if left else self._coordinated_after(m)
+            return Holder(tuple(actors), m.start, (f"holder:report-subject:{verb.payload[2]}",))
         # Coordinated verbs: "Zelensky called the pledges ... and said ..." → the sentence's subject.
         lo = doc.sentences[sentence][0]
         i = bisect.bisect_left(self._ends, lo)
