@@ -452,3 +452,20 @@ def test_a_warning_against_with_its_object_pronoun_opposes():
     )
     assert ("Dmitry Medvedev", "ground_troops", "oppose") in found, found
     assert ("Dmitry Medvedev", "ground_troops", "support") not in found, found
+
+
+def test_a_comma_closes_a_source_phrase_that_opens_the_sentence():
+    found = triples(
+        "По словам Шольца, Испания сразу заявила, что не будет выступать за бесполетную зону над Украиной.",
+        "ru",
+    )
+    assert ("Spain", "no_fly_zone", "oppose") in found, found
+    assert ("Ukraine", "no_fly_zone", "oppose") not in found, found  # "над Украиной" is a place
+
+
+def test_a_slavic_genitive_after_the_proposal_is_no_holder_but_a_nominative_is():
+    found = triples("Отправка войск Испании в Украину недопустима, заявил Песков.", "ru")
+    assert ("Dmitry Peskov", "ground_troops", "oppose") in found, found
+    assert ("Spain", "ground_troops", "oppose") not in found, found
+    found = triples("Розміщення в Україні західних миротворців Іспанія вважає неприпустимим.", "uk")
+    assert ("Spain", "ground_troops", "oppose") in found, found

@@ -30,6 +30,9 @@ PRONOUNS = ("pronoun_we", "pronoun_person", "pronoun_country", "pronoun_they")
 REPORT_LEFT = 6
 REPORT_RIGHT = 8
 PRO_DROP = {"ar", "ru", "uk"}
+# Languages whose actor right after a proposal's words, unless it may be nominative ("… миротворцев
+# Москва будет считать"), is the proposal's genitive ("ввод войск НАТО").
+GENITIVE_AFTER = {"ru", "uk"}
 VERB_FIRST = {"ar": 4, "de": 2}
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
@@ -99,6 +102,12 @@ class Attributor:
         doc = self.doc
         if not self.proposal_tokens.isdisjoint(range(m.start, m.end)):
             return False
+        if (
+            doc.language in GENITIVE_AFTER
+            and m.start - 1 in self.proposal_tokens
+            and not doc.pack.analyzer.may_be_nominative(doc.tokens[m.start].surface)
+        ):
+            return False  # "войск НАТО", "військ Альянсу": the proposal's genitive, not a holder
         if is_place(doc, m.start, m.end):
             return False
         if m.start >= 2 and doc.tokens[m.start - 1].surface == "(":
@@ -110,9 +119,13 @@ class Attributor:
         k = m.start - 1
         sentence = doc.sentence_of[m.start]
         steps = 0
+        comma = False
         while k >= 0 and doc.sentence_of[k] == sentence and steps < 60:
             for hit in doc.cues_ending[k + 1]:
                 if hit.payload[0] in NOT_HOLDERS_AFTER and hit.payload[3] > 0:
+                    if hit.payload[0] == "source" and comma and self._opens_sentence(hit.start):
+                        # "По словам Шольца, НАТО заявила": the comma closes the opening source
+                        return True
                     # "European allies, such as Britain": the head holds, its examples do not;
                     # "countries such as Germany and the US reject": the examples are all it names.
                     return hit.payload[0] == "example" and not self._actor_head(hit.start)
@@ -128,11 +141,18 @@ class Attributor:
                 or self._is_coord(k)
                 or len(token.surface) <= 3
             ):
+                comma = comma or token.surface in ",،"
                 k -= 1
                 steps += 1
                 continue
             break
         return True
+
+    def _opens_sentence(self, k: int) -> bool:
+        """Token ``k`` starts its sentence, but for punctuation and one word ("Also, according to")."""
+        doc = self.doc
+        first = doc.sentences[doc.sentence_of[k]][0]
+        return sum(1 for j in range(first, k) if doc.tokens[j].kind == "word") <= 1
 
     def _actor_head(self, marker_start: int) -> bool:
         """An example marker ("including", "such as", "wie") follows an actor that heads the list."""

@@ -151,3 +151,9 @@ class SlavicAnalyzer(Analyzer):
         return slavic_key(self.language, word)
 
     lex_key = actor_key
+
+    def may_be_nominative(self, word: str) -> bool:
+        # An indeclinable acronym ("НАТО", "США") right after a noun reads as its genitive.
+        return any(
+            "nomn" in p.tag and "Fixd" not in p.tag for p in _morph(self.language).parse(word)
+        )
