@@ -469,3 +469,12 @@ def test_a_slavic_genitive_after_the_proposal_is_no_holder_but_a_nominative_is()
     assert ("Spain", "ground_troops", "oppose") not in found, found
     found = triples("Розміщення в Україні західних миротворців Іспанія вважає неприпустимим.", "uk")
     assert ("Spain", "ground_troops", "oppose") in found, found
+
+
+def test_a_russian_or_ukrainian_dative_is_no_subject():
+    found = triples("Фіцо заявив, що Угорщині не варто приєднуватись до НАТО.", "uk")
+    assert ("Robert Fico", "nato_membership", "oppose") in found, found
+    assert not any(a == "Hungary" for a, _, _ in found), found
+    # a genitive owner and a locative speaker still hold
+    found = triples("В Кремле заявили, что отправка войск в Украину недопустима.", "ru")
+    assert ("Kremlin", "ground_troops", "oppose") in found, found

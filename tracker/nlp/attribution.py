@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from tracker.nlp.gazetteer import ActorSpan, is_place
+from tracker.nlp.gazetteer import ActorSpan, governed_by_locative, is_place
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.resources import Hit
 
@@ -105,7 +105,7 @@ class Attributor:
         if (
             doc.language in GENITIVE_AFTER
             and m.start - 1 in self.proposal_tokens
-            and not doc.pack.analyzer.may_be_nominative(doc.tokens[m.start].surface)
+            and not self._nominative(m, indeclinable=False)
         ):
             return False  # "войск НАТО", "військ Альянсу": the proposal's genitive, not a holder
         if is_place(doc, m.start, m.end):
@@ -147,6 +147,25 @@ class Attributor:
                 continue
             break
         return True
+
+    def _nominative(self, m: ActorSpan, indeclinable: bool = True) -> bool:
+        """The mention's first word may be in the nominative, the subject's case (always true where
+        the analyzer does not tell cases); an indeclinable word counts only if ``indeclinable``."""
+        cases = self.doc.pack.analyzer.cases(self.doc.tokens[m.start].surface)
+        if not cases:
+            return True
+        return "nomn" in cases and (indeclinable or "Fixd" not in cases)
+
+    def _oblique(self, m: ActorSpan) -> bool:
+        """A Russian or Ukrainian mention that can be neither a subject nor an owner: "Україні не
+        варто вступати" (dative), "Украине разрешили" (dative). Not one after a
+        preposition ("в Кремле заявили" names the speaker)."""
+        if self.doc.language not in GENITIVE_AFTER or governed_by_locative(self.doc, m.start):
+            return False
+        cases = self.doc.pack.analyzer.cases(self.doc.tokens[m.start].surface)
+        # A genitive may own the stance ("обещание Трампа", "позиция Киева") and an instrumental be
+        # its agent ("профинансирована Данией"): both are kept.
+        return bool(cases) and not cases & {"nomn", "gent", "gen2", "ablt", "Fixd"}
 
     def _opens_sentence(self, k: int) -> bool:
         """Token ``k`` starts its sentence, but for punctuation and one word ("Also, according to")."""
@@ -408,7 +427,7 @@ class Attributor:
             if commas and doc.tokens[k].surface in commas:
                 return None  # Arabic: a comma closes the clause
             m = self.ending.get(k + 1)
-            if m is not None and self.eligible(m):
+            if m is not None and self.eligible(m) and not self._oblique(m):
                 noun = self._owned_noun(m)
                 if noun is not None:
                     # "مطلب أوكرانيا بالانضمام … لا يمكن أن": Ukraine holds its demand, not the clause.

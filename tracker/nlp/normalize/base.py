@@ -91,9 +91,10 @@ class Analyzer:
     def lex_key(self, word: str) -> str:
         return fold(word)
 
-    def may_be_nominative(self, word: str) -> bool:
-        """False only when the word's case is known and cannot be the subject's (Slavic genitives)."""
-        return True
+    def cases(self, word: str) -> frozenset[str]:
+        """The grammatical cases the word may stand in ("nomn", "gent", …, and "Fixd" for an
+        indeclinable word); empty when the language's analyzer does not tell."""
+        return frozenset()
 
     def is_clitic_prep(self, word: str) -> bool:
         """True when the word carries an attached preposition (Arabic ل/ب/ك): 'لكييف' = 'to Kyiv'."""

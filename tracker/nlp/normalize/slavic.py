@@ -152,8 +152,16 @@ class SlavicAnalyzer(Analyzer):
 
     lex_key = actor_key
 
-    def may_be_nominative(self, word: str) -> bool:
-        # An indeclinable acronym ("НАТО", "США") right after a noun reads as its genitive.
-        return any(
-            "nomn" in p.tag and "Fixd" not in p.tag for p in _morph(self.language).parse(word)
-        )
+    def cases(self, word: str) -> frozenset[str]:
+        return _cases(self.language, word)
+
+
+CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
+
+
+@lru_cache(maxsize=20_000)
+def _cases(language: str, word: str) -> frozenset[str]:
+    found: set[str] = set()
+    for parse in _morph(language).parse(word):
+        found |= parse.tag.grammemes & (CASES | {"Fixd"})
+    return frozenset(found)
