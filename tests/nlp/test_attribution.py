@@ -478,3 +478,15 @@ def test_a_russian_or_ukrainian_dative_is_no_subject():
     # a genitive owner and a locative speaker still hold
     found = triples("В Кремле заявили, что отправка войск в Украину недопустима.", "ru")
     assert ("Kremlin", "ground_troops", "oppose") in found, found
+
+
+def test_a_negation_before_an_owned_noun_is_its_governing_verbs():
+    found = triples(
+        "وقال بيسكوف إن الضمانات لا يمكن أن تحلّ محلّ مطلب إسبانيا بالانضمام إلى حلف شمال الأطلسي.",
+        "ar",
+    )
+    assert ("Spain", "nato_membership", "support") in found, found
+    assert ("Spain", "nato_membership", "oppose") not in found, found
+    # right before the noun it still negates it: "no request of Spain"
+    found = triples("Il n'y a aucune demande de l'Espagne d'adhérer à l'Otan.", "fr")
+    assert ("Spain", "nato_membership", "support") not in found, found

@@ -230,3 +230,17 @@ def test_a_cue_in_a_conditional_clause_is_nobodys_stance_and_a_warning_reaches_i
     assert ("Australia", "ground_troops", "considering") in triples(
         "Australia may send peacekeepers to Ukraine if asked.", "en"
     )
+
+
+def test_voicing_an_idea_proposes_it():
+    cases = [
+        (
+            "fr",
+            "Le Premier ministre espagnol Pedro Sánchez a évoqué l'idée de déployer des troupes en Ukraine.",
+        ),
+        ("ru", "Премьер Испании Педро Санчес озвучил идею ввода войск на Украину."),
+        ("en", "Spain floated the idea of sending peacekeepers to Ukraine."),
+    ]
+    for lang, text in cases:
+        stances = {s for a, k, s in triples(text, lang) if k == "ground_troops"}
+        assert stances == {"support"}, (lang, triples(text, lang))

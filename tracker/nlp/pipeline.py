@@ -224,7 +224,9 @@ def _positions(
     pairings = []
     holders_by_sentence: dict[int, Holder] = {}
     anaphor_sentences = {doc.sentence_of[h.start] for h in doc.cues if h.payload[0] == "anaphor"}
-    for pairing in pair_cues(doc, proposals, topic):
+    starts = {span.start for span in spans}
+    owned = frozenset(h.start for h in doc.cues if h.payload[0] == "owner_noun" and h.end in starts)
+    for pairing in pair_cues(doc, proposals, topic, owned):
         sentence = doc.sentence_of[pairing.cue.start]
         holder = attributor.holder_for(pairing.cue)
         if (

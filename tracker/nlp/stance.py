@@ -214,7 +214,16 @@ def _forward_stop(doc: Document, cue: Hit) -> int:
     return sentence_end
 
 
-def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -> list[CuePairing]:
+def pair_cues(
+    doc: Document,
+    proposals: list[ProposalSpan],
+    topic: str | None,
+    owned: frozenset[int] = frozenset(),
+) -> list[CuePairing]:
+    """Every stance cue with the proposals it is about. ``owned`` holds the cues that are nouns
+    with their owner named right after them ("مطلب أوكرانيا"): a negation or modality a word or
+    more before such a noun belongs to the verb governing it ("لا يمكن أن تحلّ محلّ مطلب
+    أوكرانيا", cannot replace Ukraine's demand), not to the owner's stance."""
     pairings = []
     proposals = sorted(proposals, key=lambda p: p.start)
     starts = [p.start for p in proposals]
@@ -293,6 +302,8 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
         )
         if negation is not None and _holds_negation(doc, cue):
             negation = None  # "n'a pas l'intention": ne … pas is one negation, in the cue already
+        if negation is not None and _governs_owned(doc, negation, cue, owned):
+            negation = None
         if negation is None and negations and category != "warning":
             negation = _negated_object(doc, cue, chosen, negations)
         if negation is not None:
@@ -301,6 +312,8 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
             stance = "considering" if excluded else FLIP[stance]
         modality = _marker_before(doc, cue, "modality", MODALITY_WINDOW)
         if modality is not None and doc.language == "ar" and not _arabic_modal(doc, modality):
+            modality = None
+        if modality is not None and _governs_owned(doc, modality, cue, owned):
             modality = None
         if (
             modality is not None
@@ -319,6 +332,15 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
 
 
 GOVERNED_GAP = 2  # words between a stance cue and the action it governs ("refuse to send")
+
+
+def _governs_owned(doc: Document, marker: Hit, cue: Hit, owned: frozenset[int]) -> bool:
+    """The marker stands a word or more before an owned noun: it is its governing verb's."""
+    return (
+        cue.start in owned
+        and marker.end <= cue.start
+        and _words_between(doc, marker.end, cue.start) > 0
+    )
 
 
 def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) -> set[Hit]:
