@@ -244,3 +244,19 @@ def test_voicing_an_idea_proposes_it():
     for lang, text in cases:
         stances = {s for a, k, s in triples(text, lang) if k == "ground_troops"}
         assert stances == {"support"}, (lang, triples(text, lang))
+
+
+def test_a_german_negation_far_before_a_clause_final_verb_negates_it():
+    found = triples(
+        "Spanien wird zu keinem Zeitpunkt die Präsenz von Nato-Truppen auf ukrainischem Territorium"
+        " billigen oder sich damit abfinden.",
+        "de",
+    )
+    assert ("Spain", "ground_troops", "oppose") in found, found
+    assert ("Spain", "ground_troops", "support") not in found, found
+    # a verb that does not end its clause keeps the short window
+    found = triples(
+        "Keine Regierung hat bisher gesagt, dass Spanien Truppen in die Ukraine schicken will.",
+        "de",
+    )
+    assert ("Spain", "ground_troops", "oppose") not in found, found

@@ -32,6 +32,10 @@ STANCE_CATEGORIES = {
 FORWARD = 15
 BACKWARD = 8
 NEGATION_WINDOW = 5
+# German puts the verb last: its negation may open the clause ("Wir werden zu keinem Zeitpunkt die
+# Präsenz von Nato-Truppen auf ukrainischem Territorium billigen").
+VERB_FINAL = {"de"}
+VERB_FINAL_NEGATION_WINDOW = 12
 MODALITY_WINDOW = 4
 FLIP = {"support": "oppose", "oppose": "support", "considering": "oppose"}
 SPECIFIC_OVER_GENERAL = "security_guarantee"
@@ -101,6 +105,17 @@ def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit |
             return None  # the Russian dash of "X — это Y" too
         k -= 1
     return None
+
+
+def _clause_final_verb(doc: Document, cue: Hit) -> bool:
+    """In a verb-final language, the cue ends its clause: punctuation, a coordination or the
+    sentence's end follows it."""
+    if doc.language not in VERB_FINAL:
+        return False
+    k = cue.end
+    if k >= len(doc.tokens) or doc.sentence_of[k] != doc.sentence_of[cue.start]:
+        return True
+    return doc.tokens[k].kind != "word" or any(h.payload[0] == "coord" for h in doc.cues_at[k])
 
 
 def _negation_after(doc: Document, cue: Hit) -> Hit | None:
@@ -297,9 +312,8 @@ def pair_cues(
             chosen = [p for p in chosen if p.kind != SPECIFIC_OVER_GENERAL]
         category = cue.payload[0]
         stance = STANCE_CATEGORIES[category]
-        negation = _marker_before(doc, cue, "negation", NEGATION_WINDOW) or _negation_after(
-            doc, cue
-        )
+        window = VERB_FINAL_NEGATION_WINDOW if _clause_final_verb(doc, cue) else NEGATION_WINDOW
+        negation = _marker_before(doc, cue, "negation", window) or _negation_after(doc, cue)
         if negation is not None and _holds_negation(doc, cue):
             negation = None  # "n'a pas l'intention": ne … pas is one negation, in the cue already
         if negation is not None and _governs_owned(doc, negation, cue, owned):
