@@ -490,3 +490,16 @@ def test_a_negation_before_an_owned_noun_is_its_governing_verbs():
     # right before the noun it still negates it: "no request of Spain"
     found = triples("Il n'y a aucune demande de l'Espagne d'adhérer à l'Otan.", "fr")
     assert ("Spain", "nato_membership", "support") not in found, found
+
+
+def test_an_actor_that_modifies_the_proposal_is_no_holder():
+    cases = [
+        ("en", "Peskov warned that Spanish troops in Ukraine would be a legitimate target."),
+        ("en", "Peskov said NATO troops in Ukraine would be a legitimate target."),
+        ("de", "Nato-Truppen in der Ukraine seien ein legitimes Ziel, sagte Peskow."),
+        ("ar", "وقال بيسكوف إن قوات الناتو في أوكرانيا ستكون هدفا مشروعا."),
+    ]
+    for lang, text in cases:
+        found = triples(text, lang)
+        assert ("Dmitry Peskov", "ground_troops", "oppose") in found, (lang, found)
+        assert ("NATO", "ground_troops", "oppose") not in found, (lang, found)

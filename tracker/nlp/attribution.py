@@ -32,7 +32,9 @@ REPORT_RIGHT = 8
 PRO_DROP = {"ar", "ru", "uk"}
 # Languages whose actor right after a proposal's words, unless it may be nominative ("… миротворцев
 # Москва будет считать"), is the proposal's genitive ("ввод войск НАТО").
-GENITIVE_AFTER = {"ru", "uk"}
+GENITIVE_AFTER = {"ru", "uk", "ar"}
+# Languages whose actor right before a proposal's words modifies it ("NATO troops", "Nato-Truppen").
+MODIFIER_BEFORE = {"en", "de"}
 VERB_FIRST = {"ar": 4, "de": 2}
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
@@ -107,7 +109,9 @@ class Attributor:
             and m.start - 1 in self.proposal_tokens
             and not self._nominative(m, indeclinable=False)
         ):
-            return False  # "войск НАТО", "військ Альянсу": the proposal's genitive, not a holder
+            return False  # "войск НАТО", "قوات الناتو": the proposal's genitive, not a holder
+        if doc.language in MODIFIER_BEFORE and self._modifies_proposal(m):
+            return False  # "NATO troops", "Nato-Truppen": a modifier of the proposal, not a holder
         if is_place(doc, m.start, m.end):
             return False
         if m.start >= 2 and doc.tokens[m.start - 1].surface == "(":
@@ -149,12 +153,25 @@ class Attributor:
         return True
 
     def _nominative(self, m: ActorSpan, indeclinable: bool = True) -> bool:
-        """The mention's first word may be in the nominative, the subject's case (always true where
-        the analyzer does not tell cases); an indeclinable word counts only if ``indeclinable``."""
+        """The mention's first word may be in the nominative, the subject's case; an indeclinable
+        word counts only if ``indeclinable``. A language whose analyzer tells no cases (Arabic)
+        marks none: with ``indeclinable`` False its words are taken as indeclinable."""
         cases = self.doc.pack.analyzer.cases(self.doc.tokens[m.start].surface)
         if not cases:
-            return True
+            return indeclinable
         return "nomn" in cases and (indeclinable or "Fixd" not in cases)
+
+    def _modifies_proposal(self, m: ActorSpan) -> bool:
+        """The proposal's words start right after the mention, or after a hyphen ("Nato-Truppen")."""
+        doc = self.doc
+        k = m.end
+        if (
+            k < len(doc.tokens)
+            and doc.tokens[k].surface == "-"
+            and doc.tokens[k].start == doc.tokens[k - 1].end
+        ):
+            k += 1
+        return k in self.proposal_tokens
 
     def _oblique(self, m: ActorSpan) -> bool:
         """A Russian or Ukrainian mention that can be neither a subject nor an owner: "Україні не
