@@ -33,8 +33,10 @@ PRO_DROP = {"ar", "ru", "uk"}
 # Languages whose actor right after a proposal's words, unless it may be nominative ("… миротворцев
 # Москва будет считать"), is the proposal's genitive ("ввод войск НАТО").
 GENITIVE_AFTER = {"ru", "uk", "ar"}
-# Languages whose actor right before a proposal's words modifies it ("NATO troops", "Nato-Truppen").
-MODIFIER_BEFORE = {"en", "de"}
+# Languages whose actor right before a proposal's words modifies it ("Nato-Truppen"). English
+# ("NATO troops") is left out: on train.jsonl's folds it removed spurious rule positions but not
+# the model's, and it moved the model's verdicts on dev.jsonl below its floor.
+MODIFIER_BEFORE = {"de"}
 VERB_FIRST = {"ar": 4, "de": 2}
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
@@ -79,7 +81,13 @@ def _unique(*actors: str) -> tuple[str, ...]:
 
 
 class Attributor:
-    def __init__(self, doc: Document, mentions: list[ActorSpan], proposal_tokens: set[int]):
+    def __init__(
+        self,
+        doc: Document,
+        mentions: list[ActorSpan],
+        proposal_tokens: set[int],
+        core_tokens: set[int] | None = None,
+    ):
         self.doc = doc
         self.mentions = mentions
         self.ending: dict[int, ActorSpan] = {}
@@ -88,6 +96,8 @@ class Attributor:
             self.ending.setdefault(m.end, m)
             self.starting.setdefault(m.start, m)
         self.proposal_tokens = proposal_tokens
+        # The proposals' own words, without anchors ("deploy", "unterstützt") that may be verbs.
+        self.core_tokens = proposal_tokens if core_tokens is None else core_tokens
         self._ends = [m.end for m in mentions]  # mentions are in text order, so ends are sorted too
         self._eligible: dict[int, bool] = {}
         self._speakers: dict[int, Holder | None] = {}
@@ -104,14 +114,8 @@ class Attributor:
         doc = self.doc
         if not self.proposal_tokens.isdisjoint(range(m.start, m.end)):
             return False
-        if (
-            doc.language in GENITIVE_AFTER
-            and m.start - 1 in self.proposal_tokens
-            and not self._nominative(m, indeclinable=False)
-        ):
-            return False  # "войск НАТО", "قوات الناتو": the proposal's genitive, not a holder
-        if doc.language in MODIFIER_BEFORE and self._modifies_proposal(m):
-            return False  # "NATO troops", "Nato-Truppen": a modifier of the proposal, not a holder
+        if self.modifies_proposal(m):
+            return False
         if is_place(doc, m.start, m.end):
             return False
         if m.start >= 2 and doc.tokens[m.start - 1].surface == "(":
@@ -161,17 +165,22 @@ class Attributor:
             return indeclinable
         return "nomn" in cases and (indeclinable or "Fixd" not in cases)
 
-    def _modifies_proposal(self, m: ActorSpan) -> bool:
-        """The proposal's words start right after the mention, or after a hyphen ("Nato-Truppen")."""
+    def modifies_proposal(self, m: ActorSpan) -> bool:
+        """The mention is part of how the proposal is named, not a party to it: its genitive right
+        after it ("войск НАТО", "قوات الناتو"; not a possible nominative, "… миротворців Москва
+        буде"), or a modifier right before it ("Nato-Truppen")."""
         doc = self.doc
-        k = m.end
-        if (
-            k < len(doc.tokens)
+        if doc.language in GENITIVE_AFTER:
+            return m.start - 1 in self.core_tokens and not self._nominative(m, indeclinable=False)
+        if doc.language not in MODIFIER_BEFORE:
+            return False
+        k = m.end  # a hyphen joins the compound: "Nato-Truppen"
+        return (
+            k + 1 < len(doc.tokens)
             and doc.tokens[k].surface == "-"
             and doc.tokens[k].start == doc.tokens[k - 1].end
-        ):
-            k += 1
-        return k in self.proposal_tokens
+            and k + 1 in self.core_tokens
+        )
 
     def _oblique(self, m: ActorSpan) -> bool:
         """A Russian or Ukrainian mention that can be neither a subject nor an owner: "Україні не

@@ -125,6 +125,8 @@ class Featurizer:
             eligible = self.attributor.eligible(m)
             if not eligible:
                 facts.append("ineligible")
+                if self.attributor.modifies_proposal(m):
+                    facts.append("modifier")  # "Nato-Truppen", "войск НАТО"
             # An eligible mention is never governed by a locative (eligibility checks it first).
             if not eligible and is_place(self.doc, m.start, m.end):
                 facts.append("locative")

@@ -215,7 +215,8 @@ def _positions(
     doc: Document, spans: list[ActorSpan], proposals: list[ProposalSpan], published: date | None
 ):
     proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
-    attributor = Attributor(doc, spans, proposal_tokens)
+    core_tokens = {k for p in proposals for k in range(p.core_start, p.core_end)}
+    attributor = Attributor(doc, spans, proposal_tokens, core_tokens)
     topic = _topic(proposals)
     claimed: dict[
         tuple[str, int], tuple[float, int, str]
