@@ -501,3 +501,27 @@ def test_an_actor_that_modifies_the_proposal_is_no_holder():
         found = triples(text, lang)
         assert ("Dmitry Peskov", "ground_troops", "oppose") in found, (lang, found)
         assert ("NATO", "ground_troops", "oppose") not in found, (lang, found)
+
+
+def test_two_actors_joined_by_a_comma_alone_are_no_list():
+    found = triples(
+        "Forte de la deuxième armée de l'OTAN après l'Espagne, la Turquie se dit prête à déployer"
+        " des troupes en Ukraine.",
+        "fr",
+    )
+    assert ("Turkey", "ground_troops", "support") in found, found
+    assert ("Spain", "ground_troops", "support") not in found, found
+    found = triples("Spain, Portugal and Italy said they were ready to send troops.", "en")
+    assert {"Spain", "Portugal", "Italy"} <= {a for a, _, _ in found}, found
+
+
+def test_a_german_zu_infinitive_has_no_subject_of_its_own():
+    found = triples(
+        "Spanien und Portugal kündigten an, die Ukraine weiterhin militärisch zu unterstützen.",
+        "de",
+    )
+    assert {
+        ("Spain", "military_aid", "support"),
+        ("Portugal", "military_aid", "support"),
+    } <= found, found
+    assert ("Ukraine", "military_aid", "support") not in found, found

@@ -41,7 +41,11 @@ VERB_FIRST = {"ar": 4, "de": 2}
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
 CLAUSE_COMMA = {"ar": "،,"}
-SUBJECT_FIRST = {"de"}  # the subject opens the clause, objects stand between it and a final verb
+SUBJECT_FIRST = {"de"}
+# The particle of an infinitive right before its verb, whose clause has no subject of its own.
+INFINITIVE_MARKERS = {
+    "de": "zu"
+}  # the subject opens the clause, objects stand between it and a final verb
 # Markers whose following actors are no holders: "according to X", "European allies including X,
 # Y" (when an actor heads the list), "between X and Y" (lexicon categories).
 NOT_HOLDERS_AFTER = ("source", "example", "partner")
@@ -449,10 +453,14 @@ class Attributor:
         doc = self.doc
         k = cue.start - 1
         commas = CLAUSE_COMMA.get(doc.language, "")
+        objects_after = self._infinitive_clause(cue, lo)
         while k >= lo:
             if commas and doc.tokens[k].surface in commas:
                 return None  # Arabic: a comma closes the clause
             m = self.ending.get(k + 1)
+            if m is not None and m.start > objects_after:
+                k = m.start - 1  # "…, die Ukraine weiter zu unterstützen": the infinitive's object
+                continue
             if m is not None and self.eligible(m) and not self._oblique(m):
                 noun = self._owned_noun(m)
                 if noun is not None:
@@ -499,6 +507,21 @@ class Attributor:
             else:
                 k -= 1
         return None
+
+    def _infinitive_clause(self, cue: Hit, lo: int) -> int:
+        """Where the German zu-infinitive clause of the cue opens (its comma), or past the cue when
+        the cue is none: "Pistorius kündigte an, die Ukraine weiter zu unterstützen" has no subject
+        of its own, its actors are objects and the holder is the main clause's subject."""
+        doc = self.doc
+        before = cue.start - 1
+        if doc.language not in INFINITIVE_MARKERS or before < lo:
+            return cue.start
+        if doc.tokens[before].surface.lower() != INFINITIVE_MARKERS[doc.language]:
+            return cue.start
+        for k in range(before - 1, lo - 1, -1):
+            if doc.tokens[k].surface == ",":
+                return k
+        return cue.start
 
     def _passive_agent(self, cue: Hit) -> Holder | None:
         """The agent of a passive or of an action noun: "proposed by Britain and France", "rejetée
@@ -717,6 +740,10 @@ class Attributor:
             while k >= lo and not joined and steps < 3:
                 if self._is_coord(k):
                     joined = True
+                    if current is m and doc.tokens[k].kind == "punct":
+                        # A list ends with "and": "après les États-Unis, la Turquie se dit prête"
+                        # is an apposition or a fronted phrase, "France, Germany and Italy" a list.
+                        return actors
                 elif not (doc.tokens[k].kind == "word" and len(doc.tokens[k].surface) <= 3):
                     break
                 k -= 1
