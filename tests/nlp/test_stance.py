@@ -260,3 +260,12 @@ def test_a_german_negation_far_before_a_clause_final_verb_negates_it():
         "de",
     )
     assert ("Spain", "ground_troops", "oppose") not in found, found
+
+
+def test_a_negated_request_is_no_stance():
+    for lang, text in (
+        ("uk", "Іспанія ніколи не просила про направлення військ в Україну."),
+        ("ru", "Испания никогда не просила об отправке войск на Украину."),
+    ):
+        found = triples(text, lang)
+        assert not any(a == "Spain" and k == "ground_troops" for a, k, _ in found), (lang, found)

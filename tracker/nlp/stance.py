@@ -107,6 +107,17 @@ def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit |
     return None
 
 
+def _negates_request(doc: Document, negation: Hit, cue: Hit) -> bool:
+    """The negation is a request verb's: the cue is one ("не просила"), or one stands between them
+    ("never asked for troops to be sent")."""
+    start = min(negation.end, cue.start)
+    return any(
+        h.payload[0] == "request" and h.payload[3] > 0
+        for k in range(start, cue.start + 1)
+        for h in doc.cues_at[k]
+    )
+
+
 def _clause_final_verb(doc: Document, cue: Hit) -> bool:
     """In a verb-final language, the cue ends its clause: punctuation, a coordination or the
     sentence's end follows it."""
@@ -320,6 +331,8 @@ def pair_cues(
             negation = None
         if negation is None and negations and category != "warning":
             negation = _negated_object(doc, cue, chosen, negations)
+        if negation is not None and _negates_request(doc, negation, cue):
+            continue  # "Україна ніколи не просила про війська": not asking is no stance either way
         if negation is not None:
             # "did not rule out" in any word order: an exclusion negated is a consideration
             excluded = category == "oppose" and cue.payload[2] in doc.pack.exclusions
