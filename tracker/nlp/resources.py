@@ -150,12 +150,21 @@ class PhraseMatcher:
 
     Each pattern stores (its length, the number of keys it spans when padded on
     both sides, else None, its payloads).
+
+    A matcher without wildcards also keeps its patterns as a trie of whole keys, read from the
+    last key back (``_by_last``): ``find_keys`` walks it over the token keys themselves, which
+    finds the same hits as the automaton without building the stream text or visiting the
+    automaton's nodes character by character.
     """
 
     def __init__(self) -> None:
         self._automaton = ahocorasick.Automaton()
         self._count = 0
         self._finalized = False
+        # Last key → [the trie of the keys before it, the payloads of the pattern that starts
+        # here, or None]; the payload lists are the automaton's own.
+        self._by_last: dict[str, list] = {}
+        self._wildcards = False
 
     def add(
         self,
@@ -175,8 +184,24 @@ class PhraseMatcher:
                 payloads.append(payload)
         else:
             spanned = None if prefix_wild or suffix_wild else pattern.count(" ") - 1
-            self._automaton.add_word(pattern, (len(pattern), spanned, [payload]))
+            payloads = [payload]
+            self._automaton.add_word(pattern, (len(pattern), spanned, payloads))
+            if spanned is not None:
+                self._add_to_trie(pattern[1:-1].split(" "), payloads)
+        if prefix_wild or suffix_wild:
+            self._wildcards = True
         self._count += 1
+
+    def _add_to_trie(self, pieces: list[str], payloads: list) -> None:
+        """A whole-key pattern, by the keys a stream would hold: its text between single spaces."""
+        earlier = self._by_last
+        node = None
+        for piece in reversed(pieces):
+            node = earlier.get(piece)
+            if node is None:
+                node = earlier[piece] = [{}, None]
+            earlier = node[0]
+        node[1] = payloads
 
     def entries(self, keys: str) -> list[tuple]:
         """The payloads of the entries spelled exactly ``keys`` (space-separated, no wildcard)."""
@@ -189,6 +214,40 @@ class PhraseMatcher:
         if self._count:
             self._automaton.make_automaton()
         self._finalized = True
+
+    def find_keys(self, index: list[int], keys: list[str]) -> list[Hit]:
+        """``find(Stream.from_keys(index, keys))``: the same hits in the same order. Without
+        wildcards it walks the trie of whole keys; with them it falls back to the automaton."""
+        if self._wildcards or not self._count or not keys:
+            return self.find(Stream.from_keys(index, keys))
+        if "" in keys or " ".join(keys).count(" ") != len(keys) - 1:
+            keys = Stream.build(zip(index, keys, strict=True)).keys  # as the stream spells them
+        hits = []
+        by_last = self._by_last
+        new_hit = tuple.__new__  # Hit(a, b, payload) without the named tuple's Python-level __new__
+        for j, key in enumerate(keys):
+            node = by_last.get(key)
+            if node is None:
+                continue  # most keys end no pattern
+            # The patterns ending with key j, walked back shortest first; the automaton reports
+            # the hits of one end longest first, so they are taken in reverse.
+            ending = []
+            i = j
+            while True:
+                earlier, payloads = node
+                if payloads is not None:
+                    ending.append((index[i], payloads))
+                i -= 1
+                if i < 0 or not earlier:
+                    break
+                node = earlier.get(keys[i])
+                if node is None:
+                    break
+            b = index[j] + 1
+            for a, payloads in reversed(ending):
+                for payload in payloads:
+                    hits.append(new_hit(Hit, (a, b, payload)))
+        return hits
 
     def find(self, stream: Stream) -> list[Hit]:
         if not self._count or not stream.keys:

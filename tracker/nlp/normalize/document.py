@@ -18,7 +18,6 @@ from tracker.nlp.resources import (
     Hit,
     LanguagePack,
     Resources,
-    Stream,
     exact_matches,
     resolve_overlaps,
 )
@@ -340,12 +339,14 @@ class Document:
             and akeys[i] not in fillers
             and token.surface not in _QUOTE_MARKS
         ]
-        stream = Stream.from_keys(index, [lkeys[i] for i in index])
-        hits = self.pack.lexicon.find(stream)
-        if any(h.payload[4] for h in hits):
-            hits = [h for h in hits if h.payload[4] is None or self._exact_ok(h, stream)]
-        # Hits must not run across sentence ends.
-        hits = [h for h in hits if self.sentence_of[h.start] == self.sentence_of[h.end - 1]]
+        sentence_of = self.sentence_of
+        # Hits must not run across sentence ends, and an entry with "=" words must name their forms.
+        hits = [
+            h
+            for h in self.pack.lexicon.find_keys(index, [lkeys[i] for i in index])
+            if sentence_of[h.start] == sentence_of[h.end - 1]
+            and (h.payload[4] is None or self._exact_ok(h, index))
+        ]
         if self.language == "de":
             hits = self._join_separable_verbs(hits)
         self.cues = resolve_overlaps([h for h in hits if h.payload[0] not in GROUP_PROPOSAL])
@@ -357,13 +358,13 @@ class Document:
             cues_ending[hit.end] = (*cues_ending[hit.end], hit)
         self.cues_at, self.cues_ending = cues_at, cues_ending
 
-    def _exact_ok(self, hit: Hit, stream: Stream) -> bool:
+    def _exact_ok(self, hit: Hit, index: list[int]) -> bool:
         """The words of the hit that its entry marks ``=`` are the forms it names (matched by key,
-        "bereits" is also "bereit")."""
-        first = bisect.bisect_left(stream.index, hit.start)
+        "bereits" is also "bereit"). ``index``: the tokens of the keys the lexicon read."""
+        first = bisect.bisect_left(index, hit.start)
         tokens, language = self.tokens, self.language
         return all(
-            exact is None or exact_matches(exact, tokens[stream.index[first + j]].surface, language)
+            exact is None or exact_matches(exact, tokens[index[first + j]].surface, language)
             for j, exact in enumerate(hit.payload[4])
         )
 
