@@ -136,7 +136,10 @@ class Attributor:
         return k >= 0 and k + 1 in self.ending
 
     def _is_coord(self, k: int) -> bool:
-        return any(h.payload[0] == "coord" for h in self.doc.cues_at[k])
+        for h in self.doc.cues_at[k]:  # a plain loop: asked of most tokens the scans walk over
+            if h.payload[0] == "coord":
+                return True
+        return False
 
     # Persons and pronouns ------------------------------------------------
     def _before(self, before: int, limit: int, accept) -> ActorSpan | None:
@@ -429,9 +432,10 @@ class Attributor:
         k, words = cue.end, 0
         marker = None
         while k < b and words <= 1 and marker is None:
-            marker = next(
-                (h for h in doc.cues_at[k] if h.payload[0] == "agent" and h.payload[3] > 0), None
-            )
+            for hit in doc.cues_at[k]:
+                if hit.payload[0] == "agent" and hit.payload[3] > 0:
+                    marker = hit
+                    break
             if marker is None:
                 if doc.tokens[k].kind != "word":
                     return None

@@ -233,13 +233,10 @@ class Featurizer:
             if candidate is None:
                 candidate = found[key] = Candidate(actor, kind)
             paired = self.paired.get((sentence, kind), ())
-            stance = None
-            for pairing, holder in paired:
-                stance = pairing.stance
-                if holder is not None and actor in holder.actors:
-                    break
+            stance = self._mention_features(
+                candidate, context, sentence, kind, mention, distance, paired
+            )
             candidate.meetings.append(Meeting(context, sentence, stance, distance))
-            self._mention_features(candidate, context, sentence, kind, mention, distance, paired)
 
         for sentence, kinds in self.kinds_by_sentence.items():
             here = self.by_sentence.get(sentence, [])
@@ -370,15 +367,22 @@ class Featurizer:
             )
         return cached
 
-    def _mention_features(self, c, context, sentence, kind, mention, distance, paired) -> None:
+    def _mention_features(
+        self, c, context, sentence, kind, mention, distance, paired
+    ) -> str | None:
+        """Add a meeting's features to the candidate's; return the stance the rules' cues gave
+        there (of the first pairing this actor holds, else of the last one; None without one)."""
         f = c.features
         f.update(self._clause_features(context, sentence, kind))
         nearest = None
         same = mention is not None and context == "same"
         per_language = c.per_language
+        met, held = None, False
         for pairing, holder in paired:
             stance = pairing.stance
             mine = holder is not None and c.actor in holder.actors
+            if not held:
+                met, held = stance, mine
             if mine:
                 votes = VOTES[stance]
                 f[votes] = f.get(votes, 0.0) + 1.0
@@ -401,7 +405,7 @@ class Featurizer:
             f[name] = 1.0
             per_language[name] = None
         if mention is None:
-            return
+            return met
         if context == "same":
             f[f"dist={_bucket(distance, (3, 8, 15, 30))}"] = 1.0
             n_actors, first = self._sentence_actors(sentence)
@@ -416,6 +420,7 @@ class Featurizer:
                 f[fact] = 1.0
             elif fact != "in_proposal":
                 f[f"{fact}|{context}"] = 1.0
+        return met
 
     def _candidate_features(self, c: Candidate) -> None:
         f = c.features

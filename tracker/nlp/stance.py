@@ -71,13 +71,20 @@ def _words_between(doc: Document, a: int, b: int) -> int:
     if b - a > 3 * BACKWARD:
         return b - a
     tokens = doc.tokens
-    return sum(1 for k in range(a, b) if tokens[k].kind == "word")
+    words = 0
+    for k in range(a, b):  # a plain loop: these windows are read for every cue and proposal
+        if tokens[k].kind == "word":
+            words += 1
+    return words
 
 
 def _has_comma(doc: Document, a: int, b: int) -> bool:
-    return any(
-        doc.tokens[k].kind == "punct" and doc.tokens[k].surface in ",،;:" for k in range(a, b)
-    )
+    tokens = doc.tokens
+    for k in range(a, b):
+        token = tokens[k]
+        if token.kind == "punct" and token.surface in ",،;:":
+            return True
+    return False
 
 
 CLAUSE_OPENERS = ("boundary", "complementizer", "report_verb")
@@ -86,18 +93,21 @@ CLAUSE_OPENERS = ("boundary", "complementizer", "report_verb")
 def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit | None:
     """The nearest marker of ``category`` before the cue in its clause: a word that is both the
     marker and a clause opener ("if": modality, conditional and boundary) is the marker."""
-    sentence = doc.sentence_of[cue.start]
+    tokens, cues_ending = doc.tokens, doc.cues_ending
+    first = doc.sentences[doc.sentence_of[cue.start]][0]
     k, words = cue.start - 1, 0
-    while k >= 0 and doc.sentence_of[k] == sentence and words < window:
-        hits = doc.cues_ending[k + 1]
-        marker = next((h for h in hits if h.payload[0] == category), None)
-        if marker is not None:
-            return marker if marker.payload[3] > 0 else None
-        if any(h.payload[0] in CLAUSE_OPENERS for h in hits):
-            return None
-        if doc.tokens[k].kind == "word":
+    while k >= first and words < window:
+        hits = cues_ending[k + 1]
+        if hits:  # most tokens end no cue
+            marker = next((h for h in hits if h.payload[0] == category), None)
+            if marker is not None:
+                return marker if marker.payload[3] > 0 else None
+            if any(h.payload[0] in CLAUSE_OPENERS for h in hits):
+                return None
+        token = tokens[k]
+        if token.kind == "word":
             words += 1
-        elif doc.tokens[k].surface in ",،;—–":
+        elif token.surface in ",،;—–":
             return None  # the Russian dash of "X — это Y" too
         k -= 1
     return None
