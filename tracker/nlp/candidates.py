@@ -53,6 +53,15 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return f"gt{edges[-1]}"
 
 
+DISTANCE_EDGES = (3, 8, 15, 30)
+# The distance feature of every distance up to the last edge, and beyond it: named once, read for
+# every meeting in a sentence.
+DISTANCE_FEATURES = tuple(
+    f"dist={_bucket(n, DISTANCE_EDGES)}" for n in range(DISTANCE_EDGES[-1] + 1)
+)
+DISTANCE_FAR = f"dist={_bucket(DISTANCE_EDGES[-1] + 1, DISTANCE_EDGES)}"
+
+
 class Featurizer:
     def __init__(
         self,
@@ -70,29 +79,37 @@ class Featurizer:
         self.rule_triples = rule_triples
         resources = doc.resources
         self.resources = resources
+        sentence_of = doc.sentence_of
         self.proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
         self.by_sentence: dict[int, list[ActorSpan]] = {}
         for m in mentions:
-            self.by_sentence.setdefault(doc.sentence_of[m.start], []).append(m)
+            self.by_sentence.setdefault(sentence_of[m.start], []).append(m)
         self.kinds_by_sentence: dict[int, dict[str, list[ProposalSpan]]] = {}
         for p in proposals:
-            sentence = doc.sentence_of[p.start]
+            sentence = sentence_of[p.start]
             self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, []).append(p)
         # What the rules' cues said about each (sentence, kind), and who they gave it to.
         self.paired: dict[tuple[int, str], list[tuple]] = {}
         for pairing, holder in pairings:
             for p in pairing.proposals:
-                sentence = doc.sentence_of[p.start]
-                self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, [])
-                if p not in self.kinds_by_sentence[sentence][p.kind]:
-                    self.kinds_by_sentence[sentence][p.kind].append(p)
+                sentence = sentence_of[p.start]
+                spans = self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, [])
+                if p not in spans:
+                    spans.append(p)
                 self.paired.setdefault((sentence, p.kind), []).append((pairing, holder))
+        # The categories of the cues of each sentence. The cues are in text order, so a sentence's
+        # run of them is read at once.
         self.cue_categories: dict[int, set[str]] = {}
+        categories: set[str] | None = None
+        current = -1
         for h in doc.cues:
             if h.payload[3] <= 0:
                 continue
-            sentence = doc.sentence_of[h.start]
-            self.cue_categories.setdefault(sentence, set()).add(h.payload[0])
+            sentence = sentence_of[h.start]
+            if sentence != current:
+                current = sentence
+                categories = self.cue_categories[sentence] = set()
+            categories.add(h.payload[0])
         self.mention_counts: dict[str, int] = {}
         for m in mentions:
             self.mention_counts[m.actor] = self.mention_counts.get(m.actor, 0) + 1
@@ -102,10 +119,12 @@ class Featurizer:
         self.topic = max(self.kind_counts, key=self.kind_counts.get) if self.kind_counts else None
         self.headline = self._first_sentence()
         self._facts: dict[int, tuple[str, ...]] = {}
+        self._fact_names: dict[tuple[int, str], tuple[tuple[str, ...], bool]] = {}
         self.rules_by_kind: dict[str, list[tuple[str, str, float]]] = {}
         for (actor, kind, stance), confidence in rule_triples.items():
             self.rules_by_kind.setdefault(kind, []).append((actor, stance, confidence))
         self._clauses: dict[tuple[str, int, str], dict[str, float]] = {}
+        self._negated: dict[tuple[int, str], bool] = {}
         self._sentence_facts: dict[int, tuple[str, ActorSpan | None]] = {}
         self._actors: dict[str, tuple[str, str]] = {}
         self.lang_feature = f"lang={doc.language}"
@@ -286,7 +305,15 @@ class Featurizer:
         return list(found.values())
 
     def _negated_proposal(self, sentence: int, kind: str) -> bool:
-        """A negation right before the proposal's words: "no American air support", "keine Truppen"."""
+        """A negation right before the proposal's words: "no American air support", "keine Truppen".
+        Computed once a sentence and kind (the clause features of each context ask)."""
+        key = (sentence, kind)
+        found = self._negated.get(key)
+        if found is None:
+            found = self._negated[key] = self._find_negated_proposal(sentence, kind)
+        return found
+
+    def _find_negated_proposal(self, sentence: int, kind: str) -> bool:
         doc = self.doc
         a = doc.sentences[sentence][0]
         for p in self.kinds_by_sentence.get(sentence, {}).get(kind, ()):
@@ -407,20 +434,35 @@ class Featurizer:
         if mention is None:
             return met
         if context == "same":
-            f[f"dist={_bucket(distance, (3, 8, 15, 30))}"] = 1.0
+            f[
+                DISTANCE_FEATURES[distance] if distance < len(DISTANCE_FEATURES) else DISTANCE_FAR
+            ] = 1.0
             n_actors, first = self._sentence_actors(sentence)
             f[n_actors] = 1.0
             if first is mention:
                 f["first_actor"] = 1.0
-        facts = self._mention_facts(mention)
-        if "in_proposal" not in facts:
+        names, inside = self._fact_features(mention, context)
+        if not inside:
             c.seen_outside_proposal = True
-        for fact in facts:
-            if fact in ("locative", "after_source"):
-                f[fact] = 1.0
-            elif fact != "in_proposal":
-                f[f"{fact}|{context}"] = 1.0
+        for name in names:
+            f[name] = 1.0
         return met
+
+    def _fact_features(self, m: ActorSpan, context: str) -> tuple[tuple[str, ...], bool]:
+        """(the mention's facts as features of a meeting in ``context``, whether the mention is
+        inside the proposal's words), computed once a mention and context."""
+        key = (m.start, context)
+        cached = self._fact_names.get(key)
+        if cached is None:
+            facts = self._mention_facts(m)
+            names = []
+            for fact in facts:
+                if fact in ("locative", "after_source"):
+                    names.append(fact)
+                elif fact != "in_proposal":
+                    names.append(f"{fact}|{context}")
+            cached = self._fact_names[key] = (tuple(names), "in_proposal" in facts)
+        return cached
 
     def _candidate_features(self, c: Candidate) -> None:
         f = c.features
@@ -447,13 +489,14 @@ class Featurizer:
             f["k_headline"] = 1.0
         ruled = False
         ancestors = self.resources.ancestors
+        lineage = ancestors(c.actor)
         for actor, stance, confidence in self.rules_by_kind.get(c.kind, ()):
             if actor == c.actor:
                 ruled = True
                 f[f"rule={stance}"] = 1.0
                 f["rule_confidence"] = max(f.get("rule_confidence", 0.0), confidence)
                 f[f"rule|{doc.language}={stance}"] = 1.0
-            elif actor in ancestors(c.actor) or c.actor in ancestors(actor):
+            elif actor in lineage or c.actor in ancestors(actor):
                 f[f"rule_rel={stance}"] = 1.0
             else:
                 f[f"rule_other={stance}"] = 1.0

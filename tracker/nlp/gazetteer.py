@@ -10,6 +10,7 @@ dateline that opens a wire story ("Warschau/Berlin (Reuters) -", "VILNIUS, (Reut
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.resources import NOT_ACTOR, case_matches, resolve_overlaps
@@ -30,8 +31,10 @@ class ActorSpan:
 def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
     """Return (mentions, venues): actor mentions in text order and the suppressed venue mentions."""
     akeys = doc.akeys
-    index = [i for i, key in enumerate(akeys) if key]  # only word and punctuation tokens have keys
-    found = doc.pack.actors.find_keys(index, [akeys[i] for i in index])
+    # Only word and punctuation tokens have keys: the others are left out (compress and filter
+    # pick the tokens with a key, and their keys, without a Python loop).
+    index = list(compress(range(len(akeys)), akeys))
+    found = doc.pack.actors.find_keys(index, list(filter(None, akeys)))
     hits = resolve_overlaps([h for h in found if _case_ok(doc, h)])
     dateline = dateline_end(doc)
     mentions: list[ActorSpan] = []

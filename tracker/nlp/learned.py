@@ -246,11 +246,12 @@ class AttributionModel:
                 if contribution > 0:
                     positive.append((contribution, name))
         if len(positive) > WHY_FEATURES:
-            # Only contributions that can round to the fifth largest or above are ranked.
-            positive.sort(reverse=True)
-            floor = positive[WHY_FEATURES - 1][0] - 0.001
+            # Only contributions that can round to the fifth largest or above are ranked. The
+            # floor is read off the numbers alone, which sort much faster than (number, name)
+            # pairs; the ranking below orders the pairs that are left.
+            floor = sorted([p[0] for p in positive], reverse=True)[WHY_FEATURES - 1] - 0.001
             positive = [p for p in positive if p[0] >= floor]
-        ranked = sorted((-round(contribution, 3), name) for contribution, name in positive)
+        ranked = sorted([(-round(contribution, 3), name) for contribution, name in positive])
         return tuple((name, -weight) for weight, name in ranked[:WHY_FEATURES])
 
 

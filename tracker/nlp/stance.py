@@ -87,7 +87,7 @@ def _has_comma(doc: Document, a: int, b: int) -> bool:
     return False
 
 
-CLAUSE_OPENERS = ("boundary", "complementizer", "report_verb")
+CLAUSE_OPENERS = frozenset(("boundary", "complementizer", "report_verb"))
 
 
 def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit | None:
@@ -242,7 +242,7 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
     negations = {h.start: h for h in doc.cues if h.payload[0] == "negation" and h.payload[3] > 0}
     governed = _governed_cues(doc, cues, proposal_tokens)
     for cue in cues:
-        if cue in governed:
+        if cue.start in governed:
             continue  # its head's pairing carries the stance
         sentence = doc.sentence_of[cue.start]
         if sentence not in by_sentence and (topic is None or sentence not in anaphors):
@@ -331,8 +331,9 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
 GOVERNED_GAP = 2  # words between a stance cue and the action it governs ("refuse to send")
 
 
-def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) -> set[Hit]:
-    """Stance cues that only name the action another cue governs.
+def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) -> set[int]:
+    """The start tokens of the stance cues that only name the action another cue governs (every
+    cue starting there is governed).
 
     In "refused to send", "готовы направить", "envisagent de créer", "رفض إرسال", "lehnt … zu
     liefern" the first cue decides the stance and the second names the action: read alone, the
@@ -347,7 +348,7 @@ def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) ->
     for hit in cues:
         by_start.setdefault(hit.start, []).append(hit)
     starts = sorted(by_start)
-    governed: set[Hit] = set()
+    governed: set[int] = set()
     for head_start in starts:
         for head_end in {h.end for h in by_start[head_start] if h.payload[0] != "support"}:
             # the first cue after the head's words: an overlapping reading of them is no complement
@@ -363,7 +364,7 @@ def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) ->
                 and proposal_tokens.isdisjoint(between)
             ):
                 # every reading of the governed words ("livrer", "livrera" and "livreront" all match)
-                governed.update(by_start[start])
+                governed.add(start)
     return governed
 
 
