@@ -90,11 +90,14 @@ class Featurizer:
             self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, []).append(p)
         # What the rules' cues said about each (sentence, kind), and who they gave it to.
         self.paired: dict[tuple[int, str], list[tuple]] = {}
+        # A pairing's proposal is one of the article's (listed above, found by identity) or the
+        # antecedent an anaphor stands for, which is listed unless an equal one is.
+        listed = {id(p) for p in proposals}
         for pairing, holder in pairings:
             for p in pairing.proposals:
                 sentence = sentence_of[p.start]
                 spans = self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, [])
-                if p not in spans:
+                if id(p) not in listed and p not in spans:
                     spans.append(p)
                 self.paired.setdefault((sentence, p.kind), []).append((pairing, holder))
         # The categories of the cues of each sentence. The cues are in text order, so a sentence's
@@ -217,9 +220,12 @@ class Featurizer:
         for o in self.by_sentence.get(doc.sentence_of[m.start], ()):
             if o is m or o.start < m.end or o.kind != "person":
                 continue
-            between = range(m.end, o.start)
-            if len(between) <= 3 and all(doc.tokens[k].kind == "word" for k in between):
-                return True
+            if o.start - m.end <= 3:
+                for token in doc.tokens[m.end : o.start]:
+                    if token.kind != "word":
+                        break
+                else:
+                    return True  # only words between
         return False
 
     def _in_list(self, m: ActorSpan) -> bool:
@@ -232,11 +238,13 @@ class Featurizer:
             lo, hi = (o.end, m.start) if o.end <= m.start else (m.end, o.start)
             if hi - lo > 3:
                 continue
-            between = range(lo, hi)
-            if all(
-                doc.tokens[k].kind != "word" or any(h.payload[0] == "coord" for h in doc.cues_at[k])
-                for k in between
-            ):
+            # joined when every word between is a coordination: punctuation needs no word
+            for k in range(lo, hi):
+                if doc.tokens[k].kind == "word" and not any(
+                    h.payload[0] == "coord" for h in doc.cues_at[k]
+                ):
+                    break
+            else:
                 return True
         return False
 
@@ -262,7 +270,7 @@ class Featurizer:
             eligible_here = [m for m in here if self.attributor.eligible(m)]
             for kind, spans in kinds.items():
                 for m in here:
-                    distance = min(abs(m.start - p.start) for p in spans) if spans else 30
+                    distance = min([abs(m.start - p.start) for p in spans]) if spans else 30
                     meet(m.actor, kind, "same", sentence, distance, m)
                 if not eligible_here:
                     paragraph = doc.paragraph_of_sentence[sentence]

@@ -43,11 +43,12 @@ Actor files (``data/actors/*.yaml``) are lists of
 from __future__ import annotations
 
 import bisect
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from operator import add, attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -201,6 +202,7 @@ class PhraseMatcher:
         earlier = self._by_last
         node = None
         for piece in reversed(pieces):
+            piece = sys.intern(piece)  # as the token keys are (see Document.build)
             node = earlier.get(piece)
             if node is None:
                 node = earlier[piece] = [{}, None]
@@ -227,11 +229,11 @@ class PhraseMatcher:
         if "" in keys or " ".join(keys).count(" ") != len(keys) - 1:
             keys = Stream.build(zip(index, keys, strict=True)).keys  # as the stream spells them
         hits = []
-        by_last = self._by_last
-        for j, key in enumerate(keys):
-            node = by_last.get(key)
-            if node is None:
-                continue  # most keys end no pattern
+        # The trie node each key ends, None for most: looked up in C, and only the keys that end
+        # a pattern are walked.
+        nodes = list(map(self._by_last.get, keys))
+        for j in compress(range(len(keys)), nodes):
+            node = nodes[j]
             # The patterns ending with key j, walked back shortest first; the automaton reports
             # the hits of one end longest first, so they are taken in reverse.
             ending = []
@@ -325,7 +327,7 @@ def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     categories) are all kept. The result is in text order.
     """
     longer = sorted(
-        (h for h in hits if h.end - h.start != 1), key=lambda h: (h.start - h.end, h.start)
+        [h for h in hits if h.end - h.start != 1], key=lambda h: (h.start - h.end, h.start)
     )
     owner: dict[int, tuple[int, int]] = {}
     get = owner.get
@@ -333,11 +335,13 @@ def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     for hit in longer:
         start, end = hit.start, hit.end
         span = (start, end)
-        if any(get(k, span) != span for k in range(start, end)):
-            continue
         for k in range(start, end):
-            owner[k] = span
-        kept.append(hit)
+            if get(k, span) != span:
+                break  # a longer (or earlier) hit holds this token
+        else:
+            for k in range(start, end):
+                owner[k] = span
+            kept.append(hit)
     kept += [h for h in hits if h.end - h.start == 1 and h.start not in owner]
     kept.sort(key=attrgetter("start"))
     return kept

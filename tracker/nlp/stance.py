@@ -99,11 +99,12 @@ def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit |
     while k >= first and words < window:
         hits = cues_ending[k + 1]
         if hits:  # most tokens end no cue
-            marker = next((h for h in hits if h.payload[0] == category), None)
-            if marker is not None:
-                return marker if marker.payload[3] > 0 else None
-            if any(h.payload[0] in CLAUSE_OPENERS for h in hits):
-                return None
+            for marker in hits:
+                if marker.payload[0] == category:
+                    return marker if marker.payload[3] > 0 else None
+            for h in hits:
+                if h.payload[0] in CLAUSE_OPENERS:
+                    return None
         token = tokens[k]
         if token.kind == "word":
             words += 1

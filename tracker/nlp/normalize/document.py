@@ -8,6 +8,7 @@ them; ``tokens[i].start/end`` map back to the original text.
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Sequence
 from itertools import compress
 from dataclasses import dataclass, field
@@ -90,14 +91,16 @@ def _analyse_word(pack: LanguagePack, surface: str) -> tuple:
     out = []
     for a, b in pieces:
         piece = surface[a:b]
-        akey = analyzer.actor_key(piece)
+        # Interned, as the matchers' keys are: a key found in a matcher is then the very same
+        # string, compared by identity rather than character by character.
+        akey = sys.intern(analyzer.actor_key(piece))
         out.append(
             (
                 a,
                 b,
                 piece,
                 akey,
-                analyzer.lex_key(piece),
+                sys.intern(analyzer.lex_key(piece)),
                 analyzer.is_clitic_prep(piece) if arabic else False,
                 _reads_lexicon(pack, piece, akey),
             )
