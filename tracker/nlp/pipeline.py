@@ -13,6 +13,7 @@ import bisect
 import gc
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from tracker.nlp.attribution import Attributor, Holder
 from tracker.nlp.candidates import Featurizer
@@ -96,6 +97,7 @@ class Extraction:
 
 
 SHIPPED = "shipped"
+POSITION_ORDER = attrgetter("start", "actor", "proposal")  # how positions are listed
 
 
 def extract(
@@ -267,7 +269,7 @@ def _positions(
             winners[key] = candidate
     named_at = {span.start: span for span in spans}
     positions = [_position(doc, named_at, *candidate, published) for candidate in winners.values()]
-    return sorted(positions, key=lambda p: (p.start, p.actor, p.proposal)), pairings, attributor
+    return sorted(positions, key=POSITION_ORDER), pairings, attributor
 
 
 def _candidates(rules: _RuleAnalysis):
@@ -306,7 +308,7 @@ def _learned_positions(
             out.append(rule)
             continue
         out.append(_model_position(rules, candidate, stance, confidence, why, published, model))
-    return sorted(out, key=lambda p: (p.start, p.actor, p.proposal))
+    return sorted(out, key=POSITION_ORDER)
 
 
 CONTEXT_ORDER = {
@@ -387,7 +389,7 @@ def _meeting_spans(rules, actor, kind, stance, sentence) -> tuple[Span, ...]:
         if pairing.stance == stance and any(p.kind == kind for p in pairing.proposals):
             out += _cue_spans(doc, pairing)
     unique = {(s.start, s.end, s.kind): s for s in reversed(out)}  # one per place: the first rule
-    return tuple(sorted(unique.values(), key=lambda s: (s.start, s.end, s.kind)))
+    return tuple(sorted(unique.values(), key=attrgetter("start", "end", "kind")))
 
 
 def _confidence(score: float, holder_rules: tuple[str, ...], via_anaphor: bool) -> float:

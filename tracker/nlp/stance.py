@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from operator import attrgetter
 
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.proposals import ProposalSpan
@@ -227,7 +228,7 @@ def _forward_stop(doc: Document, cue: Hit) -> int:
 
 def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -> list[CuePairing]:
     pairings = []
-    proposals = sorted(proposals, key=lambda p: p.start)
+    proposals = sorted(proposals, key=attrgetter("start"))
     starts = [p.start for p in proposals]
     proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
     # An anchor ("deploy" of "deploy forces") is part of the proposal and may be its cue too.
@@ -235,12 +236,21 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
     by_sentence: dict[int, list[ProposalSpan]] = {}
     for p in proposals:
         by_sentence.setdefault(doc.sentence_of[p.start], []).append(p)
+    # One pass over the cues for the three kinds read here: the stance cues (stance_cues),
+    # anaphors by sentence, negations by start token.
+    cues: list[Hit] = []
     anaphors: dict[int, list[Hit]] = {}
+    negations: dict[int, Hit] = {}
     for h in doc.cues:
-        if h.payload[0] == "anaphor" and h.payload[3] > 0:
+        category = h.payload[0]
+        if h.payload[3] <= 0:
+            continue
+        if category in STANCE_CATEGORIES:
+            cues.append(h)
+        elif category == "anaphor":
             anaphors.setdefault(doc.sentence_of[h.start], []).append(h)
-    cues = stance_cues(doc)
-    negations = {h.start: h for h in doc.cues if h.payload[0] == "negation" and h.payload[3] > 0}
+        elif category == "negation":
+            negations[h.start] = h
     governed = _governed_cues(doc, cues, proposal_tokens)
     for cue in cues:
         if cue.start in governed:
