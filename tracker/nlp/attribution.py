@@ -136,10 +136,8 @@ class Attributor:
         return k >= 0 and k + 1 in self.ending
 
     def _is_coord(self, k: int) -> bool:
-        for h in self.doc.cues_at[k]:  # a plain loop: asked of most tokens the scans walk over
-            if h.payload[0] == "coord":
-                return True
-        return False
+        hits = self.doc.cues_at[k]  # asked of most tokens the scans walk over: most end no cue
+        return bool(hits) and any(h.payload[0] == "coord" for h in hits)
 
     # Persons and pronouns ------------------------------------------------
     def _before(self, before: int, limit: int, accept) -> ActorSpan | None:

@@ -135,7 +135,7 @@ def exact_form(word: str, language: str) -> str:
 
 # A slotted dataclass, not a named tuple: every scan of the pipeline reads hits' fields, and the
 # interpreter reads a slot much faster than a named tuple's field, which it does not specialize.
-# Hashed as the tuple of its fields (cues are kept in sets); nothing changes a hit once built.
+# Still hashable as the tuple of its fields; nothing changes a hit once built.
 @dataclass(slots=True, unsafe_hash=True)
 class Hit:
     """A phrase found in a token stream: tokens [start, end) of the article's token list."""

@@ -53,10 +53,6 @@ class CuePairing:
     via_anaphor: bool
 
 
-def stance_cues(doc: Document) -> list[Hit]:
-    return [h for h in doc.cues if h.payload[0] in STANCE_CATEGORIES and h.payload[3] > 0]
-
-
 def _blocked(doc: Document, a: int, b: int) -> bool:
     """A clause boundary between tokens a and b (exclusive)."""
     for k in range(a, b):
@@ -236,8 +232,8 @@ def pair_cues(doc: Document, proposals: list[ProposalSpan], topic: str | None) -
     by_sentence: dict[int, list[ProposalSpan]] = {}
     for p in proposals:
         by_sentence.setdefault(doc.sentence_of[p.start], []).append(p)
-    # One pass over the cues for the three kinds read here: the stance cues (stance_cues),
-    # anaphors by sentence, negations by start token.
+    # One pass over the cues (those of positive weight) for the three kinds read here: the stance
+    # cues, anaphors by sentence, negations by start token.
     cues: list[Hit] = []
     anaphors: dict[int, list[Hit]] = {}
     negations: dict[int, Hit] = {}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import sys
 from collections.abc import Sequence
-from itertools import compress
 from dataclasses import dataclass, field
+from itertools import compress
 
 from tracker.nlp.normalize import QUOTE_OPEN, SENTENCE_END, TOKEN_RE, Token
 from tracker.nlp.normalize.european import SEPARABLE_PARTICLES, separable_infinitives
@@ -124,7 +124,7 @@ class Document:
     akeys: list[str]
     lkeys: list[str]
     prep: list[bool]
-    lexical: list[bool]  # the tokens the lexicon reads (_reads_lexicon), paragraph and line breaks not
+    lexical: list[bool]  # the tokens the lexicon reads (_reads_lexicon); no paragraph or line break
     sentence_of: list[int] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # token ranges [a, b)
     paragraph_of_sentence: list[int] = field(default_factory=list)
