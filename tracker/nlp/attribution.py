@@ -212,7 +212,8 @@ class Attributor:
         return k >= 0 and k + 1 in self.ending
 
     def _is_coord(self, k: int) -> bool:
-        return any(h.payload[0] == "coord" for h in self.doc.cues_at[k])
+        hits = self.doc.cues_at[k]  # asked of most tokens the scans walk over: most end no cue
+        return bool(hits) and any(h.payload[0] == "coord" for h in hits)
 
     # Persons and pronouns ------------------------------------------------
     def _before(self, before: int, limit: int, accept) -> ActorSpan | None:
@@ -532,9 +533,10 @@ class Attributor:
         k, words = cue.end, 0
         marker = None
         while k < b and words <= 1 and marker is None:
-            marker = next(
-                (h for h in doc.cues_at[k] if h.payload[0] == "agent" and h.payload[3] > 0), None
-            )
+            for hit in doc.cues_at[k]:
+                if hit.payload[0] == "agent" and hit.payload[3] > 0:
+                    marker = hit
+                    break
             if marker is None:
                 if doc.tokens[k].kind != "word":
                     return None

@@ -53,6 +53,15 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return f"gt{edges[-1]}"
 
 
+DISTANCE_EDGES = (3, 8, 15, 30)
+# The distance feature of every distance up to the last edge, and beyond it: named once, read for
+# every meeting in a sentence.
+DISTANCE_FEATURES = tuple(
+    f"dist={_bucket(n, DISTANCE_EDGES)}" for n in range(DISTANCE_EDGES[-1] + 1)
+)
+DISTANCE_FAR = f"dist={_bucket(DISTANCE_EDGES[-1] + 1, DISTANCE_EDGES)}"
+
+
 class Featurizer:
     def __init__(
         self,
@@ -70,29 +79,40 @@ class Featurizer:
         self.rule_triples = rule_triples
         resources = doc.resources
         self.resources = resources
+        sentence_of = doc.sentence_of
         self.proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
         self.by_sentence: dict[int, list[ActorSpan]] = {}
         for m in mentions:
-            self.by_sentence.setdefault(doc.sentence_of[m.start], []).append(m)
+            self.by_sentence.setdefault(sentence_of[m.start], []).append(m)
         self.kinds_by_sentence: dict[int, dict[str, list[ProposalSpan]]] = {}
         for p in proposals:
-            sentence = doc.sentence_of[p.start]
+            sentence = sentence_of[p.start]
             self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, []).append(p)
         # What the rules' cues said about each (sentence, kind), and who they gave it to.
         self.paired: dict[tuple[int, str], list[tuple]] = {}
+        # A pairing's proposal is one of the article's (listed above, found by identity) or the
+        # antecedent an anaphor stands for, which is listed unless an equal one is.
+        listed = {id(p) for p in proposals}
         for pairing, holder in pairings:
             for p in pairing.proposals:
-                sentence = doc.sentence_of[p.start]
-                self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, [])
-                if p not in self.kinds_by_sentence[sentence][p.kind]:
-                    self.kinds_by_sentence[sentence][p.kind].append(p)
+                sentence = sentence_of[p.start]
+                spans = self.kinds_by_sentence.setdefault(sentence, {}).setdefault(p.kind, [])
+                if id(p) not in listed and p not in spans:
+                    spans.append(p)
                 self.paired.setdefault((sentence, p.kind), []).append((pairing, holder))
+        # The categories of the cues of each sentence. The cues are in text order, so a sentence's
+        # run of them is read at once.
         self.cue_categories: dict[int, set[str]] = {}
+        categories: set[str] | None = None
+        current = -1
         for h in doc.cues:
             if h.payload[3] <= 0:
                 continue
-            sentence = doc.sentence_of[h.start]
-            self.cue_categories.setdefault(sentence, set()).add(h.payload[0])
+            sentence = sentence_of[h.start]
+            if sentence != current:
+                current = sentence
+                categories = self.cue_categories[sentence] = set()
+            categories.add(h.payload[0])
         self.mention_counts: dict[str, int] = {}
         for m in mentions:
             self.mention_counts[m.actor] = self.mention_counts.get(m.actor, 0) + 1
@@ -102,10 +122,12 @@ class Featurizer:
         self.topic = max(self.kind_counts, key=self.kind_counts.get) if self.kind_counts else None
         self.headline = self._first_sentence()
         self._facts: dict[int, tuple[str, ...]] = {}
+        self._fact_names: dict[tuple[int, str], tuple[tuple[str, ...], bool]] = {}
         self.rules_by_kind: dict[str, list[tuple[str, str, float]]] = {}
         for (actor, kind, stance), confidence in rule_triples.items():
             self.rules_by_kind.setdefault(kind, []).append((actor, stance, confidence))
         self._clauses: dict[tuple[str, int, str], dict[str, float]] = {}
+        self._negated: dict[tuple[int, str], bool] = {}
         self._sentence_facts: dict[int, tuple[str, ActorSpan | None]] = {}
         self._actors: dict[str, tuple[str, str]] = {}
         self.lang_feature = f"lang={doc.language}"
@@ -200,9 +222,12 @@ class Featurizer:
         for o in self.by_sentence.get(doc.sentence_of[m.start], ()):
             if o is m or o.start < m.end or o.kind != "person":
                 continue
-            between = range(m.end, o.start)
-            if len(between) <= 3 and all(doc.tokens[k].kind == "word" for k in between):
-                return True
+            if o.start - m.end <= 3:
+                for token in doc.tokens[m.end : o.start]:
+                    if token.kind != "word":
+                        break
+                else:
+                    return True  # only words between
         return False
 
     def _in_list(self, m: ActorSpan) -> bool:
@@ -215,11 +240,13 @@ class Featurizer:
             lo, hi = (o.end, m.start) if o.end <= m.start else (m.end, o.start)
             if hi - lo > 3:
                 continue
-            between = range(lo, hi)
-            if all(
-                doc.tokens[k].kind != "word" or any(h.payload[0] == "coord" for h in doc.cues_at[k])
-                for k in between
-            ):
+            # joined when every word between is a coordination: punctuation needs no word
+            for k in range(lo, hi):
+                if doc.tokens[k].kind == "word" and not any(
+                    h.payload[0] == "coord" for h in doc.cues_at[k]
+                ):
+                    break
+            else:
                 return True
         return False
 
@@ -235,20 +262,17 @@ class Featurizer:
             if candidate is None:
                 candidate = found[key] = Candidate(actor, kind)
             paired = self.paired.get((sentence, kind), ())
-            stance = None
-            for pairing, holder in paired:
-                stance = pairing.stance
-                if holder is not None and actor in holder.actors:
-                    break
+            stance = self._mention_features(
+                candidate, context, sentence, kind, mention, distance, paired
+            )
             candidate.meetings.append(Meeting(context, sentence, stance, distance))
-            self._mention_features(candidate, context, sentence, kind, mention, distance, paired)
 
         for sentence, kinds in self.kinds_by_sentence.items():
             here = self.by_sentence.get(sentence, [])
             eligible_here = [m for m in here if self.attributor.eligible(m)]
             for kind, spans in kinds.items():
                 for m in here:
-                    distance = min(abs(m.start - p.start) for p in spans) if spans else 30
+                    distance = min([abs(m.start - p.start) for p in spans]) if spans else 30
                     meet(m.actor, kind, "same", sentence, distance, m)
                 if not eligible_here:
                     paragraph = doc.paragraph_of_sentence[sentence]
@@ -291,7 +315,15 @@ class Featurizer:
         return list(found.values())
 
     def _negated_proposal(self, sentence: int, kind: str) -> bool:
-        """A negation right before the proposal's words: "no American air support", "keine Truppen"."""
+        """A negation right before the proposal's words: "no American air support", "keine Truppen".
+        Computed once a sentence and kind (the clause features of each context ask)."""
+        key = (sentence, kind)
+        found = self._negated.get(key)
+        if found is None:
+            found = self._negated[key] = self._find_negated_proposal(sentence, kind)
+        return found
+
+    def _find_negated_proposal(self, sentence: int, kind: str) -> bool:
         doc = self.doc
         a = doc.sentences[sentence][0]
         for p in self.kinds_by_sentence.get(sentence, {}).get(kind, ()):
@@ -372,15 +404,22 @@ class Featurizer:
             )
         return cached
 
-    def _mention_features(self, c, context, sentence, kind, mention, distance, paired) -> None:
+    def _mention_features(
+        self, c, context, sentence, kind, mention, distance, paired
+    ) -> str | None:
+        """Add a meeting's features to the candidate's; return the stance the rules' cues gave
+        there (of the first pairing this actor holds, else of the last one; None without one)."""
         f = c.features
         f.update(self._clause_features(context, sentence, kind))
         nearest = None
         same = mention is not None and context == "same"
         per_language = c.per_language
+        met, held = None, False
         for pairing, holder in paired:
             stance = pairing.stance
             mine = holder is not None and c.actor in holder.actors
+            if not held:
+                met, held = stance, mine
             if mine:
                 votes = VOTES[stance]
                 f[votes] = f.get(votes, 0.0) + 1.0
@@ -403,21 +442,37 @@ class Featurizer:
             f[name] = 1.0
             per_language[name] = None
         if mention is None:
-            return
+            return met
         if context == "same":
-            f[f"dist={_bucket(distance, (3, 8, 15, 30))}"] = 1.0
+            f[
+                DISTANCE_FEATURES[distance] if distance < len(DISTANCE_FEATURES) else DISTANCE_FAR
+            ] = 1.0
             n_actors, first = self._sentence_actors(sentence)
             f[n_actors] = 1.0
             if first is mention:
                 f["first_actor"] = 1.0
-        facts = self._mention_facts(mention)
-        if "in_proposal" not in facts:
+        names, inside = self._fact_features(mention, context)
+        if not inside:
             c.seen_outside_proposal = True
-        for fact in facts:
-            if fact in ("locative", "after_source"):
-                f[fact] = 1.0
-            elif fact != "in_proposal":
-                f[f"{fact}|{context}"] = 1.0
+        for name in names:
+            f[name] = 1.0
+        return met
+
+    def _fact_features(self, m: ActorSpan, context: str) -> tuple[tuple[str, ...], bool]:
+        """(the mention's facts as features of a meeting in ``context``, whether the mention is
+        inside the proposal's words), computed once a mention and context."""
+        key = (m.start, context)
+        cached = self._fact_names.get(key)
+        if cached is None:
+            facts = self._mention_facts(m)
+            names = []
+            for fact in facts:
+                if fact in ("locative", "after_source"):
+                    names.append(fact)
+                elif fact != "in_proposal":
+                    names.append(f"{fact}|{context}")
+            cached = self._fact_names[key] = (tuple(names), "in_proposal" in facts)
+        return cached
 
     def _candidate_features(self, c: Candidate) -> None:
         f = c.features
@@ -444,13 +499,14 @@ class Featurizer:
             f["k_headline"] = 1.0
         ruled = False
         ancestors = self.resources.ancestors
+        lineage = ancestors(c.actor)
         for actor, stance, confidence in self.rules_by_kind.get(c.kind, ()):
             if actor == c.actor:
                 ruled = True
                 f[f"rule={stance}"] = 1.0
                 f["rule_confidence"] = max(f.get("rule_confidence", 0.0), confidence)
                 f[f"rule|{doc.language}={stance}"] = 1.0
-            elif actor in ancestors(c.actor) or c.actor in ancestors(actor):
+            elif actor in lineage or c.actor in ancestors(actor):
                 f[f"rule_rel={stance}"] = 1.0
             else:
                 f[f"rule_other={stance}"] = 1.0

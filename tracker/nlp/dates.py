@@ -160,7 +160,13 @@ def _weekday(language: str, word: str) -> int | None:
     return None
 
 
-@lru_cache(maxsize=100_000)
+DATE_WORDS_SIZE = 100_000  # word forms remembered per language
+# Whether a word form names a date, per language. Every word of every sentence that holds a
+# position is asked: a dict read is several times cheaper than an lru_cache call, which also
+# reorders its list on every hit. Emptied when it grows too big, as the token cache is.
+_date_words: dict[str, dict[str, bool]] = {}
+
+
 def _names_a_date(language: str, word: str) -> bool:
     """Whether a surface word is a month, a weekday or a relative day ("yesterday") of the language."""
     folded = _fold(language, word)
@@ -175,7 +181,16 @@ def find_date(
     language: str, words: list[str], published: date | None
 ) -> tuple[date | None, str | None, bool]:
     """The date named in a clause: (date, rule, explicit). ``words`` are surface words in text order."""
-    if not any(_names_a_date(language, w) for w in words):
+    known = _date_words.get(language)
+    if known is None or len(known) > DATE_WORDS_SIZE:
+        known = _date_words[language] = {}
+    for w in words:
+        names = known.get(w)
+        if names is None:
+            names = known[w] = _names_a_date(language, w)
+        if names:
+            break
+    else:
         return None, None, False  # no month, weekday or relative day: most clauses
     folded = [_fold(language, w) for w in words]
     for k, word in enumerate(folded):

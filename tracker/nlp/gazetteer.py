@@ -10,9 +10,10 @@ dateline that opens a wire story ("Warschau/Berlin (Reuters) -", "VILNIUS, (Reut
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 from tracker.nlp.normalize.document import Document
-from tracker.nlp.resources import NOT_ACTOR, Stream, case_matches, resolve_overlaps
+from tracker.nlp.resources import NOT_ACTOR, case_matches, resolve_overlaps
 
 
 # Slotted, not frozen: built many times an article, and a frozen dataclass pays an
@@ -30,9 +31,11 @@ class ActorSpan:
 def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
     """Return (mentions, venues): actor mentions in text order and the suppressed venue mentions."""
     akeys = doc.akeys
-    index = [i for i, key in enumerate(akeys) if key]  # only word and punctuation tokens have keys
-    stream = Stream.from_keys(index, [akeys[i] for i in index])
-    hits = resolve_overlaps([h for h in doc.pack.actors.find(stream) if _case_ok(doc, h)])
+    # Only word and punctuation tokens have keys: the others are left out (compress and filter
+    # pick the tokens with a key, and their keys, without a Python loop).
+    index = list(compress(range(len(akeys)), akeys))
+    found = doc.pack.actors.find_keys(index, list(filter(None, akeys)))
+    hits = resolve_overlaps([h for h in found if _case_ok(doc, h)])
     dateline = dateline_end(doc)
     mentions: list[ActorSpan] = []
     venues: list[ActorSpan] = []
@@ -40,7 +43,8 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
     by_span: dict[tuple[int, int], list[tuple]] = {}
     for hit in hits:
         by_span.setdefault((hit.start, hit.end), []).append(hit.payload)
-    for (start, end), payloads in sorted(by_span.items()):
+    # resolve_overlaps leaves spans that are disjoint or equal, in text order: so are these.
+    for (start, end), payloads in by_span.items():
         if any(p[1] == NOT_ACTOR for p in payloads):
             continue  # "Latin America": a name, but no actor
         if len(payloads) > 1:  # most spans name one actor

@@ -33,6 +33,7 @@ import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -246,12 +247,17 @@ class AttributionModel:
                 if contribution > 0:
                     positive.append((contribution, name))
         if len(positive) > WHY_FEATURES:
-            # Only contributions that can round to the fifth largest or above are ranked.
-            positive.sort(reverse=True)
+            # Only contributions that can round to the fifth largest or above are ranked. Sorted
+            # by the number alone (much cheaper than comparing (number, name) pairs), they are
+            # cut below that floor; the ranking below orders the pairs that are left.
+            positive.sort(key=itemgetter(0), reverse=True)
             floor = positive[WHY_FEATURES - 1][0] - 0.001
-            positive = [p for p in positive if p[0] >= floor]
-        ranked = sorted((-round(contribution, 3), name) for contribution, name in positive)
-        return tuple((name, -weight) for weight, name in ranked[:WHY_FEATURES])
+            kept = WHY_FEATURES
+            while kept < len(positive) and positive[kept][0] >= floor:
+                kept += 1
+            del positive[kept:]
+        ranked = sorted([(-round(contribution, 3), name) for contribution, name in positive])
+        return tuple([(name, -weight) for weight, name in ranked[:WHY_FEATURES]])
 
 
 SIDES = {"ukraine": "Ukraine", "russia": "Russia", "other": "neither Ukraine nor Russia"}

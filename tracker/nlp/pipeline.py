@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 import gc
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from tracker.nlp.attribution import Attributor, Holder
 from tracker.nlp.candidates import Featurizer
@@ -96,6 +97,7 @@ class Extraction:
 
 
 SHIPPED = "shipped"
+POSITION_ORDER = attrgetter("start", "actor", "proposal")  # how positions are listed
 
 
 def extract(
@@ -250,28 +252,27 @@ def _positions(
             continue
         holders_by_sentence[sentence] = holder
         for proposal in pairing.proposals:
+            distance = abs(proposal.start - pairing.cue.start)
+            score = pairing.weight * proposal.weight
+            # The same for every actor of the holder: worked out once a proposal.
+            confidence = _confidence(score, holder.rules, pairing.via_anaphor)
             for actor in holder.actors:
-                distance = abs(proposal.start - pairing.cue.start)
-                score = pairing.weight * proposal.weight
                 key = (actor, proposal.start)
                 previous = claimed.get(key)
                 if previous is None or (score, -distance) > (previous[0], -previous[1]):
                     claimed[key] = (score, distance, pairing.stance)
-                candidates.append((actor, proposal, pairing, holder, score))
-    winners: dict[tuple[str, str, str], tuple[float, tuple]] = {}
+                candidates.append((actor, proposal, pairing, holder, confidence))
+    winners: dict[tuple[str, str, str], tuple] = {}
     for candidate in candidates:
-        actor, proposal, pairing, holder, score = candidate
+        actor, proposal, pairing, holder, confidence = candidate
         if claimed[(actor, proposal.start)][2] != pairing.stance:
             continue  # a stronger cue gave this holder another stance on the same mention
-        confidence = _confidence(score, holder.rules, pairing.via_anaphor)
         key = (actor, proposal.kind, pairing.stance)
-        if key not in winners or confidence > winners[key][0]:
-            winners[key] = (confidence, candidate)
+        if key not in winners or confidence > winners[key][4]:
+            winners[key] = candidate
     named_at = {span.start: span for span in spans}
-    positions = [
-        _position(doc, named_at, *candidate, published) for _, candidate in winners.values()
-    ]
-    return sorted(positions, key=lambda p: (p.start, p.actor, p.proposal)), pairings, attributor
+    positions = [_position(doc, named_at, *candidate, published) for candidate in winners.values()]
+    return sorted(positions, key=POSITION_ORDER), pairings, attributor
 
 
 def _candidates(rules: _RuleAnalysis):
@@ -292,6 +293,7 @@ def _learned_positions(
     """The model decides every candidate; a kept rule position keeps its evidence, a new one takes
     the sentence where the actor and the proposal meet with a cue of that stance."""
     by_triple = {(p.actor, p.proposal, p.stance): p for p in rules.positions}
+    model_rule = f"model:{model.version}"
     out = []
     for candidate in _candidates(rules):
         stance, probability, why = model.decide(candidate.features)
@@ -300,17 +302,16 @@ def _learned_positions(
         rule = by_triple.get((candidate.actor, candidate.kind, stance))
         confidence = round(probability, 3)
         if rule is not None:
-            out.append(
-                replace(
-                    rule,
-                    confidence=confidence,
-                    why=why,
-                    rules=(f"model:{model.version}", *rule.rules),
-                )
-            )
+            # Updated in place rather than copied: the rules' positions are this analysis's own and
+            # nothing reads them after the model, and a candidate is one (actor, proposal) deciding
+            # one stance, so no rule position is taken twice.
+            rule.confidence = confidence
+            rule.why = why
+            rule.rules = (model_rule, *rule.rules)
+            out.append(rule)
             continue
         out.append(_model_position(rules, candidate, stance, confidence, why, published, model))
-    return sorted(out, key=lambda p: (p.start, p.actor, p.proposal))
+    return sorted(out, key=POSITION_ORDER)
 
 
 CONTEXT_ORDER = {
@@ -391,7 +392,7 @@ def _meeting_spans(rules, actor, kind, stance, sentence) -> tuple[Span, ...]:
         if pairing.stance == stance and any(p.kind == kind for p in pairing.proposals):
             out += _cue_spans(doc, pairing)
     unique = {(s.start, s.end, s.kind): s for s in reversed(out)}  # one per place: the first rule
-    return tuple(sorted(unique.values(), key=lambda s: (s.start, s.end, s.kind)))
+    return tuple(sorted(unique.values(), key=attrgetter("start", "end", "kind")))
 
 
 def _confidence(score: float, holder_rules: tuple[str, ...], via_anaphor: bool) -> float:
@@ -411,7 +412,7 @@ def _topic(proposals: list[ProposalSpan]) -> str | None:
     return max(counts, key=counts.get) if counts else None  # dict order is first-mention order
 
 
-def _position(doc, named_at, actor, proposal, pairing, holder, score, published):
+def _position(doc, named_at, actor, proposal, pairing, holder, confidence, published):
     cue = pairing.cue
     sentence = doc.sentence_of[cue.start]
     sa, sb = doc.sentences[sentence]
@@ -441,7 +442,6 @@ def _position(doc, named_at, actor, proposal, pairing, holder, score, published)
         stated_on = found if found is not None else published
     if date_rule and stated_on is not None and found == stated_on:
         rules.append(date_rule)
-    confidence = _confidence(score, holder.rules, pairing.via_anaphor)
     return ExtractedPosition(
         actor=actor,
         proposal=proposal.kind,
@@ -517,7 +517,7 @@ def _sentence_date(doc: Document, sentence: int, published: date | None):
     cache = doc.__dict__.setdefault("_dates", {})
     if sentence not in cache:
         sa, sb = doc.sentences[sentence]
-        words = [doc.tokens[k].surface for k in range(sa, sb) if doc.tokens[k].kind == "word"]
+        words = [t.surface for t in doc.tokens[sa:sb] if t.kind == "word"]
         cache[sentence] = find_date(doc.language, words, published)
     return cache[sentence]
 

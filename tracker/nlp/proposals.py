@@ -10,6 +10,7 @@ proposal, so the actor NATO inside "NATO membership" is not taken for a holder.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from tracker.nlp.normalize.document import Document
 
@@ -71,5 +72,5 @@ def find_proposal_spans(doc: Document) -> list[ProposalSpan]:
                         hit.end,
                     )
                 )
-    spans.sort(key=lambda s: s.start)
+    spans.sort(key=attrgetter("start"))
     return spans

@@ -43,11 +43,12 @@ Actor files (``data/actors/*.yaml``) are lists of
 from __future__ import annotations
 
 import bisect
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from operator import add, attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -132,7 +133,11 @@ def exact_form(word: str, language: str) -> str:
     return fold(word) if language == "ar" else unicodedata.normalize("NFC", fold_keep_letters(word))
 
 
-class Hit(NamedTuple):
+# A slotted dataclass, not a named tuple: every scan of the pipeline reads hits' fields, and the
+# interpreter reads a slot much faster than a named tuple's field, which it does not specialize.
+# Still hashable as the tuple of its fields; nothing changes a hit once built.
+@dataclass(slots=True, unsafe_hash=True)
+class Hit:
     """A phrase found in a token stream: tokens [start, end) of the article's token list."""
 
     start: int
@@ -150,12 +155,21 @@ class PhraseMatcher:
 
     Each pattern stores (its length, the number of keys it spans when padded on
     both sides, else None, its payloads).
+
+    A matcher without wildcards also keeps its patterns as a trie of whole keys, read from the
+    last key back (``_by_last``): ``find_keys`` walks it over the token keys themselves, which
+    finds the same hits as the automaton without building the stream text or visiting the
+    automaton's nodes character by character.
     """
 
     def __init__(self) -> None:
         self._automaton = ahocorasick.Automaton()
         self._count = 0
         self._finalized = False
+        # Last key → [the trie of the keys before it, the payloads of the pattern that starts
+        # here, or None]; the payload lists are the automaton's own.
+        self._by_last: dict[str, list] = {}
+        self._wildcards = False
 
     def add(
         self,
@@ -175,8 +189,25 @@ class PhraseMatcher:
                 payloads.append(payload)
         else:
             spanned = None if prefix_wild or suffix_wild else pattern.count(" ") - 1
-            self._automaton.add_word(pattern, (len(pattern), spanned, [payload]))
+            payloads = [payload]
+            self._automaton.add_word(pattern, (len(pattern), spanned, payloads))
+            if spanned is not None:
+                self._add_to_trie(pattern[1:-1].split(" "), payloads)
+        if prefix_wild or suffix_wild:
+            self._wildcards = True
         self._count += 1
+
+    def _add_to_trie(self, pieces: list[str], payloads: list) -> None:
+        """A whole-key pattern, by the keys a stream would hold: its text between single spaces."""
+        earlier = self._by_last
+        node = None
+        for piece in reversed(pieces):
+            piece = sys.intern(piece)  # as the token keys are (see Document.build)
+            node = earlier.get(piece)
+            if node is None:
+                node = earlier[piece] = [{}, None]
+            earlier = node[0]
+        node[1] = payloads
 
     def entries(self, keys: str) -> list[tuple]:
         """The payloads of the entries spelled exactly ``keys`` (space-separated, no wildcard)."""
@@ -190,6 +221,39 @@ class PhraseMatcher:
             self._automaton.make_automaton()
         self._finalized = True
 
+    def find_keys(self, index: list[int], keys: list[str]) -> list[Hit]:
+        """``find(Stream.from_keys(index, keys))``: the same hits in the same order. Without
+        wildcards it walks the trie of whole keys; with them it falls back to the automaton."""
+        if self._wildcards or not self._count or not keys:
+            return self.find(Stream.from_keys(index, keys))
+        if "" in keys or " ".join(keys).count(" ") != len(keys) - 1:
+            keys = Stream.build(zip(index, keys, strict=True)).keys  # as the stream spells them
+        hits = []
+        # The trie node each key ends, None for most: looked up in C, and only the keys that end
+        # a pattern are walked.
+        nodes = list(map(self._by_last.get, keys))
+        for j in compress(range(len(keys)), nodes):
+            node = nodes[j]
+            # The patterns ending with key j, walked back shortest first; the automaton reports
+            # the hits of one end longest first, so they are taken in reverse.
+            ending = []
+            i = j
+            while True:
+                earlier, payloads = node
+                if payloads is not None:
+                    ending.append((index[i], payloads))
+                i -= 1
+                if i < 0 or not earlier:
+                    break
+                node = earlier.get(keys[i])
+                if node is None:
+                    break
+            b = index[j] + 1
+            for a, payloads in reversed(ending):
+                for payload in payloads:
+                    hits.append(Hit(a, b, payload))
+        return hits
+
     def find(self, stream: Stream) -> list[Hit]:
         if not self._count or not stream.keys:
             return []
@@ -197,7 +261,6 @@ class PhraseMatcher:
         positions, index, text = stream.positions, stream.index, stream.text
         bisect_right = bisect.bisect_right
         append = hits.append
-        new_hit = tuple.__new__  # Hit(a, b, payload) without the named tuple's Python-level __new__
         for end_char, (length, spanned, payloads) in self._automaton.iter(text):
             start_char = end_char - length + 1
             if spanned is not None:  # whole keys, from the one after the leading space
@@ -213,7 +276,7 @@ class PhraseMatcher:
                     continue
             a, b = index[first], index[last] + 1
             for payload in payloads:
-                append(new_hit(Hit, (a, b, payload)))
+                append(Hit(a, b, payload))
         return hits
 
 
@@ -264,7 +327,7 @@ def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     categories) are all kept. The result is in text order.
     """
     longer = sorted(
-        (h for h in hits if h.end - h.start != 1), key=lambda h: (h.start - h.end, h.start)
+        [h for h in hits if h.end - h.start != 1], key=lambda h: (h.start - h.end, h.start)
     )
     owner: dict[int, tuple[int, int]] = {}
     get = owner.get
@@ -272,11 +335,13 @@ def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     for hit in longer:
         start, end = hit.start, hit.end
         span = (start, end)
-        if any(get(k, span) != span for k in range(start, end)):
-            continue
         for k in range(start, end):
-            owner[k] = span
-        kept.append(hit)
+            if get(k, span) != span:
+                break  # a longer (or earlier) hit holds this token
+        else:
+            for k in range(start, end):
+                owner[k] = span
+            kept.append(hit)
     kept += [h for h in hits if h.end - h.start == 1 and h.start not in owner]
     kept.sort(key=attrgetter("start"))
     return kept

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from operator import attrgetter
 
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.proposals import ProposalSpan
@@ -56,10 +57,6 @@ class CuePairing:
     via_anaphor: bool
 
 
-def stance_cues(doc: Document) -> list[Hit]:
-    return [h for h in doc.cues if h.payload[0] in STANCE_CATEGORIES and h.payload[3] > 0]
-
-
 def _blocked(doc: Document, a: int, b: int) -> bool:
     """A clause boundary between tokens a and b (exclusive)."""
     for k in range(a, b):
@@ -75,33 +72,44 @@ def _words_between(doc: Document, a: int, b: int) -> int:
     if b - a > 3 * BACKWARD:
         return b - a
     tokens = doc.tokens
-    return sum(1 for k in range(a, b) if tokens[k].kind == "word")
+    words = 0
+    for k in range(a, b):  # a plain loop: these windows are read for every cue and proposal
+        if tokens[k].kind == "word":
+            words += 1
+    return words
 
 
 def _has_comma(doc: Document, a: int, b: int) -> bool:
-    return any(
-        doc.tokens[k].kind == "punct" and doc.tokens[k].surface in ",،;:" for k in range(a, b)
-    )
+    tokens = doc.tokens
+    for k in range(a, b):
+        token = tokens[k]
+        if token.kind == "punct" and token.surface in ",،;:":
+            return True
+    return False
 
 
-CLAUSE_OPENERS = ("boundary", "complementizer", "report_verb")
+CLAUSE_OPENERS = frozenset(("boundary", "complementizer", "report_verb"))
 
 
 def _marker_before(doc: Document, cue: Hit, category: str, window: int) -> Hit | None:
     """The nearest marker of ``category`` before the cue in its clause: a word that is both the
     marker and a clause opener ("if": modality, conditional and boundary) is the marker."""
-    sentence = doc.sentence_of[cue.start]
+    tokens, cues_ending = doc.tokens, doc.cues_ending
+    first = doc.sentences[doc.sentence_of[cue.start]][0]
     k, words = cue.start - 1, 0
-    while k >= 0 and doc.sentence_of[k] == sentence and words < window:
-        hits = doc.cues_ending[k + 1]
-        marker = next((h for h in hits if h.payload[0] == category), None)
-        if marker is not None:
-            return marker if marker.payload[3] > 0 else None
-        if any(h.payload[0] in CLAUSE_OPENERS for h in hits):
-            return None
-        if doc.tokens[k].kind == "word":
+    while k >= first and words < window:
+        hits = cues_ending[k + 1]
+        if hits:  # most tokens end no cue
+            for marker in hits:
+                if marker.payload[0] == category:
+                    return marker if marker.payload[3] > 0 else None
+            for h in hits:
+                if h.payload[0] in CLAUSE_OPENERS:
+                    return None
+        token = tokens[k]
+        if token.kind == "word":
             words += 1
-        elif doc.tokens[k].surface in ",،;—–":
+        elif token.surface in ",،;—–":
             return None  # the Russian dash of "X — это Y" too
         k -= 1
     return None
@@ -251,7 +259,7 @@ def pair_cues(
     more before such a noun belongs to the verb governing it ("لا يمكن أن تحلّ محلّ مطلب
     أوكرانيا", cannot replace Ukraine's demand), not to the owner's stance."""
     pairings = []
-    proposals = sorted(proposals, key=lambda p: p.start)
+    proposals = sorted(proposals, key=attrgetter("start"))
     starts = [p.start for p in proposals]
     proposal_tokens = {k for p in proposals for k in range(p.start, p.end)}
     # An anchor ("deploy" of "deploy forces") is part of the proposal and may be its cue too.
@@ -259,15 +267,24 @@ def pair_cues(
     by_sentence: dict[int, list[ProposalSpan]] = {}
     for p in proposals:
         by_sentence.setdefault(doc.sentence_of[p.start], []).append(p)
+    # One pass over the cues (those of positive weight) for the three kinds read here: the stance
+    # cues, anaphors by sentence, negations by start token.
+    cues: list[Hit] = []
     anaphors: dict[int, list[Hit]] = {}
+    negations: dict[int, Hit] = {}
     for h in doc.cues:
-        if h.payload[0] == "anaphor" and h.payload[3] > 0:
+        category = h.payload[0]
+        if h.payload[3] <= 0:
+            continue
+        if category in STANCE_CATEGORIES:
+            cues.append(h)
+        elif category == "anaphor":
             anaphors.setdefault(doc.sentence_of[h.start], []).append(h)
-    cues = stance_cues(doc)
-    negations = {h.start: h for h in doc.cues if h.payload[0] == "negation" and h.payload[3] > 0}
+        elif category == "negation":
+            negations[h.start] = h
     governed = _governed_cues(doc, cues, proposal_tokens)
     for cue in cues:
-        if cue in governed:
+        if cue.start in governed:
             continue  # its head's pairing carries the stance
         sentence = doc.sentence_of[cue.start]
         if sentence not in by_sentence and (topic is None or sentence not in anaphors):
@@ -370,8 +387,9 @@ def _governs_owned(doc: Document, marker: Hit, cue: Hit, owned: frozenset[int]) 
     )
 
 
-def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) -> set[Hit]:
-    """Stance cues that only name the action another cue governs.
+def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) -> set[int]:
+    """The start tokens of the stance cues that only name the action another cue governs (every
+    cue starting there is governed).
 
     In "refused to send", "готовы направить", "envisagent de créer", "رفض إرسال", "lehnt … zu
     liefern" the first cue decides the stance and the second names the action: read alone, the
@@ -386,7 +404,7 @@ def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) ->
     for hit in cues:
         by_start.setdefault(hit.start, []).append(hit)
     starts = sorted(by_start)
-    governed: set[Hit] = set()
+    governed: set[int] = set()
     for head_start in starts:
         for head_end in {h.end for h in by_start[head_start] if h.payload[0] != "support"}:
             # the first cue after the head's words: an overlapping reading of them is no complement
@@ -402,7 +420,7 @@ def _governed_cues(doc: Document, cues: list[Hit], proposal_tokens: set[int]) ->
                 and proposal_tokens.isdisjoint(between)
             ):
                 # every reading of the governed words ("livrer", "livrera" and "livreront" all match)
-                governed.update(by_start[start])
+                governed.add(start)
     return governed
 
 

@@ -33,6 +33,7 @@ TOKEN_RE = re.compile(
 _TATWEEL = "\u0640"  # Arabic elongation: typography, never identity
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_UNSAFE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # either of them
 
 QUOTE_OPEN = {"«": "»", "\u201c": "\u201d", "\u201e": "\u201c", '"': '"', "\u2039": "\u203a"}
 SENTENCE_END = {".", "!", "?", "\u061f", "\u2026"}
@@ -50,9 +51,8 @@ class Token:
 
 def sanitize(text: str) -> str:
     """Same length as ``text`` (offsets stay valid): lone surrogates and control characters become safe."""
-    if _SURROGATES.search(text):
+    if _UNSAFE.search(text):  # one scan of the text, which is almost always clean
         text = _SURROGATES.sub("\ufffd", text)
-    if _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
     return text
 

@@ -8,8 +8,10 @@ them; ``tokens[i].start/end`` map back to the original text.
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import attrgetter
 
 from tracker.nlp.normalize import QUOTE_OPEN, SENTENCE_END, TOKEN_RE, Token
@@ -19,7 +21,6 @@ from tracker.nlp.resources import (
     Hit,
     LanguagePack,
     Resources,
-    Stream,
     exact_matches,
     resolve_overlaps,
 )
@@ -72,7 +73,6 @@ MAX_SENTENCE_TOKENS = (
 )
 
 
-_STREAM_KINDS = frozenset(("word", "punct"))
 # Quote marks do not break a phrase: "ne devait pas « être exclu »", "an “irreversible path” to".
 _QUOTE_MARKS = frozenset(QUOTE_OPEN) | frozenset(QUOTE_OPEN.values())
 # Direct speech opened by a dash at the start of a line (ru, uk), closed by a dash after a comma.
@@ -83,23 +83,36 @@ DIALOGUE_CLOSERS = {",", "?", "!", "…"}
 TOKEN_CACHE_SIZE = 300_000  # distinct word forms remembered per language pack
 
 
-def _analyse_word(analyzer, surface: str, split_words: bool, arabic: bool) -> tuple:
-    """((start, end, piece, actor key, lexicon key, clitic preposition), ...) for one word form."""
-    pieces = analyzer.split(surface) if split_words else ((0, len(surface)),)
+def _analyse_word(pack: LanguagePack, surface: str) -> tuple:
+    """((start, end, piece, actor key, lexicon key, clitic preposition, read by the lexicon), ...)
+    for one word form of the pack's language."""
+    analyzer = pack.analyzer
+    pieces = analyzer.split(surface) if pack.split_words else ((0, len(surface)),)
+    arabic = pack.language == "ar"
     out = []
     for a, b in pieces:
         piece = surface[a:b]
+        # Interned, as the matchers' keys are: a key found in a matcher is then the very same
+        # string, compared by identity rather than character by character.
+        akey = sys.intern(analyzer.actor_key(piece))
         out.append(
             (
                 a,
                 b,
                 piece,
-                analyzer.actor_key(piece),
-                analyzer.lex_key(piece),
+                akey,
+                sys.intern(analyzer.lex_key(piece)),
                 analyzer.is_clitic_prep(piece) if arabic else False,
+                _reads_lexicon(pack, piece, akey),
             )
         )
     return tuple(out)
+
+
+def _reads_lexicon(pack: LanguagePack, surface: str, akey: str) -> bool:
+    """Whether the lexicon reads a word or punctuation token: fillers are skipped by their name key,
+    quote marks do not break a phrase."""
+    return akey not in pack.fillers and surface not in _QUOTE_MARKS
 
 
 @dataclass
@@ -112,6 +125,7 @@ class Document:
     akeys: list[str]
     lkeys: list[str]
     prep: list[bool]
+    lexical: list[bool]  # the tokens the lexicon reads (_reads_lexicon); no paragraph or line break
     sentence_of: list[int] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # token ranges [a, b)
     paragraph_of_sentence: list[int] = field(default_factory=list)
@@ -131,7 +145,6 @@ class Document:
 
     @classmethod
     def build(cls, text: str, language: str, pack: LanguagePack, resources: Resources) -> Document:
-        analyzer = pack.analyzer
         cache = pack.token_cache
         if len(cache) > TOKEN_CACHE_SIZE:
             cache.clear()
@@ -139,13 +152,15 @@ class Document:
         akeys: list[str] = []
         lkeys: list[str] = []
         prep: list[bool] = []
+        lexical: list[bool] = []
         # The tokens that are not words: all that segmentation and quotes read.
         marks: list[int] = []
-        add_token, add_akey, add_lkey, add_prep = (
+        add_token, add_akey, add_lkey, add_prep, add_lexical = (
             tokens.append,
             akeys.append,
             lkeys.append,
             prep.append,
+            lexical.append,
         )
         for m in TOKEN_RE.finditer(text):
             kind = m.lastgroup
@@ -154,29 +169,34 @@ class Document:
             if kind == "word":
                 entry = cache.get(surface)
                 if entry is None:
-                    entry = cache[surface] = _analyse_word(
-                        analyzer, surface, pack.split_words, language == "ar"
-                    )
+                    entry = cache[surface] = _analyse_word(pack, surface)
                 if len(entry) == 1:
-                    _, _, _, akey, lkey, is_prep = entry[0]
+                    _, _, _, akey, lkey, is_prep, reads = entry[0]
                     add_token(Token(start, end, surface, "word"))
                     add_akey(akey)
                     add_lkey(lkey)
                     add_prep(is_prep)
+                    add_lexical(reads)
                     continue
-                for a, b, piece, akey, lkey, is_prep in entry:
+                for a, b, piece, akey, lkey, is_prep, reads in entry:
                     add_token(Token(start + a, start + b, piece, "word"))
                     add_akey(akey)
                     add_lkey(lkey)
                     add_prep(is_prep)
+                    add_lexical(reads)
                 continue
             marks.append(len(tokens))
             add_token(Token(start, end, surface, kind))
-            key = surface if kind == "punct" else ""
-            add_akey(key)
-            add_lkey(key)
+            if kind == "punct":
+                add_akey(surface)
+                add_lkey(surface)
+                add_lexical(_reads_lexicon(pack, surface, surface))
+            else:
+                add_akey("")
+                add_lkey("")
+                add_lexical(False)
             add_prep(False)
-        doc = cls(text, language, pack, resources, tokens, akeys, lkeys, prep)
+        doc = cls(text, language, pack, resources, tokens, akeys, lkeys, prep, lexical)
         doc._segment(marks)
         doc._find_quotes(marks)
         doc._match_lexicon()
@@ -331,22 +351,16 @@ class Document:
 
     # Lexicon -------------------------------------------------------------
     def _match_lexicon(self) -> None:
-        fillers = self.pack.fillers
-        akeys, lkeys = self.akeys, self.lkeys
-        # Paragraph and line tokens have empty keys; fillers are skipped by their name key.
-        index = [
-            i
-            for i, token in enumerate(self.tokens)
-            if token.kind in _STREAM_KINDS
-            and akeys[i] not in fillers
-            and token.surface not in _QUOTE_MARKS
+        index = list(compress(range(len(self.tokens)), self.lexical))
+        keys = list(compress(self.lkeys, self.lexical))
+        sentence_of = self.sentence_of
+        # Hits must not run across sentence ends, and an entry with "=" words must name their forms.
+        hits = [
+            h
+            for h in self.pack.lexicon.find_keys(index, keys)
+            if sentence_of[h.start] == sentence_of[h.end - 1]
+            and (h.payload[4] is None or self._exact_ok(h, index))
         ]
-        stream = Stream.from_keys(index, [lkeys[i] for i in index])
-        hits = self.pack.lexicon.find(stream)
-        if any(h.payload[4] for h in hits):
-            hits = [h for h in hits if h.payload[4] is None or self._exact_ok(h, stream)]
-        # Hits must not run across sentence ends.
-        hits = [h for h in hits if self.sentence_of[h.start] == self.sentence_of[h.end - 1]]
         if self.language == "de":
             hits = self._join_separable_verbs(hits)
         # An owner noun ("la demande de") overlaps the cue it names ("demande"): it is kept beside
@@ -364,13 +378,13 @@ class Document:
             cues_ending[hit.end] = (*cues_ending[hit.end], hit)
         self.cues_at, self.cues_ending = cues_at, cues_ending
 
-    def _exact_ok(self, hit: Hit, stream: Stream) -> bool:
+    def _exact_ok(self, hit: Hit, index: list[int]) -> bool:
         """The words of the hit that its entry marks ``=`` are the forms it names (matched by key,
-        "bereits" is also "bereit")."""
-        first = bisect.bisect_left(stream.index, hit.start)
+        "bereits" is also "bereit"). ``index``: the tokens of the keys the lexicon read."""
+        first = bisect.bisect_left(index, hit.start)
         tokens, language = self.tokens, self.language
         return all(
-            exact is None or exact_matches(exact, tokens[stream.index[first + j]].surface, language)
+            exact is None or exact_matches(exact, tokens[index[first + j]].surface, language)
             for j, exact in enumerate(hit.payload[4])
         )
 
