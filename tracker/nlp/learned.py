@@ -65,6 +65,7 @@ FEATURE_WORDS = {
     "nearest_cue": "the stance cue nearest the actor",
     "neg_proposal": "a negation before the proposal (no troops)",
     "ineligible": "named as a place, source or example",
+    "modifier": "named as part of the proposal (войск НАТО, Nato-Truppen)",
     "locative": "named as a place",
     "meetings": "places where actor and proposal meet",
     "rule_confidence": "the rules' confidence",
