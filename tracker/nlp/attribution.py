@@ -38,6 +38,7 @@ GENITIVE_AFTER = {"ru", "uk", "ar"}
 # the model's, and it moved the model's verdicts on dev.jsonl below its floor.
 MODIFIER_BEFORE = {"de"}
 VERB_FIRST = {"ar": 4, "de": 2}
+VERB_FIRST_WEIGHT = 0.8  # the cues weaker than this take no subject after them
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
 CLAUSE_COMMA = {"ar": "،,"}
@@ -106,6 +107,7 @@ class Attributor:
         self._eligible: dict[int, bool] = {}
         self._speakers: dict[int, Holder | None] = {}
         self._subjects: dict[tuple[int, int], Holder | None] = {}
+        self._holders: dict[tuple[int, int, bool, bool], Holder | None] = {}
 
     # Eligibility -------------------------------------------------------
     def eligible(self, m: ActorSpan) -> bool:
@@ -410,6 +412,16 @@ class Attributor:
 
     # The holder of a cue ---------------------------------------------------
     def holder_for(self, cue: Hit) -> Holder | None:
+        """The holder of a stance cue, found once a span: a word read in two categories ("support"
+        and "considering") is two cues on the same tokens. The search reads the cue's span and, of
+        its entry, only whether it is a warning and whether its weight reaches the verb-first
+        rule's; the key holds exactly these."""
+        key = (cue.start, cue.end, cue.payload[0] == "warning", cue.payload[3] >= VERB_FIRST_WEIGHT)
+        if key not in self._holders:
+            self._holders[key] = self._holder_for(cue)
+        return self._holders[key]
+
+    def _holder_for(self, cue: Hit) -> Holder | None:
         doc = self.doc
         sentence = doc.sentence_of[cue.start]
         lo = doc.sentences[sentence][0]
@@ -697,7 +709,7 @@ class Attributor:
 
     def _verb_first_subject(self, cue: Hit) -> Holder | None:
         window = VERB_FIRST.get(self.doc.language)
-        if not window or cue.payload[3] < 0.8:
+        if not window or cue.payload[3] < VERB_FIRST_WEIGHT:
             return None
         doc = self.doc
         if cue.start > 0 and (

@@ -81,11 +81,13 @@ DIALOGUE = "dialogue"
 DIALOGUE_DASHES = {"–", "—"}
 DIALOGUE_CLOSERS = {",", "?", "!", "…"}
 TOKEN_CACHE_SIZE = 300_000  # distinct word forms remembered per language pack
+_NO_KEYS = ("", "", False, False)  # the row of a paragraph or line break: no key, not read
 
 
 def _analyse_word(pack: LanguagePack, surface: str) -> tuple:
-    """((start, end, piece, actor key, lexicon key, clitic preposition, read by the lexicon), ...)
-    for one word form of the pack's language."""
+    """((start, end, piece, (actor key, lexicon key, clitic preposition, read by the lexicon)), ...)
+    for one word form of the pack's language: the inner tuple is the piece's row of the document's
+    parallel lists (``Document.build``)."""
     analyzer = pack.analyzer
     pieces = analyzer.split(surface) if pack.split_words else ((0, len(surface)),)
     arabic = pack.language == "ar"
@@ -100,10 +102,12 @@ def _analyse_word(pack: LanguagePack, surface: str) -> tuple:
                 a,
                 b,
                 piece,
-                akey,
-                sys.intern(analyzer.lex_key(piece)),
-                analyzer.is_clitic_prep(piece) if arabic else False,
-                _reads_lexicon(pack, piece, akey),
+                (
+                    akey,
+                    sys.intern(analyzer.lex_key(piece)),
+                    analyzer.is_clitic_prep(piece) if arabic else False,
+                    _reads_lexicon(pack, piece, akey),
+                ),
             )
         )
     return tuple(out)
@@ -149,19 +153,12 @@ class Document:
         if len(cache) > TOKEN_CACHE_SIZE:
             cache.clear()
         tokens: list[Token] = []
-        akeys: list[str] = []
-        lkeys: list[str] = []
-        prep: list[bool] = []
-        lexical: list[bool] = []
+        # Each token's (actor key, lexicon key, clitic preposition, read by the lexicon): a word's
+        # row comes whole from the cache, and the rows are split into the four lists at the end, in C.
+        rows: list[tuple[str, str, bool, bool]] = []
         # The tokens that are not words: all that segmentation and quotes read.
         marks: list[int] = []
-        add_token, add_akey, add_lkey, add_prep, add_lexical = (
-            tokens.append,
-            akeys.append,
-            lkeys.append,
-            prep.append,
-            lexical.append,
-        )
+        add_token, add_row = tokens.append, rows.append
         for m in TOKEN_RE.finditer(text):
             kind = m.lastgroup
             surface = m.group()
@@ -171,31 +168,21 @@ class Document:
                 if entry is None:
                     entry = cache[surface] = _analyse_word(pack, surface)
                 if len(entry) == 1:
-                    _, _, _, akey, lkey, is_prep, reads = entry[0]
                     add_token(Token(start, end, surface, "word"))
-                    add_akey(akey)
-                    add_lkey(lkey)
-                    add_prep(is_prep)
-                    add_lexical(reads)
+                    add_row(entry[0][3])
                     continue
-                for a, b, piece, akey, lkey, is_prep, reads in entry:
+                for a, b, piece, row in entry:
                     add_token(Token(start + a, start + b, piece, "word"))
-                    add_akey(akey)
-                    add_lkey(lkey)
-                    add_prep(is_prep)
-                    add_lexical(reads)
+                    add_row(row)
                 continue
             marks.append(len(tokens))
             add_token(Token(start, end, surface, kind))
             if kind == "punct":
-                add_akey(surface)
-                add_lkey(surface)
-                add_lexical(_reads_lexicon(pack, surface, surface))
+                add_row((surface, surface, False, _reads_lexicon(pack, surface, surface)))
             else:
-                add_akey("")
-                add_lkey("")
-                add_lexical(False)
-            add_prep(False)
+                add_row(_NO_KEYS)
+        columns = zip(*rows, strict=True) if rows else ((), (), (), ())  # every row has four
+        akeys, lkeys, prep, lexical = map(list, columns)
         doc = cls(text, language, pack, resources, tokens, akeys, lkeys, prep, lexical)
         doc._segment(marks)
         doc._find_quotes(marks)
