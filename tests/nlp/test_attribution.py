@@ -525,3 +525,16 @@ def test_a_german_zu_infinitive_has_no_subject_of_its_own():
         ("Portugal", "military_aid", "support"),
     } <= found, found
     assert ("Ukraine", "military_aid", "support") not in found, found
+
+
+def test_a_russian_subject_or_agent_after_its_verb_holds():
+    found = triples(
+        "Декларацию о развертывании многонациональных сил в Украине подписали Испания и Португалия.",
+        "ru",
+    )
+    assert {("Spain", "ground_troops", "support"), ("Portugal", "ground_troops", "support")} <= (
+        found
+    ), found
+    # a dative after the verb is its object, not its subject
+    found = triples("Поставить системы ПВО пообещали Испании.", "ru")
+    assert not any(a == "Spain" for a, _, _ in found), found

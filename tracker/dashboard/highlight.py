@@ -62,6 +62,7 @@ HOLDER_WORDS = {
     "pronoun_country": "a pronoun standing for the country named before",
     "passive-agent": "named as the agent of a passive (proposed by …)",
     "owner": "named as the owner of the stance (the request of …)",
+    "postverbal-subject": "named right after the verb as its subject or agent",
     "pronoun_they": "a plural pronoun standing for the actors named together before",
 }
 ANAPHORA_WORDS = {

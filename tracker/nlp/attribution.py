@@ -454,7 +454,7 @@ class Attributor:
             speaker = self.quote_speaker(q)
             if speaker is not None:
                 return speaker
-        right = self._verb_first_subject(cue)
+        right = self._verb_first_subject(cue) or self._postverbal_subject(cue)
         if right is not None:
             return right
         verb = self._report_verb_right(cue)
@@ -735,6 +735,23 @@ class Attributor:
                 words += 1
             k += 1
         return None
+
+    def _postverbal_subject(self, cue: Hit) -> Holder | None:
+        """Russian and Ukrainian, failing a holder before the cue: the subject right after its verb
+        ("подписали Украина, Франция и Великобритания") or the agent of a passive participle
+        ("профинансирована Данией, Литвой и Норвегией"), told by their case (nominative or
+        instrumental; an indeclinable name tells none)."""
+        doc = self.doc
+        if doc.language not in GENITIVE_AFTER:
+            return None
+        m = self.starting.get(cue.end)
+        if m is None or not self.eligible(m):
+            return None
+        cases = doc.pack.analyzer.cases(doc.tokens[m.start].surface)
+        if "Fixd" in cases or not cases & {"nomn", "ablt"}:
+            return None
+        rule = f"holder:postverbal-subject:{m.alias}"
+        return Holder(tuple(self._coordinated_after(m)), m.start, (rule,))
 
     def _coordinated(self, m: ActorSpan, lo: int) -> list[str]:
         """The actor and those coordinated before it: 'La France et le Royaume-Uni', 'Macron and

@@ -161,7 +161,13 @@ CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2
 
 @lru_cache(maxsize=20_000)
 def _cases(language: str, word: str) -> frozenset[str]:
+    """A proper name stands in the plural only as a plural-only name ("Нидерланды"): a plural
+    nominative reading of a singular name ("Франции" as "Frances") is left out."""
     found: set[str] = set()
     for parse in _morph(language).parse(word):
-        found |= parse.tag.grammemes & (CASES | {"Fixd"})
+        grammemes = parse.tag.grammemes
+        cases = grammemes & CASES
+        if "nomn" in cases and "plur" in grammemes and "Pltm" not in grammemes:
+            cases = cases - {"nomn"}
+        found |= cases | (grammemes & {"Fixd"})
     return frozenset(found)
