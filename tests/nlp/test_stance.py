@@ -269,3 +269,12 @@ def test_a_negated_request_is_no_stance():
     ):
         found = triples(text, lang)
         assert not any(a == "Spain" and k == "ground_troops" for a, k, _ in found), (lang, found)
+
+
+def test_not_insisting_on_a_step_is_no_stance():
+    for lang, text in (
+        ("en", "Spain does not insist on joining NATO during the war."),
+        ("ru", "Испания не настаивает на вступлении в НАТО во время войны."),
+    ):
+        found = triples(text, lang)
+        assert not any(a == "Spain" and s == "oppose" for a, _, s in found), (lang, found)
