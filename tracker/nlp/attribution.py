@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from tracker.nlp.gazetteer import ActorSpan, governed_by_locative, is_place
+from tracker.nlp.gazetteer import ActorSpan, governed_by_locative, is_place, words_before
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.resources import Hit
 
@@ -42,11 +42,9 @@ VERB_FIRST_WEIGHT = 0.8  # the cues weaker than this take no subject after them
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
 CLAUSE_COMMA = {"ar": "،,"}
-SUBJECT_FIRST = {"de"}
+SUBJECT_FIRST = {"de"}  # the subject opens the clause, objects stand between it and a final verb
 # The particle of an infinitive right before its verb, whose clause has no subject of its own.
-INFINITIVE_MARKERS = {
-    "de": "zu"
-}  # the subject opens the clause, objects stand between it and a final verb
+INFINITIVE_MARKERS = {"de": "zu"}
 # Markers whose following actors are no holders: "according to X", "European allies including X,
 # Y" (when an actor heads the list), "between X and Y" (lexicon categories).
 NOT_HOLDERS_AFTER = ("source", "example", "partner")
@@ -137,8 +135,9 @@ class Attributor:
         while k >= 0 and doc.sentence_of[k] == sentence and steps < 60:
             for hit in doc.cues_ending[k + 1]:
                 if hit.payload[0] in NOT_HOLDERS_AFTER and hit.payload[3] > 0:
-                    if hit.payload[0] == "source" and comma and self._opens_sentence(hit.start):
-                        # "По словам Шольца, НАТО заявила": the comma closes the opening source
+                    if hit.payload[0] == "source" and comma and words_before(doc, hit.start) <= 1:
+                        # "По словам Шольца, НАТО заявила", "Also, according to X, Y said": the
+                        # comma closes the source phrase that opens the sentence
                         return True
                     # "European allies, such as Britain": the head holds, its examples do not;
                     # "countries such as Germany and the US reject": the examples are all it names.
@@ -162,11 +161,15 @@ class Attributor:
             break
         return True
 
+    def _cases(self, m: ActorSpan) -> frozenset[str]:
+        """The cases the mention's first word may stand in (none where the analyzer tells none)."""
+        return self.doc.pack.analyzer.cases(self.doc.tokens[m.start].surface)
+
     def _nominative(self, m: ActorSpan, indeclinable: bool = True) -> bool:
         """The mention's first word may be in the nominative, the subject's case; an indeclinable
         word counts only if ``indeclinable``. A language whose analyzer tells no cases (Arabic)
         marks none: with ``indeclinable`` False its words are taken as indeclinable."""
-        cases = self.doc.pack.analyzer.cases(self.doc.tokens[m.start].surface)
+        cases = self._cases(m)
         if not cases:
             return indeclinable
         return "nomn" in cases and (indeclinable or "Fixd" not in cases)
@@ -189,21 +192,17 @@ class Attributor:
         )
 
     def _oblique(self, m: ActorSpan) -> bool:
-        """A Russian or Ukrainian mention that can be neither a subject nor an owner: "Україні не
-        варто вступати" (dative), "Украине разрешили" (dative). Not one after a
-        preposition ("в Кремле заявили" names the speaker)."""
-        if self.doc.language not in GENITIVE_AFTER or governed_by_locative(self.doc, m.start):
-            return False
-        cases = self.doc.pack.analyzer.cases(self.doc.tokens[m.start].surface)
+        """A mention whose case (where the analyzer tells cases: Russian, Ukrainian) can be neither a
+        subject's nor an owner's: "Україні не варто вступати", "Украине разрешили" (dative). Not
+        one after a preposition ("в Кремле заявили" names the speaker)."""
+        cases = self._cases(m)
         # A genitive may own the stance ("обещание Трампа", "позиция Киева") and an instrumental be
         # its agent ("профинансирована Данией"): both are kept.
-        return bool(cases) and not cases & {"nomn", "gent", "gen2", "ablt", "Fixd"}
-
-    def _opens_sentence(self, k: int) -> bool:
-        """Token ``k`` starts its sentence, but for punctuation and one word ("Also, according to")."""
-        doc = self.doc
-        first = doc.sentences[doc.sentence_of[k]][0]
-        return sum(1 for j in range(first, k) if doc.tokens[j].kind == "word") <= 1
+        return (
+            bool(cases)
+            and not cases & {"nomn", "gent", "gen2", "ablt", "Fixd"}
+            and not governed_by_locative(self.doc, m.start)
+        )
 
     def _actor_head(self, marker_start: int) -> bool:
         """An example marker ("including", "such as", "wie") follows an actor that heads the list."""
@@ -741,13 +740,10 @@ class Attributor:
         ("подписали Украина, Франция и Великобритания") or the agent of a passive participle
         ("профинансирована Данией, Литвой и Норвегией"), told by their case (nominative or
         instrumental; an indeclinable name tells none)."""
-        doc = self.doc
-        if doc.language not in GENITIVE_AFTER:
-            return None
         m = self.starting.get(cue.end)
         if m is None or not self.eligible(m):
             return None
-        cases = doc.pack.analyzer.cases(doc.tokens[m.start].surface)
+        cases = self._cases(m)  # none outside Russian and Ukrainian
         if "Fixd" in cases or not cases & {"nomn", "ablt"}:
             return None
         rule = f"holder:postverbal-subject:{m.alias}"

@@ -130,16 +130,16 @@ def is_place(doc: Document, start: int, end: int) -> bool:
             return False
         # a stance verb only when "in X" opens the sentence ("Також у Литві виступили за …"), not
         # in "… отправка миротворцев на Украину недопустима"
-        if hit.payload[0] in STANCES and _opens_sentence(doc, start):
+        # At most an adverb ("Також", "Ранее") and the preposition before the place.
+        if hit.payload[0] in STANCES and words_before(doc, start) <= 2:
             return False
     return True
 
 
-def _opens_sentence(doc: Document, start: int) -> bool:
-    """At most one word (an adverb: "Також", "Ранее") before the preposition governing ``start``."""
-    first = doc.sentences[doc.sentence_of[start]][0]
-    words = sum(1 for k in range(first, start) if doc.tokens[k].kind == "word")
-    return words <= 2  # an adverb and the preposition at most
+def words_before(doc: Document, k: int) -> int:
+    """The words of token ``k``'s sentence before it: how near the sentence's opening it stands."""
+    first = doc.sentences[doc.sentence_of[k]][0]
+    return sum(1 for j in range(first, k) if doc.tokens[j].kind == "word")
 
 
 def governed_by_locative(doc: Document, i: int) -> bool:
