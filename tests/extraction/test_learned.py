@@ -150,6 +150,36 @@ def test_a_state_named_in_a_persons_title_is_marked_as_such():
     assert learned.describe("title|same").startswith("named in a person's title")
 
 
+def test_a_pair_only_the_headline_brings_together_needs_a_rule_to_become_a_position():
+    """A model that calls every candidate support still makes no position of an actor named only in
+    the headline, unless a rule found that position too."""
+    eager = AttributionModel(
+        version="eager",
+        classes=learned.CLASSES,
+        features=(),
+        weights=((), (), (), ()),
+        bias=(-5.0, 5.0, -5.0, -5.0),
+        threshold=0.45,
+    )
+    text = (
+        "Spain hosts a summit in Madrid\n\n"
+        "The allies debated sending peacekeepers to Ukraine. Portugal supports sending peacekeepers."
+    )
+    candidates = {
+        (c.actor, c.kind): c
+        for c in pipeline.candidates_for(
+            text, language="en", published=None, resources=default_resources()
+        )
+    }
+    assert {m.context for m in candidates[("Spain", "ground_troops")].meetings} == {"headline"}
+    result = pipeline.extract(
+        text, language="en", published=None, resources=default_resources(), model=eager
+    )
+    found = {(p.actor, p.proposal, p.stance) for p in result.positions}
+    assert ("Portugal", "ground_troops", "support") in found
+    assert not any(actor == "Spain" for actor, _, _ in found)
+
+
 # --- training and folds -----------------------------------------------------------------
 
 
