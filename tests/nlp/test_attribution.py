@@ -538,3 +538,22 @@ def test_a_russian_subject_or_agent_after_its_verb_holds():
     # a dative after the verb is its object, not its subject
     found = triples("Поставить системы ПВО пообещали Испании.", "ru")
     assert not any(a == "Spain" for a, _, _ in found), found
+
+
+def test_a_verb_coordinated_with_the_one_before_shares_its_subject():
+    # No actor between "and" and the cue: the actor before "and" is the first verb's object.
+    for text, language in (
+        ("Spain hosted Portugal on Monday and ruled out sending troops to Ukraine.", "en"),
+        ("L'Espagne a reçu le Portugal lundi et a exclu l'envoi de troupes en Ukraine.", "fr"),
+        ("Испания приняла делегацию Португалии и исключила отправку войск на Украину.", "ru"),
+        ("Іспанія прийняла делегацію Португалії і виключила відправку військ в Україну.", "uk"),
+    ):
+        found = triples(text, language)
+        assert ("Spain", "ground_troops", "oppose") in found, (language, found)
+        assert ("Portugal", "ground_troops", "oppose") not in found, (language, found)
+    # An actor after "and" is the second verb's own subject.
+    found = triples(
+        "Spain hosted the talks and Portugal ruled out sending troops to Ukraine.", "en"
+    )
+    assert ("Portugal", "ground_troops", "oppose") in found
+    assert ("Spain", "ground_troops", "oppose") not in found

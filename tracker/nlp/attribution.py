@@ -466,6 +466,7 @@ class Attributor:
         k = cue.start - 1
         commas = CLAUSE_COMMA.get(doc.language, "")
         objects_after = self._infinitive_clause(cue, lo)
+        shared_subject = False  # the cue's verb is coordinated with one before it
         while k >= lo:
             if commas and doc.tokens[k].surface in commas:
                 return None  # Arabic: a comma closes the clause
@@ -485,7 +486,7 @@ class Attributor:
                     k = request.start - 1
                     continue
                 rule = f"holder:clause-subject:{m.alias}"
-                if doc.language in SUBJECT_FIRST:
+                if doc.language in SUBJECT_FIRST or shared_subject:
                     first = self._clause_first_actor(m, lo)
                     if first is not None:
                         m, rule = first, f"holder:clause-first-actor:{first.alias}"
@@ -512,6 +513,10 @@ class Attributor:
                         return None
                 if "boundary" in categories:
                     return None
+            if m is None and doc.tokens[k].kind == "word" and self._is_coord(k):
+                # "Trump met Zelensky and ruled out …": no actor between the cue and "and", so the
+                # cue's verb shares the subject of the verb before, whose object stands next to "and".
+                shared_subject = True
             if m is not None:
                 k = m.start - 1
             elif hits:
