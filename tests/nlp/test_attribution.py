@@ -557,3 +557,26 @@ def test_a_verb_coordinated_with_the_one_before_shares_its_subject():
     )
     assert ("Portugal", "ground_troops", "oppose") in found
     assert ("Spain", "ground_troops", "oppose") not in found
+
+
+def test_a_place_names_the_speaker_only_when_it_opens_the_sentence():
+    # "В Вашингтоне заявили": Washington speaks for the United States.
+    assert ("United States", "ground_troops", "oppose") in triples(
+        "В Вашингтоне заявили, что не направят войска на Украину.", "ru"
+    )
+    # Deep inside the sentence "у Вашингтоні" is where the speaker was, not who spoke.
+    for text, language in (
+        (
+            "Педро Санчес на зустрічі лідерів держав та урядів країн Європи у Вашингтоні заявив, "
+            "що війська не будуть направлені в Україну.",
+            "uk",
+        ),
+        (
+            "Педро Санчес на встрече лидеров государств и правительств стран Европы в Вашингтоне "
+            "заявил, что войска не будут направлены на Украину.",
+            "ru",
+        ),
+    ):
+        found = triples(text, language)
+        assert ("Pedro Sánchez", "ground_troops", "oppose") in found, (language, found)
+        assert not any(actor == "United States" for actor, _, _ in found), (language, found)

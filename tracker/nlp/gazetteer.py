@@ -126,12 +126,10 @@ def is_place(doc: Document, start: int, end: int) -> bool:
     for hit in doc.cues_at[end]:
         if hit.payload[3] <= 0 or hit.start != end:
             continue
-        if hit.payload[0] == "report_verb":
-            return False
-        # a stance verb only when "in X" opens the sentence ("Також у Литві виступили за …"), not
-        # in "… отправка миротворцев на Украину недопустима"
-        # At most an adverb ("Також", "Ранее") and the preposition before the place.
-        if hit.payload[0] in STANCES and words_before(doc, start) <= 2:
+        # Only when "in X" opens the sentence: "В Кремле заявили", "Також у Литві виступили за …",
+        # not "Орбан на саміті … у Вашингтоні заявив" nor "… отправка миротворцев на Украину
+        # недопустима". At most an adverb ("Також", "Ранее") and the preposition before the place.
+        if hit.payload[0] in ("report_verb", *STANCES) and words_before(doc, start) <= 2:
             return False
     return True
 
