@@ -580,3 +580,12 @@ def test_a_place_names_the_speaker_only_when_it_opens_the_sentence():
         found = triples(text, language)
         assert ("Pedro Sánchez", "ground_troops", "oppose") in found, (language, found)
         assert not any(actor == "United States" for actor, _, _ in found), (language, found)
+
+
+def test_an_english_possessive_owns_the_stance_noun_after_it():
+    found = triples(
+        "Portugal said that Spain's offer to send troops to Ukraine is not tenable.", "en"
+    )
+    assert ("Spain", "ground_troops", "support") in found
+    assert ("Portugal", "ground_troops", "oppose") in found
+    assert ("Spain", "ground_troops", "oppose") not in found

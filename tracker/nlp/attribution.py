@@ -45,6 +45,9 @@ CLAUSE_COMMA = {"ar": "،,"}
 SUBJECT_FIRST = {"de"}  # the subject opens the clause, objects stand between it and a final verb
 # The particle of an infinitive right before its verb, whose clause has no subject of its own.
 INFINITIVE_MARKERS = {"de": "zu"}
+# The possessive clitic between an owner and its noun: "Poland's offer", "the allies' refusal".
+POSSESSIVE_MARKERS = {"en": frozenset({"'s", "’s", "'", "’"})}
+STANCE_NOUN_CATEGORIES = ("support", "oppose", "considering")
 # Markers whose following actors are no holders: "according to X", "European allies including X,
 # Y" (when an actor heads the list), "between X and Y" (lexicon categories).
 NOT_HOLDERS_AFTER = ("source", "example", "partner")
@@ -438,7 +441,7 @@ class Attributor:
                 speaker = self.report_subject(verb)
                 if speaker is not None:
                     return speaker
-        agent = self._passive_agent(cue) or self._owner_after(cue)
+        agent = self._passive_agent(cue) or self._owner_after(cue) or self._possessor(cue)
         if agent is not None:
             return agent
         if doc.language == "ar":
@@ -479,6 +482,10 @@ class Attributor:
                 if noun is not None:
                     # "مطلب أوكرانيا بالانضمام … لا يمكن أن": Ukraine holds its demand, not the clause.
                     k = noun.start - 1
+                    continue
+                if self._possessed_noun(m) is not None:
+                    # "Poland's offer … is not tenable": Poland holds its offer, not the clause.
+                    k = m.start - 1
                     continue
                 request = self._request_before(m, lo)
                 if request is not None:
@@ -584,6 +591,30 @@ class Attributor:
                 if m is not None and self.eligible(m):
                     rule = f"holder:owner:{m.alias}"
                     return Holder(tuple(self._coordinated_after(m)), m.start, (rule,))
+        return None
+
+    def _possessor(self, cue: Hit) -> Holder | None:
+        """The owner of a stance noun right after its possessive: "Poland's offer", "Russia's
+        opposition", "the allies' refusal"."""
+        markers = POSSESSIVE_MARKERS.get(self.doc.language)
+        k = cue.start - 1
+        if not markers or k < 1 or self.doc.tokens[k].surface not in markers:
+            return None
+        m = self.ending.get(k)
+        if m is None or not self.eligible(m):
+            return None
+        lo = self.doc.sentences[self.doc.sentence_of[m.start]][0]
+        return Holder(tuple(self._coordinated(m, lo)), m.start, (f"holder:owner:{m.alias}",))
+
+    def _possessed_noun(self, m: ActorSpan) -> Hit | None:
+        """The stance noun ``m`` owns through a possessive ("Poland's offer"), or None."""
+        markers = POSSESSIVE_MARKERS.get(self.doc.language)
+        doc = self.doc
+        if not markers or m.end + 1 >= len(doc.tokens) or doc.tokens[m.end].surface not in markers:
+            return None
+        for hit in doc.cues_at[m.end + 1]:
+            if hit.payload[0] in STANCE_NOUN_CATEGORIES and hit.payload[3] > 0:
+                return hit
         return None
 
     def _owned_noun(self, m: ActorSpan) -> Hit | None:
