@@ -589,3 +589,13 @@ def test_an_english_possessive_owns_the_stance_noun_after_it():
     assert ("Spain", "ground_troops", "support") in found
     assert ("Portugal", "ground_troops", "oppose") in found
     assert ("Spain", "ground_troops", "oppose") not in found
+
+
+def test_french_ils_is_the_plural_pronoun_not_il():
+    found = triples(
+        "Pedro Sánchez et Luís Montenegro se sont rencontrés lundi. "
+        "Ils veulent envoyer des troupes en Ukraine.",
+        "fr",
+    )
+    assert ("Pedro Sánchez", "ground_troops", "support") in found
+    assert ("Luís Montenegro", "ground_troops", "support") in found
