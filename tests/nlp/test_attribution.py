@@ -599,3 +599,14 @@ def test_french_ils_is_the_plural_pronoun_not_il():
     )
     assert ("Pedro Sánchez", "ground_troops", "support") in found
     assert ("Luís Montenegro", "ground_troops", "support") in found
+
+
+def test_the_subject_before_an_apposition_reports():
+    # The apposition between the subject and "said" names another actor, nearer the verb.
+    text = (
+        "Pedro Sánchez, who met the leaders of NATO member states in Madrid on Monday, said: "
+        '"We will not send troops to Ukraine."'
+    )
+    found = triples(text, "en")
+    assert ("Pedro Sánchez", "ground_troops", "oppose") in found
+    assert ("NATO", "ground_troops", "oppose") not in found

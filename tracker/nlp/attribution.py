@@ -53,6 +53,8 @@ STANCE_NOUN_CATEGORIES = ("support", "oppose", "considering")
 NOT_HOLDERS_AFTER = ("source", "example", "partner")
 SCARE_QUOTE_WORDS = 4  # a quote this short is the reporter's words, not a speaker's
 TITLE_WORDS = 4  # a person's title between a coordination and the name
+APPOSITION_MARKS = {",", "،", "—", "–"}
+APPOSITION_WORDS = 15  # the longest apposition between a subject and its reporting verb
 # Cue categories that end a title: a verb, a stance or a clause marker is no part of one.
 TITLE_STOPS = {
     "report_verb",
@@ -305,6 +307,9 @@ class Attributor:
     def _report_subject(self, verb: Hit) -> Holder | None:
         doc = self.doc
         sentence = doc.sentence_of[verb.start]
+        apposed = self._apposed_subject(verb)
+        if apposed is not None:
+            return apposed
         candidates = []
         # Left: "Kremlin spokesman Dmitry Peskov said", "Trump told"
         k, words = verb.start - 1, 0
@@ -367,6 +372,43 @@ class Attributor:
                     ("holder:report-implicit-subject", "anaphora:last-person"),
                 )
         return None
+
+    def _apposed_subject(self, verb: Hit) -> Holder | None:
+        """The subject before an apposition or a relative clause that ends right before the verb:
+        "Dmitry Medvedev, deputy chairman of Russia's Security Council, stated", "Песков, отвечая
+        на вопрос журналистов, заявил", "Macron, qui s'exprimait à Paris, a déclaré"."""
+        doc = self.doc
+        lo = doc.sentences[doc.sentence_of[verb.start]][0]
+        k, skipped = verb.start - 1, 0
+        while (
+            k >= lo
+            and skipped < 2
+            and doc.tokens[k].kind == "word"
+            and len(doc.tokens[k].surface) <= 3
+        ):
+            k -= 1  # an auxiliary: "has stated", "a déclaré"
+            skipped += 1
+        if k < lo or doc.tokens[k].surface not in APPOSITION_MARKS:
+            return None
+        words = 0
+        j = k - 1
+        while j >= lo and doc.tokens[j].surface not in APPOSITION_MARKS:
+            if doc.tokens[j].kind == "word":
+                words += 1
+                if words > APPOSITION_WORDS:
+                    return None
+            j -= 1
+        if j < lo or words == 0:
+            return None
+        m = self.ending.get(j)
+        if m is None or not self.eligible(m) or m.kind != "person":
+            return None
+        actors = self._coordinated(m, lo)
+        return Holder(
+            tuple(actors),
+            m.start,
+            (f"holder:report-subject:{verb.payload[2]}", "holder:apposition"),
+        )
 
     def quote_speaker(self, q: int) -> Holder | None:
         if q in self._speakers:
