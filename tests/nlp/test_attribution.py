@@ -610,3 +610,26 @@ def test_the_subject_before_an_apposition_reports():
     found = triples(text, "en")
     assert ("Pedro Sánchez", "ground_troops", "oppose") in found
     assert ("NATO", "ground_troops", "oppose") not in found
+
+
+def test_an_anaphor_before_its_cue_refers_back_to_the_proposal():
+    found = triples(
+        "Испания объявила о поставке систем ПВО Украине. "
+        "Эта поставка была профинансирована Португалией.",
+        "ru",
+    )
+    assert ("Portugal", "air_defense", "support") in found
+    found = triples(
+        "Spain proposed sending troops to Ukraine. This proposal was rejected by Portugal.", "en"
+    )
+    assert ("Portugal", "ground_troops", "oppose") in found
+
+
+def test_a_pronoun_takes_the_subject_of_the_sentence_before():
+    found = triples(
+        "Pedro Sánchez spoke to reporters in Madrid, standing next to Luís Montenegro. "
+        "He ruled out sending troops to Ukraine.",
+        "en",
+    )
+    assert ("Pedro Sánchez", "ground_troops", "oppose") in found
+    assert ("Luís Montenegro", "ground_troops", "oppose") not in found

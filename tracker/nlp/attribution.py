@@ -232,6 +232,8 @@ class Attributor:
         return None
 
     def last_person(self, before: int) -> ActorSpan | None:
+        """The person a pronoun before token ``before`` stands for: the last one named earlier in
+        its sentence, else the first one named in the last sentence before it that names one."""
         doc = self.doc
         if before <= 0:
             return None
@@ -239,7 +241,22 @@ class Attributor:
             0, doc.sentence_of[min(before, len(doc.tokens) - 1)] - PERSON_LOOKBACK_SENTENCES
         )
         limit = doc.sentences[first_sentence][0]
-        return self._before(before, limit, lambda m: m.kind == "person")
+        last = self._before(before, limit, lambda m: m.kind == "person")
+        if last is None:
+            return None
+        sentence = doc.sentence_of[last.start]
+        if sentence == doc.sentence_of[min(before, len(doc.tokens) - 1)]:
+            return last  # a person named earlier in the pronoun's own sentence
+        # In a sentence before, the first person named, the likelier subject: "Macron told
+        # reporters, standing next to Zelensky. … he said" is Macron.
+        a = doc.sentences[sentence][0]
+        i = bisect.bisect_left(self._ends, a + 1)
+        while i < len(self.mentions) and self.mentions[i].start < last.start:
+            m = self.mentions[i]
+            if m.kind == "person" and m.start >= a:
+                return m
+            i += 1
+        return last
 
     def resolve_pronoun(self, hit: Hit) -> Holder | None:
         category = hit.payload[0]

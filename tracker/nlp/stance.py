@@ -318,7 +318,18 @@ def pair_cues(
         via_anaphor = False
         if not chosen and topic is not None:
             for h in anaphors.get(sentence, ()):
-                if 0 <= h.start - cue.end <= FORWARD or h.start == cue.start or (h.end == cue.end):
+                before = (
+                    h.end <= cue.start
+                    and _words_between(doc, h.end, cue.start) <= BACKWARD
+                    and not _has_comma(doc, h.end, cue.start)
+                    and not _blocked(doc, h.end, cue.start)
+                )
+                if (
+                    0 <= h.start - cue.end <= FORWARD
+                    or h.start == cue.start
+                    or h.end == cue.end
+                    or before  # "Эта поставка была профинансирована …", "this plan was rejected"
+                ):
                     antecedent = _antecedent(doc, proposals, starts, h, topic)
                     if antecedent is None:
                         continue
