@@ -299,14 +299,18 @@ def _learned_positions(
     """The model decides every candidate; a kept rule position keeps its evidence, a new one takes
     the sentence where the actor and the proposal meet with a cue of that stance."""
     by_triple = {(p.actor, p.proposal, p.stance): p for p in rules.positions}
+    ruled = {(p.actor, p.proposal) for p in rules.positions}
     model_rule = f"model:{model.version}"
     out = []
     for candidate in _candidates(rules):
+        remote = all(m.context in REMOTE_CONTEXTS for m in candidate.meetings)
+        if remote and (candidate.actor, candidate.kind) not in ruled:
+            continue  # no rule found it, so no stance of the model's could make it a position
         stance, probability, why = model.decide(candidate.features)
         if stance == "none":
             continue
         rule = by_triple.get((candidate.actor, candidate.kind, stance))
-        if rule is None and all(m.context in REMOTE_CONTEXTS for m in candidate.meetings):
+        if rule is None and remote:
             continue
         confidence = round(probability, 3)
         if rule is not None:
