@@ -242,7 +242,19 @@ def test_nested_spans_keep_the_inner_mark_exact():
             "who holds it: named as the agent of a passive (proposed by …)",
         ),
         ("anaphora:last-group", "who holds it: the actors last named together"),
-        ("anaphora:last-person", "who holds it: the last person named"),
+        (
+            "anaphora:last-person",
+            "who holds it: the person named before (earlier in the sentence, else first in the "
+            "one before)",
+        ),
+        (
+            "holder:clause-first-actor:Spain",
+            "who holds it: named first in the clause, as its subject",
+        ),
+        (
+            "holder:apposition",
+            "who holds it: named before the words describing them, as the subject of the verb",
+        ),
         ("stance:oppose:ar:رفض", "a stance cue of opposition “رفض”"),
         ("negation:en:no", "a negation, which turns the stance around “no”"),
         ("proposal:ground_troops:de:Bodentruppen", "proposal phrase “Bodentruppen”"),

@@ -48,6 +48,8 @@ class Segment:
 
 HOLDER_WORDS = {
     "clause-subject": "named as the subject of the clause",
+    "clause-first-actor": "named first in the clause, as its subject",
+    "apposition": "named before the words describing them, as the subject of the verb",
     "verb-first-subject": "named as the subject right after the verb that opens the clause",
     "report-subject": "named as the one who said it",
     "sentence-subject": "named as the subject of the sentence",
@@ -66,7 +68,7 @@ HOLDER_WORDS = {
     "pronoun_they": "a plural pronoun standing for the actors named together before",
 }
 ANAPHORA_WORDS = {
-    "last-person": "the last person named",
+    "last-person": "the person named before (earlier in the sentence, else first in the one before)",
     "last-group": "the actors last named together",
     "same-sentence-actor": "the body named earlier in the sentence",
 }
