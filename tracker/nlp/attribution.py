@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from tracker.nlp.gazetteer import ActorSpan, governed_by_locative, is_place, words_before
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.resources import Hit
+from tracker.nlp.vocabulary import STANCES
 
 PERSON_LOOKBACK_SENTENCES = 3
 PRONOUNS = ("pronoun_we", "pronoun_person", "pronoun_country", "pronoun_they")
@@ -47,7 +48,6 @@ SUBJECT_FIRST = {"de"}  # the subject opens the clause, objects stand between it
 INFINITIVE_MARKERS = {"de": "zu"}
 # The possessive clitic between an owner and its noun: "Poland's offer", "the allies' refusal".
 POSSESSIVE_MARKERS = {"en": frozenset({"'s", "’s", "'", "’"})}
-STANCE_NOUN_CATEGORIES = ("support", "oppose", "considering")
 # Markers whose following actors are no holders: "according to X", "European allies including X,
 # Y" (when an actor heads the list), "between X and Y" (lexicon categories).
 NOT_HOLDERS_AFTER = ("source", "example", "partner")
@@ -237,15 +237,13 @@ class Attributor:
         doc = self.doc
         if before <= 0:
             return None
-        first_sentence = max(
-            0, doc.sentence_of[min(before, len(doc.tokens) - 1)] - PERSON_LOOKBACK_SENTENCES
-        )
-        limit = doc.sentences[first_sentence][0]
+        own = doc.sentence_of[min(before, len(doc.tokens) - 1)]
+        limit = doc.sentences[max(0, own - PERSON_LOOKBACK_SENTENCES)][0]
         last = self._before(before, limit, lambda m: m.kind == "person")
         if last is None:
             return None
         sentence = doc.sentence_of[last.start]
-        if sentence == doc.sentence_of[min(before, len(doc.tokens) - 1)]:
+        if sentence == own:
             return last  # a person named earlier in the pronoun's own sentence
         # In a sentence before, the first person named, the likelier subject: "Macron told
         # reporters, standing next to Zelensky. … he said" is Macron.
@@ -672,7 +670,7 @@ class Attributor:
         if not markers or m.end + 1 >= len(doc.tokens) or doc.tokens[m.end].surface not in markers:
             return None
         for hit in doc.cues_at[m.end + 1]:
-            if hit.payload[0] in STANCE_NOUN_CATEGORIES and hit.payload[3] > 0:
+            if hit.payload[0] in STANCES and hit.payload[3] > 0:
                 return hit
         return None
 

@@ -14,6 +14,7 @@ from itertools import compress
 
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.resources import NOT_ACTOR, case_matches, resolve_overlaps
+from tracker.nlp.vocabulary import STANCES
 
 
 # Slotted, not frozen: built many times an article, and a frozen dataclass pays an
@@ -107,8 +108,6 @@ def _case_ok(doc: Document, hit) -> bool:
 # are "the Kremlin said", "the White House stressed", "the Foreign Ministry believes", "Lithuania
 # came out for".
 PLACE_SPEAKS = ("ru", "uk")
-# "In X" before a stance verb names who took the stance when it opens the sentence ("у Литві виступили за").
-STANCES = {"support", "oppose", "considering"}
 
 
 def is_place(doc: Document, start: int, end: int) -> bool:
