@@ -633,3 +633,25 @@ def test_a_pronoun_takes_the_subject_of_the_sentence_before():
     )
     assert ("Pedro Sánchez", "ground_troops", "oppose") in found
     assert ("Luís Montenegro", "ground_troops", "oppose") not in found
+
+
+def test_a_title_between_a_coordination_and_the_name_keeps_the_list():
+    # "Macron and Ukrainian President Zelensky" after the cue: the title does not end the list.
+    for text, language in (
+        (
+            "The security agreement was signed by Macron and Ukrainian President Volodymyr Zelensky.",
+            "en",
+        ),
+        (
+            "Соглашение о гарантиях безопасности подписали Макрон и президент Украины Владимир Зеленский.",
+            "ru",
+        ),
+    ):
+        found = triples(text, language)
+        assert {
+            ("Emmanuel Macron", "security_guarantee", "support"),
+            ("Volodymyr Zelensky", "security_guarantee", "support"),
+        } <= found, (language, found)
+    # a cue is no title: the one after "and" is a second clause, not a second signatory
+    found = triples("The security agreement was signed by Macron and opposed by Zelensky.", "en")
+    assert ("Volodymyr Zelensky", "security_guarantee", "support") not in found, found

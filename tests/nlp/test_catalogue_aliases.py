@@ -94,6 +94,21 @@ def test_a_demonym_and_an_institution_noun_name_the_state(language, text, state,
 
 
 @pytest.mark.parametrize(
+    "text,actor",
+    [
+        ("Die Vereinigten Staaten glauben nicht daran.", "United States"),
+        ("Das teilte das deutsche Verteidigungsministerium mit.", "German Defence Ministry"),
+        ("Das teilte das Außenministerium in Kiew mit.", "Ukrainian Foreign Ministry"),
+    ],
+)
+def test_a_german_name_declines_with_its_article(text, actor):
+    extraction = extract(
+        text, language="de", published=date(2025, 8, 20), resources=default_resources(), model=None
+    )
+    assert actor in extraction.actors, extraction.actors
+
+
+@pytest.mark.parametrize(
     "language,text",
     [
         ("uk", "Позиція угорської влади не змінилася."),

@@ -278,3 +278,23 @@ def test_not_insisting_on_a_step_is_no_stance():
     ):
         found = triples(text, lang)
         assert not any(a == "Spain" and s == "oppose" for a, _, s in found), (lang, found)
+
+
+def test_carrying_out_such_a_step_refers_back_to_the_proposal():
+    # "осуществить подобный шаг": a verb that carries a proposal out, and "such a step" for it
+    for text, language in (
+        (
+            "Инициативу о бесполётной зоне над Украиной высказал глава польского МИД Радослав "
+            "Сикорский. При этом он подчеркнул, что Варшава может осуществить подобный шаг только "
+            "вместе с союзниками.",
+            "ru",
+        ),
+        (
+            "Ініціативу щодо безпольотної зони над Україною висловив глава МЗС Польщі Радослав "
+            "Сікорський. Він наголосив, що Варшава може здійснити подібний крок лише разом із "
+            "союзниками.",
+            "uk",
+        ),
+    ):
+        found = triples(text, language)
+        assert ("Poland", "no_fly_zone", "considering") in found, (language, found)

@@ -926,12 +926,11 @@ class Attributor:
             while k < b and steps < 3:
                 if self._is_coord(k):
                     joined = True
-                elif (
-                    doc.language == "ar"
-                    and doc.tokens[k].surface.startswith("و")
-                    and k in self.starting
-                ):
-                    joined = True
+                elif doc.language == "ar" and doc.tokens[k].surface.startswith("و"):
+                    if k not in self.starting:
+                        # "ماكرون والرئيس الأوكراني فولوديمير زيلينسكي": و opens a title
+                        k = self._title_after(k + 1, b, 1)
+                    joined = k is not None
                     break
                 elif not (doc.tokens[k].kind == "word" and len(doc.tokens[k].surface) <= 3):
                     break
@@ -940,13 +939,39 @@ class Attributor:
                     break
                 k += 1
                 steps += 1
-            nxt = self.starting.get(k)
+            if joined and k is not None and k not in self.starting:
+                # "Macron and Ukrainian President Volodymyr Zelensky", "и президент Украины Зеленский"
+                k = self._title_after(k, b, 0)
+            nxt = self.starting.get(k) if k is not None else None
             if not joined or nxt is None or not self.eligible(nxt):
                 break
             if nxt.actor not in actors:
                 actors.append(nxt.actor)
             current = nxt
         return actors
+
+    def _title_after(self, k: int, b: int, words: int) -> int | None:
+        """Skip a person's title forward from token ``k``: where the person it introduces starts,
+        or None. As before a name (``_title_before``), a title is a few words with no verb, cue,
+        coordination or holder among them; a state in it modifies the title ("президент Украины")."""
+        doc = self.doc
+        while k < b and words < TITLE_WORDS:
+            m = self.starting.get(k)
+            if m is not None:
+                if m.kind == "person":
+                    return k if words else None
+                if self.eligible(m) and not self._modifies_next(m):
+                    return None
+                k = m.end
+                words += 1
+                continue
+            if doc.tokens[k].kind != "word" or self._is_coord(k):
+                return None
+            if any(h.payload[3] > 0 and h.payload[0] in TITLE_STOPS for h in doc.cues_at[k]):
+                return None
+            k += 1
+            words += 1
+        return None
 
     def _own_state_rule(self, holder: Holder, cue: Hit) -> Holder:
         """'Tusk said Poland would not deploy' → Tusk; 'Trump said the Europeans are ready' stays."""

@@ -8,6 +8,7 @@ German compounds are matched by lexicon wildcards on the stems ("*trupp").
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -104,11 +105,23 @@ class EuropeanAnalyzer(Analyzer):
         return _lex_key(self.language, word)
 
 
+# A German adjective declines with its noun (deutsche, deutschen, deutsches; Vereinigte,
+# Vereinigten), and so does a participle-like plural noun (Staat, Staaten): a name's words ending in
+# an adjective suffix (-isch, -sch, -ig, -lich) or a participle's -t match by what comes before the ending.
+GERMAN_ADJECTIVE = re.compile(r"^(.{3,}(?:sch|ig|lich|t))(?:e|en|er|es|em)$")
+
+
 @lru_cache(maxsize=300_000)
 def _actor_key(language: str, word: str) -> str:
     key = fold(unify_apostrophes(word)).strip("'")
-    if language == "de" and len(key) >= 5 and key.endswith("s") and not key.endswith("ss"):
-        key = key[:-1]  # genitive: des Kremls, Deutschlands
+    if language == "de":
+        adjective = GERMAN_ADJECTIVE.match(key)
+        if adjective:
+            return adjective.group(
+                1
+            )  # "die Vereinigten Staaten", "des deutschen Verteidigungsministeriums"
+        if len(key) >= 5 and key.endswith("s") and not key.endswith("ss"):
+            key = key[:-1]  # genitive: des Kremls, Deutschlands
     return key
 
 
