@@ -655,3 +655,16 @@ def test_a_title_between_a_coordination_and_the_name_keeps_the_list():
     # a cue is no title: the one after "and" is a second clause, not a second signatory
     found = triples("The security agreement was signed by Macron and opposed by Zelensky.", "en")
     assert ("Volodymyr Zelensky", "security_guarantee", "support") not in found, found
+
+
+def test_a_german_subject_after_its_verb_may_be_a_list_of_examples():
+    # V2: an adverb first, then the verb, then the subject, here "Länder wie" and its examples
+    found = triples(
+        "So lehnen es Länder wie Deutschland und die USA ab, in der derzeitigen Situation eine "
+        "formelle Einladung zum Beitritt auszusprechen.",
+        "de",
+    )
+    assert {
+        ("Germany", "nato_membership", "oppose"),
+        ("United States", "nato_membership", "oppose"),
+    } <= found, found

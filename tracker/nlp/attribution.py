@@ -38,7 +38,7 @@ GENITIVE_AFTER = {"ru", "uk", "ar"}
 # ("NATO troops") is left out: on train.jsonl's folds it removed spurious rule positions but not
 # the model's, and it moved the model's verdicts on dev.jsonl below its floor.
 MODIFIER_BEFORE = {"de"}
-VERB_FIRST = {"ar": 4, "de": 2}
+VERB_FIRST = {"ar": 4, "de": 3}
 VERB_FIRST_WEIGHT = 0.8  # the cues weaker than this take no subject after them
 VERB_HEADS = {"report_verb", "support", "oppose", "considering"}
 GENDERED = {"fr", "de", "ru", "uk", "ar"}
@@ -823,7 +823,11 @@ class Attributor:
                 return None
             if k in self.proposal_tokens:
                 return None
-            if doc.tokens[k].kind == "word":
+            if any(h.payload[0] == "example" and h.payload[3] > 0 for h in doc.cues_at[k]):
+                # "So lehnen es Länder wie Deutschland und die USA ab": a list's head noun and its
+                # example marker stand before the subjects they introduce.
+                words = 0
+            elif doc.tokens[k].kind == "word":
                 words += 1
             k += 1
         return None
