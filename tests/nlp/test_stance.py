@@ -298,3 +298,15 @@ def test_carrying_out_such_a_step_refers_back_to_the_proposal():
     ):
         found = triples(text, language)
         assert ("Poland", "no_fly_zone", "considering") in found, (language, found)
+
+
+def test_a_warning_judges_the_proposal_its_sentence_opens_with():
+    # The warning stands further from the proposal than other cues may: "deployment" is the
+    # proposal's noun, the sentence's predicate ("an intervention that poses a threat") its stance.
+    found = triples(
+        "The deployment of Western troops and military facilities in Ukraine will be considered "
+        "an intervention that poses a security threat, said Sergey Lavrov.",
+        "en",
+    )
+    assert ("Sergey Lavrov", "ground_troops", "oppose") in found, found
+    assert ("Sergey Lavrov", "ground_troops", "support") not in found, found

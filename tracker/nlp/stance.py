@@ -32,6 +32,7 @@ STANCE_CATEGORIES = {
 }
 FORWARD = 15
 BACKWARD = 8
+BACKWARD_WARNING = 12  # a warning judges the proposal its sentence opens with
 NEGATION_WINDOW = 5
 # German puts the verb last: its negation may open the clause ("Wir werden zu keinem Zeitpunkt die
 # Präsenz von Nato-Truppen auf ukrainischem Territorium billigen").
@@ -306,8 +307,9 @@ def pair_cues(
                 if p.start - cue.end > FORWARD or p.start >= stop:
                     continue
             else:
+                reach = BACKWARD_WARNING if cue.payload[0] == "warning" else BACKWARD
                 if (
-                    _words_between(doc, p.end, cue.start) > BACKWARD
+                    _words_between(doc, p.end, cue.start) > reach
                     or _has_comma(doc, p.end, cue.start)
                     or _blocked(doc, p.end, cue.start)
                 ):
