@@ -652,6 +652,11 @@ def test_a_title_between_a_coordination_and_the_name_keeps_the_list():
             ("Emmanuel Macron", "security_guarantee", "support"),
             ("Volodymyr Zelensky", "security_guarantee", "support"),
         } <= found, (language, found)
+    # Arabic carries "and" on the title: "ماكرون والرئيس الأوكراني فولوديمير زيلينسكي"
+    found = triples(
+        "وافق ماكرون والرئيس الأوكراني فولوديمير زيلينسكي على إرسال قوات إلى أوكرانيا.", "ar"
+    )
+    assert ("Volodymyr Zelensky", "ground_troops", "support") in found, found
     # a cue is no title: the one after "and" is a second clause, not a second signatory
     found = triples("The security agreement was signed by Macron and opposed by Zelensky.", "en")
     assert ("Volodymyr Zelensky", "security_guarantee", "support") not in found, found

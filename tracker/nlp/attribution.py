@@ -931,10 +931,7 @@ class Attributor:
                 if self._is_coord(k):
                     joined = True
                 elif doc.language == "ar" and doc.tokens[k].surface.startswith("و"):
-                    if k not in self.starting:
-                        # "ماكرون والرئيس الأوكراني فولوديمير زيلينسكي": و opens a title
-                        k = self._title_after(k + 1, b, 1)
-                    joined = k is not None
+                    joined = True  # a name or a title with its و: "وأوكرانيا", "والرئيس الأوكراني"
                     break
                 elif not (doc.tokens[k].kind == "word" and len(doc.tokens[k].surface) <= 3):
                     break
@@ -943,9 +940,9 @@ class Attributor:
                     break
                 k += 1
                 steps += 1
-            if joined and k is not None and k not in self.starting:
+            if joined and k not in self.starting:
                 # "Macron and Ukrainian President Volodymyr Zelensky", "и президент Украины Зеленский"
-                k = self._title_after(k, b, 0)
+                k = self._title_after(k, b)
             nxt = self.starting.get(k) if k is not None else None
             if not joined or nxt is None or not self.eligible(nxt):
                 break
@@ -954,11 +951,12 @@ class Attributor:
             current = nxt
         return actors
 
-    def _title_after(self, k: int, b: int, words: int) -> int | None:
+    def _title_after(self, k: int, b: int) -> int | None:
         """Skip a person's title forward from token ``k``: where the person it introduces starts,
         or None. As before a name (``_title_before``), a title is a few words with no verb, cue,
         coordination or holder among them; a state in it modifies the title ("президент Украины")."""
         doc = self.doc
+        words = 0
         while k < b and words < TITLE_WORDS:
             m = self.starting.get(k)
             if m is not None:

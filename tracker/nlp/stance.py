@@ -295,6 +295,7 @@ def pair_cues(
         if _in_conditional(doc, cue):
             continue  # "… if NATO sends troops": a hypothesis, nobody's stance
         stop = _forward_stop(doc, cue)
+        reach = BACKWARD_WARNING if cue.payload[0] == "warning" else BACKWARD
         quote = doc.quote_of[cue.start]
         chosen = []
         for p in by_sentence.get(sentence, ()):
@@ -307,7 +308,6 @@ def pair_cues(
                 if p.start - cue.end > FORWARD or p.start >= stop:
                     continue
             else:
-                reach = BACKWARD_WARNING if cue.payload[0] == "warning" else BACKWARD
                 if (
                     _words_between(doc, p.end, cue.start) > reach
                     or _has_comma(doc, p.end, cue.start)

@@ -116,10 +116,8 @@ def _actor_key(language: str, word: str) -> str:
     key = fold(unify_apostrophes(word)).strip("'")
     if language == "de":
         adjective = GERMAN_ADJECTIVE.match(key)
-        if adjective:
-            return adjective.group(
-                1
-            )  # "die Vereinigten Staaten", "des deutschen Verteidigungsministeriums"
+        if adjective:  # "die Vereinigten Staaten", "des deutschen Verteidigungsministeriums"
+            return adjective.group(1)
         if len(key) >= 5 and key.endswith("s") and not key.endswith("ss"):
             key = key[:-1]  # genitive: des Kremls, Deutschlands
     return key
