@@ -673,3 +673,23 @@ def test_a_german_subject_after_its_verb_may_be_a_list_of_examples():
         ("Germany", "nato_membership", "oppose"),
         ("United States", "nato_membership", "oppose"),
     } <= found, found
+
+
+def test_an_actor_right_after_a_stance_verb_is_its_object_not_a_later_subject():
+    # English and French do not mark the object by case: the actor after "supply" or "fournir à"
+    # receives the arms, and the later cue's holder is the clause's subject.
+    found = triples(
+        "Germany said it would supply Ukraine with Leopard 2 battle tanks and approve their delivery.",
+        "en",
+    )
+    assert ("Germany", "military_aid", "support") in found
+    assert not {t for t in found if t[0] == "Ukraine"}
+    found = triples(
+        "Le ministre italien a dit vouloir approvisionner l'Ukraine en armes et munitions nécessaires.",
+        "fr",
+    )
+    assert not {t for t in found if t[0] == "Ukraine"}
+    # Before the verb the same actor is still the subject.
+    assert ("Ukraine", "military_aid", "support") in triples(
+        "Ukraine is ready to buy more tanks and welcomes their delivery.", "en"
+    )

@@ -310,3 +310,17 @@ def test_a_warning_judges_the_proposal_its_sentence_opens_with():
     )
     assert ("Sergey Lavrov", "ground_troops", "oppose") in found, found
     assert ("Sergey Lavrov", "ground_troops", "support") not in found, found
+
+
+def test_the_parliamentary_opposition_is_no_objection():
+    found = triples(
+        "Opposition leader Peter Dutton has welcomed the idea of sending Australian troops.", "en"
+    )
+    assert ("Peter Dutton", "ground_troops", "support") in found
+    assert ("Peter Dutton", "ground_troops", "oppose") not in found
+    assert ("Russia", "ground_troops", "oppose") in triples(
+        "Russia voiced its opposition to the deployment of Western troops.", "en"
+    )
+    assert ("Peter Dutton", "ground_troops", "support") in triples(
+        "وقال زعيم المعارضة بيتر داتون إنه يؤيد إرسال قوات إلى أوكرانيا", "ar"
+    )

@@ -71,6 +71,13 @@ TITLE_STOPS = {
     "partner",
     "locative",
 }
+# Where the object follows its verb and case does not mark it: an actor right after a stance verb
+# (past these articles and prepositions of an indirect object) is its object, never the subject of a
+# later cue: "will supply Ukraine with tanks and approve …", "approvisionner l'Ukraine en armes".
+OBJECT_AFTER_VERB = {
+    "en": frozenset({"the", "a", "an"}),
+    "fr": frozenset({"le", "la", "les", "l'", "l", "un", "une", "des", "du", "à", "au", "aux"}),
+}
 # Pronouns that may stand right next to a reporting verb as its subject ("he said", "заявили они").
 SPEAKER_PRONOUNS = ("pronoun_person", "pronoun_they")
 
@@ -348,7 +355,7 @@ class Attributor:
         n = len(doc.tokens)
         while k < n and doc.sentence_of[k] == sentence and words <= REPORT_RIGHT:
             m = self.starting.get(k)
-            if m is not None and self.eligible(m):
+            if m is not None and self.eligible(m) and not self._object_of_verb(m):
                 candidates.append((words, m, False))
                 k = m.end
                 words += 1
@@ -535,6 +542,9 @@ class Attributor:
                 k = m.start - 1  # "…, die Ukraine weiter zu unterstützen": the infinitive's object
                 continue
             if m is not None and self.eligible(m) and not self._oblique(m):
+                if self._object_of_verb(m):
+                    k = m.start - 1
+                    continue
                 noun = self._owned_noun(m)
                 if noun is not None:
                     # "مطلب أوكرانيا بالانضمام … لا يمكن أن": Ukraine holds its demand, not the clause.
@@ -673,6 +683,21 @@ class Attributor:
             if hit.payload[0] in STANCES and hit.payload[3] > 0:
                 return hit
         return None
+
+    def _object_of_verb(self, m: ActorSpan) -> bool:
+        """In English and French, ``m`` stands right after a stance verb, past articles and an
+        indirect object's preposition: it is that verb's object ("supply Ukraine", "fournir à
+        l'Ukraine")."""
+        doc = self.doc
+        skipped = OBJECT_AFTER_VERB.get(doc.language)
+        if skipped is None:
+            return False
+        k = m.start - 1
+        while k >= 0 and doc.tokens[k].kind == "word" and doc.tokens[k].surface.lower() in skipped:
+            k -= 1
+        if k < 0:
+            return False
+        return any(h.payload[0] in STANCES and h.payload[3] > 0 for h in doc.cues_ending[k + 1])
 
     def _owned_noun(self, m: ActorSpan) -> Hit | None:
         """The stance noun whose owner ``m`` is ("la demande de l'Ukraine"), or None."""
