@@ -693,3 +693,19 @@ def test_an_actor_right_after_a_stance_verb_is_its_object_not_a_later_subject():
     assert ("Ukraine", "military_aid", "support") in triples(
         "Ukraine is ready to buy more tanks and welcomes their delivery.", "en"
     )
+
+
+def test_the_subject_of_a_passive_undergoes_it_and_holds_nothing():
+    found = triples(
+        "Ukraine's defence will be backed by strong support, whereby military assistance is an "
+        "integral part.",
+        "en",
+    )
+    assert not {t for t in found if t[0] == "Ukraine"}
+    # The agent holds it, and a subject before an active verb still does.
+    assert ("France", "ground_troops", "support") in triples(
+        "The plan to send troops was backed by France.", "en"
+    )
+    assert ("Poland", "ground_troops", "support") in triples(
+        "Poland backed the plan to send troops.", "en"
+    )

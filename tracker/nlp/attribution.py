@@ -534,6 +534,9 @@ class Attributor:
         commas = CLAUSE_COMMA.get(doc.language, "")
         objects_after = self._infinitive_clause(cue, lo)
         shared_subject = False  # the cue's verb is coordinated with one before it
+        patient = self._passive(
+            cue
+        )  # the passive's subject undergoes it: "Ukraine will be backed by"
         while k >= lo:
             if commas and doc.tokens[k].surface in commas:
                 return None  # Arabic: a comma closes the clause
@@ -542,7 +545,8 @@ class Attributor:
                 k = m.start - 1  # "…, die Ukraine weiter zu unterstützen": the infinitive's object
                 continue
             if m is not None and self.eligible(m) and not self._oblique(m):
-                if self._object_of_verb(m):
+                if patient or self._object_of_verb(m):
+                    patient = False
                     k = m.start - 1
                     continue
                 noun = self._owned_noun(m)
@@ -587,6 +591,10 @@ class Attributor:
                         return None
                 if "boundary" in categories:
                     return None
+                if not patient and any(c in STANCES for c in categories):
+                    # "Ukraine will be backed by strong support": the passive verb's subject
+                    # undergoes it, whichever cue of its clause the scan started from.
+                    patient = self._passive(next(h for c, h in categories.items() if c in STANCES))
             if m is None and doc.tokens[k].kind == "word" and self._is_coord(k):
                 # "Trump met Zelensky and ruled out …": no actor between the cue and "and", so the
                 # cue's verb shares the subject of the verb before, whose object stands next to "and".
@@ -613,6 +621,15 @@ class Attributor:
             if doc.tokens[k].surface == ",":
                 return k
         return cue.start
+
+    def _passive(self, cue: Hit) -> bool:
+        """The cue is a passive participle: a one-word agent marker follows it at once ("backed
+        by", "rejetée par")."""
+        doc = self.doc
+        k = cue.end
+        return k < len(doc.tokens) and any(
+            h.payload[0] == "agent" and h.payload[3] > 0 and h.end == k + 1 for h in doc.cues_at[k]
+        )
 
     def _passive_agent(self, cue: Hit) -> Holder | None:
         """The agent of a passive or of an action noun: "proposed by Britain and France", "rejetée
