@@ -150,6 +150,27 @@ def test_a_state_named_in_a_persons_title_is_marked_as_such():
     assert learned.describe("title|same").startswith("named in a person's title")
 
 
+def test_an_object_and_an_example_are_marked_as_such():
+    def features(text, language, actor, kind):
+        for c in pipeline.candidates_for(
+            text, language=language, published=None, resources=default_resources()
+        ):
+            if (c.actor, c.kind) == (actor, kind):
+                return c.features
+        raise AssertionError(f"no candidate {actor} / {kind}")
+
+    text = "Germany will supply Ukraine with tanks."
+    assert features(text, "en", "Ukraine", "military_aid").get("object|same") == 1.0
+    assert "object|same" not in features(text, "en", "Germany", "military_aid")
+    # Russian marks the object by its case: a dative is never the subject.
+    text = "Германия поставит Украине танки."
+    assert features(text, "ru", "Ukraine", "military_aid").get("object|same") == 1.0
+    text = "Countries such as Poland reject sending troops."
+    assert features(text, "en", "Poland", "ground_troops").get("example|same") == 1.0
+    assert learned.describe("object|same").startswith("the object of a verb")
+    assert learned.describe("example|same").startswith("named as an example")
+
+
 def test_a_pair_only_the_headline_brings_together_needs_a_rule_to_become_a_position():
     """A model that calls every candidate support still makes no position of an actor named only in
     the headline, unless a rule found that position too."""

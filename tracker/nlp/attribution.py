@@ -203,7 +203,7 @@ class Attributor:
             and k + 1 in self.core_tokens
         )
 
-    def _oblique(self, m: ActorSpan) -> bool:
+    def oblique(self, m: ActorSpan) -> bool:
         """A mention whose case (where the analyzer tells cases: Russian, Ukrainian) can be neither a
         subject's nor an owner's: "Україні не варто вступати", "Украине разрешили" (dative). Not
         one after a preposition ("в Кремле заявили" names the speaker)."""
@@ -355,7 +355,7 @@ class Attributor:
         n = len(doc.tokens)
         while k < n and doc.sentence_of[k] == sentence and words <= REPORT_RIGHT:
             m = self.starting.get(k)
-            if m is not None and self.eligible(m) and not self._object_of_verb(m):
+            if m is not None and self.eligible(m) and not self.object_of_verb(m):
                 candidates.append((words, m, False))
                 k = m.end
                 words += 1
@@ -544,8 +544,8 @@ class Attributor:
             if m is not None and m.start > objects_after:
                 k = m.start - 1  # "…, die Ukraine weiter zu unterstützen": the infinitive's object
                 continue
-            if m is not None and self.eligible(m) and not self._oblique(m):
-                if patient or self._object_of_verb(m):
+            if m is not None and self.eligible(m) and not self.oblique(m):
+                if patient or self.object_of_verb(m):
                     patient = False
                     k = m.start - 1
                     continue
@@ -701,7 +701,7 @@ class Attributor:
                 return hit
         return None
 
-    def _object_of_verb(self, m: ActorSpan) -> bool:
+    def object_of_verb(self, m: ActorSpan) -> bool:
         """In English and French, ``m`` stands right after a stance verb, past articles and an
         indirect object's preposition: it is that verb's object ("supply Ukraine", "fournir à
         l'Ukraine")."""

@@ -159,6 +159,10 @@ class Featurizer:
                 facts.append("report_subject")
             if self._after(m, ("source",)):
                 facts.append("after_source")
+            if self.attributor.object_of_verb(m) or self.attributor.oblique(m):
+                facts.append("object")  # "supply Ukraine", "Україні не варто"
+            if self._after(m, ("example",)):
+                facts.append("example")  # "countries such as Germany"
             if self._in_list(m):
                 facts.append("coord")
             if self._titles_person(m):

@@ -76,6 +76,8 @@ FEATURE_WORDS = {
     "subject": "the actor is the clause subject",
     "report_subject": "the actor is the speaker of a reporting verb",
     "after_source": "named as a source (according to)",
+    "object": "the object of a verb, not its subject",
+    "example": "named as an example (such as)",
     "coord": "part of a list of actors",
     "title": "named in a person's title (the President of France)",
     "inside_proposal": "named only inside the proposal's words",
