@@ -689,6 +689,13 @@ def test_an_actor_right_after_a_stance_verb_is_its_object_not_a_later_subject():
         "fr",
     )
     assert not {t for t in found if t[0] == "Ukraine"}
+    # A list of objects is skipped whole, not only its first member.
+    found = triples(
+        "Germany said it would supply Ukraine and Moldova with tanks and approve their delivery.",
+        "en",
+    )
+    assert ("Germany", "military_aid", "support") in found
+    assert not {t for t in found if t[0] in ("Ukraine", "Moldova")}
     # Before the verb the same actor is still the subject.
     assert ("Ukraine", "military_aid", "support") in triples(
         "Ukraine is ready to buy more tanks and welcomes their delivery.", "en"
@@ -702,6 +709,12 @@ def test_the_subject_of_a_passive_undergoes_it_and_holds_nothing():
         "en",
     )
     assert not {t for t in found if t[0] == "Ukraine"}
+    found = triples(
+        "Ukraine and Moldova will be backed by strong support, whereby military assistance is an "
+        "integral part.",
+        "en",
+    )
+    assert not {t for t in found if t[0] in ("Ukraine", "Moldova")}
     # The agent holds it, and a subject before an active verb still does.
     assert ("France", "ground_troops", "support") in triples(
         "The plan to send troops was backed by France.", "en"

@@ -534,9 +534,8 @@ class Attributor:
         commas = CLAUSE_COMMA.get(doc.language, "")
         objects_after = self._infinitive_clause(cue, lo)
         shared_subject = False  # the cue's verb is coordinated with one before it
-        patient = self._passive(
-            cue
-        )  # the passive's subject undergoes it: "Ukraine will be backed by"
+        # The subject of a passive undergoes it: "Ukraine will be backed by …" names no holder.
+        patient = self._passive(cue)
         while k >= lo:
             if commas and doc.tokens[k].surface in commas:
                 return None  # Arabic: a comma closes the clause
@@ -545,9 +544,11 @@ class Attributor:
                 k = m.start - 1  # "…, die Ukraine weiter zu unterstützen": the infinitive's object
                 continue
             if m is not None and self.eligible(m) and not self.oblique(m):
-                if patient or self.object_of_verb(m):
+                listed = self._list_before(m, lo)
+                if patient or self.object_of_verb(listed[0]):
+                    # The passive's subject, or the verb's object, with the rest of its list.
                     patient = False
-                    k = m.start - 1
+                    k = listed[0].start - 1
                     continue
                 noun = self._owned_noun(m)
                 if noun is not None:
@@ -891,8 +892,14 @@ class Attributor:
     def _coordinated(self, m: ActorSpan, lo: int) -> list[str]:
         """The actor and those coordinated before it: 'La France et le Royaume-Uni', 'Macron and
         Ukrainian President Volodymyr Zelensky', 'Макрон и Украины Владимир Зеленский'."""
+        # Each actor once, where it is last named: "France, Britain and France" is Britain, France.
+        names = dict.fromkeys(mention.actor for mention in reversed(self._list_before(m, lo)))
+        return list(reversed(names))
+
+    def _list_before(self, m: ActorSpan, lo: int) -> list[ActorSpan]:
+        """The mentions of the list that ends with ``m``, in text order (``m`` alone without one)."""
         doc = self.doc
-        actors = [m.actor]
+        mentions = [m]
         current = m
         while True:
             k = current.start - 1
@@ -909,7 +916,7 @@ class Attributor:
                     if current is m and doc.tokens[k].kind == "punct":
                         # A list ends with "and": "après les États-Unis, la Turquie se dit prête"
                         # is an apposition or a fronted phrase, "France, Germany and Italy" a list.
-                        return actors
+                        return mentions
                 elif not (doc.tokens[k].kind == "word" and len(doc.tokens[k].surface) <= 3):
                     break
                 k -= 1
@@ -926,10 +933,9 @@ class Attributor:
             prev = self.ending.get(k + 1)
             if prev is None or not self.eligible(prev):
                 break
-            if prev.actor not in actors:
-                actors.insert(0, prev.actor)
+            mentions.insert(0, prev)
             current = prev
-        return actors
+        return mentions
 
     def _title_before(self, person: ActorSpan, lo: int) -> tuple[int, bool]:
         """Skip a person's title back to the word before it: (that word's index, whether the title
