@@ -313,14 +313,19 @@ def test_a_warning_judges_the_proposal_its_sentence_opens_with():
 
 
 def test_the_parliamentary_opposition_is_no_objection():
-    found = triples(
-        "Opposition leader Peter Dutton has welcomed the idea of sending Australian troops.", "en"
-    )
-    assert ("Peter Dutton", "ground_troops", "support") in found
-    assert ("Peter Dutton", "ground_troops", "oppose") not in found
+    for text, language in (
+        (
+            "Opposition leader Peter Dutton spoke about the peacekeeping troops, insisting Canberra "
+            "should support Ukraine.",
+            "en",
+        ),
+        ("تحدث زعيم المعارضة بيتر داتون عن إرسال قوات إلى أوكرانيا", "ar"),
+    ):
+        assert ("Peter Dutton", "ground_troops", "oppose") not in triples(text, language)
+    # An objection is still one.
     assert ("Russia", "ground_troops", "oppose") in triples(
         "Russia voiced its opposition to the deployment of Western troops.", "en"
     )
-    assert ("Peter Dutton", "ground_troops", "support") in triples(
-        "وقال زعيم المعارضة بيتر داتون إنه يؤيد إرسال قوات إلى أوكرانيا", "ar"
+    assert ("Peter Dutton", "ground_troops", "oppose") in triples(
+        "Opposition leader Peter Dutton has dismissed the idea of sending Australian troops.", "en"
     )
