@@ -95,6 +95,12 @@ def _unique(*actors: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(actors))
 
 
+def _list_names(mentions: list[ActorSpan]) -> tuple[str, ...]:
+    """The actors of a list of mentions, each once where it is last named: "France, Britain and
+    France" is Britain, France."""
+    return tuple(reversed(dict.fromkeys(m.actor for m in reversed(mentions))))
+
+
 class Attributor:
     def __init__(
         self,
@@ -569,8 +575,8 @@ class Attributor:
                     first = self._clause_first_actor(m, lo)
                     if first is not None:
                         m, rule = first, f"holder:clause-first-actor:{first.alias}"
-                actors = self._coordinated(m, lo)
-                return Holder(tuple(actors), m.start, (rule,)), False
+                        listed = self._list_before(m, lo)
+                return Holder(_list_names(listed), m.start, (rule,)), False
             hits = doc.cues_ending[k + 1]
             if hits:  # most tokens end no cue
                 categories = {h.payload[0]: h for h in hits if h.payload[3] > 0}
@@ -626,10 +632,9 @@ class Attributor:
     def _passive(self, cue: Hit) -> bool:
         """The cue is a passive participle: a one-word agent marker follows it at once ("backed
         by", "rejetée par")."""
-        doc = self.doc
-        k = cue.end
-        return k < len(doc.tokens) and any(
-            h.payload[0] == "agent" and h.payload[3] > 0 and h.end == k + 1 for h in doc.cues_at[k]
+        return any(  # cues_at has an (empty) entry past the last token
+            h.payload[0] == "agent" and h.payload[3] > 0 and h.end == cue.end + 1
+            for h in self.doc.cues_at[cue.end]
         )
 
     def _passive_agent(self, cue: Hit) -> Holder | None:
@@ -892,9 +897,7 @@ class Attributor:
     def _coordinated(self, m: ActorSpan, lo: int) -> list[str]:
         """The actor and those coordinated before it: 'La France et le Royaume-Uni', 'Macron and
         Ukrainian President Volodymyr Zelensky', 'Макрон и Украины Владимир Зеленский'."""
-        # Each actor once, where it is last named: "France, Britain and France" is Britain, France.
-        names = dict.fromkeys(mention.actor for mention in reversed(self._list_before(m, lo)))
-        return list(reversed(names))
+        return list(_list_names(self._list_before(m, lo)))
 
     def _list_before(self, m: ActorSpan, lo: int) -> list[ActorSpan]:
         """The mentions of the list that ends with ``m``, in text order (``m`` alone without one)."""
