@@ -722,3 +722,36 @@ def test_the_subject_of_a_passive_undergoes_it_and_holds_nothing():
     assert ("Poland", "ground_troops", "support") in triples(
         "Poland backed the plan to send troops.", "en"
     )
+
+
+def test_a_quote_is_what_was_said_not_who_said_it():
+    # The actor inside a quote that closes before the reporting verb is no speaker of it.
+    for text, language in (
+        (
+            "«Они вновь подчеркнули готовность развернуть силы сдерживания, чтобы помочь "
+            "обезопасить Украину», — указали в сообщении.",
+            "ru",
+        ),
+        (
+            '"We are ready to send a reassurance force to help protect Ukraine," the statement said.',
+            "en",
+        ),
+    ):
+        found = triples(text, language)
+        assert ("Ukraine", "ground_troops", "support") not in found, (language, found)
+
+
+def test_an_explicit_plural_subject_is_nobody_named_before_when_no_group_was():
+    # "They" cannot be the one person named earlier: with no group before it, it has no holder.
+    found = triples(
+        "Премьер-министр Великобритании Кир Стармер провёл онлайн-совещание. "
+        "Они подчеркнули готовность развернуть силы сдерживания.",
+        "ru",
+    )
+    assert not {t for t in found if t[0] == "Keir Starmer"}, found
+    found = triples(
+        "Ukrainian President Volodymyr Zelensky met reporters. They stressed that "
+        "a reassurance force was ready to deploy.",
+        "en",
+    )
+    assert not {t for t in found if t[0] == "Volodymyr Zelensky"}, found

@@ -129,3 +129,54 @@ def test_the_inflected_forms_resolve(language, text):
         model=None,
     )
     assert "Hungary" in extraction.actors
+
+
+def _mentions(text, language):
+    return extract(
+        text, language=language, published=None, resources=default_resources(), model=None
+    ).mentions
+
+
+@pytest.mark.parametrize(
+    "language, text, title, actor",
+    [
+        (
+            "fr",
+            "Le président français Emmanuel Macron a reçu le chancelier allemand Olaf Scholz. "
+            "Le président français a estimé que l'envoi de troupes ne devait pas être exclu.",
+            "Le président français",
+            "Emmanuel Macron",
+        ),
+        (
+            "en",
+            "Italian Prime Minister Giorgia Meloni met Zelensky. Later the Italian Prime Minister "
+            "said Rome would not send troops.",
+            "Italian Prime Minister",
+            "Giorgia Meloni",
+        ),
+        (
+            "ru",
+            "Президент США Дональд Трамп выступил в Белом доме. Заявление президента США "
+            "стало поворотным.",
+            "президента США",
+            "Donald Trump",
+        ),
+    ],
+)
+def test_a_title_used_again_names_the_person_who_bore_it(language, text, title, actor):
+    mentions = _mentions(text, language)
+    (named,) = [m for m in mentions if m.text == title]
+    assert named.actor == actor and named.rule.startswith("title:")
+    # The state inside the title ("США") gives way to the person.
+    assert [m for m in mentions if m.start < named.end and named.start < m.end] == [named]
+
+
+def test_a_title_borne_by_two_persons_names_neither():
+    text = (
+        "Der russische Präsident Wladimir Putin und der ukrainische Präsident Wolodymyr "
+        "Selenskyj telefonierten. Der Präsident lehnte Bodentruppen ab."
+    )
+    assert not [m for m in _mentions(text, "de") if m.rule.startswith("title")]
+    # Before its bearer is named with it, a title names nobody.
+    text = "Der französische Präsident sprach. Der französische Präsident Emmanuel Macron kam."
+    assert [m.text for m in _mentions(text, "de") if m.rule.startswith("title")] == []

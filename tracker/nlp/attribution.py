@@ -341,7 +341,10 @@ class Attributor:
         candidates = []
         # Left: "Kremlin spokesman Dmitry Peskov said", "Trump told"
         k, words = verb.start - 1, 0
+        quote = doc.quote_of[verb.start]
         while k >= 0 and doc.sentence_of[k] == sentence and words <= REPORT_LEFT:
+            if doc.quote_of[k] != quote:
+                break  # "«… Украину …», — указали": the quote is what was said, not who said it
             m = self.ending.get(k + 1)
             if m is not None and self.eligible(m):
                 candidates.append((words, m, True))
@@ -349,10 +352,10 @@ class Attributor:
                 words += 1
                 continue
             for hit in doc.cues_ending[k + 1]:
-                if hit.payload[0] in SPEAKER_PRONOUNS:
-                    holder = self.resolve_pronoun(hit)
-                    if holder and words <= 1:
-                        return holder
+                if hit.payload[0] in SPEAKER_PRONOUNS and words <= 1:
+                    # The pronoun is the subject: whom it stands for, or nobody the rules know
+                    # ("they stressed", with no group named before, is no one person's claim).
+                    return self.resolve_pronoun(hit)
             if doc.tokens[k].kind == "word":
                 words += 1
             k -= 1

@@ -5,6 +5,8 @@ only after the same actor was named by a strong alias earlier in the article.
 A capital or seat ("Paris", "в Москве", "في واشنطن") right after a locative
 preposition is a venue, not the government it may stand for; so is a place in the
 dateline that opens a wire story ("Warschau/Berlin (Reuters) -", "VILNIUS, (Reuters) –").
+A person's title used again without the name ("le président français Emmanuel Macron … le
+président français a estimé") names that person, when no other person bore it.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
         if strength != "weak":
             named.add(name)
         mentions.append(span)
-    return mentions, venues
+    return _title_mentions(doc, mentions), venues
 
 
 DATELINE_TOKENS = 12
@@ -160,3 +162,108 @@ def governed_by_locative(doc: Document, i: int) -> bool:
         k -= 1
         steps += 1
     return False
+
+
+TITLE_WORDS = 4  # the most words of a title before a name
+# A verb, a stance, a clause marker or a source is no part of a title.
+NOT_IN_TITLE = frozenset(
+    {
+        *STANCES,
+        "warning",
+        "report_verb",
+        "boundary",
+        "complementizer",
+        "coord",
+        "negation",
+        "modality",
+        "past",
+        "source",
+        "request",
+        "partner",
+        "agent",
+    }
+)
+
+
+def _title_before(doc: Document, person: ActorSpan, ending: dict[int, ActorSpan]) -> list[int]:
+    """The tokens of the title right before a person's name, in its sentence: a few words with no
+    verb, cue or other person among them; a state or body in it is part of it ("US Secretary of
+    State", "глава МИД Франции")."""
+    lo = doc.sentences[doc.sentence_of[person.start]][0]
+    k, title = person.start - 1, []
+    while k >= lo and len(title) < TITLE_WORDS:
+        inner = ending.get(k + 1)
+        if inner is not None:
+            if inner.kind == "person":
+                break
+            title[:0] = range(inner.start, inner.end)
+            k = inner.start - 1
+            continue
+        if doc.tokens[k].kind != "word" or any(
+            h.payload[0] in NOT_IN_TITLE and h.payload[3] > 0 for h in doc.cues_ending[k + 1]
+        ):
+            break
+        title.insert(0, k)
+        k -= 1
+    return title
+
+
+def _title_mentions(doc: Document, mentions: list[ActorSpan]) -> list[ActorSpan]:
+    """The mentions with those of persons by a title they bore earlier in the article: every tail
+    of two words or more of a title before a name ("the French president", "président français"),
+    with at least one word longer than three letters, borne by that person alone. A state or body
+    inside the repeated title gives way to the person."""
+    ending = {m.end: m for m in mentions}
+    bearers: dict[tuple[str, ...], set[str]] = {}
+    introduced: dict[tuple[str, ...], int] = {}  # where the title first stands before the name
+    for m in mentions:
+        if m.kind != "person":
+            continue
+        title = _title_before(doc, m, ending)
+        for i in range(len(title) - 1):
+            tail = title[i:]
+            if all(len(doc.tokens[k].surface) <= 3 for k in tail):
+                continue
+            keys = tuple(doc.akeys[k] for k in tail)
+            bearers.setdefault(keys, set()).add(m.actor)
+            introduced.setdefault(keys, tail[0])
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for keys, actors in bearers.items():
+        if len(actors) == 1:
+            by_first.setdefault(keys[0], []).append(keys)
+    if not by_first:
+        return mentions
+    for titles in by_first.values():
+        titles.sort(key=len, reverse=True)  # the longest title first
+    persons = {k for m in mentions if m.kind == "person" for k in range(m.start, m.end)}
+    starting = {m.start: m for m in mentions}
+    akeys, sentence_of = doc.akeys, doc.sentence_of
+    added: list[ActorSpan] = []
+    k = 0
+    while k < len(akeys):
+        titles = by_first.get(akeys[k])
+        if not titles:
+            k += 1
+            continue
+        for keys in titles:
+            end = k + len(keys)
+            if introduced[keys] < k and tuple(akeys[k:end]) == keys:
+                break
+        else:
+            k += 1
+            continue
+        after = starting.get(end)
+        if (
+            sentence_of[end - 1] == sentence_of[k]
+            and persons.isdisjoint(range(k, end))
+            and not (after is not None and after.kind == "person")  # the title and name again
+        ):
+            (actor,) = bearers[keys]
+            alias = doc.span_text(k, end)
+            added.append(ActorSpan(k, end, actor, "person", f"title:{doc.language}:{alias}", alias))
+        k = end
+    if not added:
+        return mentions
+    taken = {k for m in added for k in range(m.start, m.end)}
+    kept = [m for m in mentions if taken.isdisjoint(range(m.start, m.end))]
+    return sorted(kept + added, key=lambda m: m.start)
