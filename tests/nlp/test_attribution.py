@@ -755,3 +755,23 @@ def test_an_explicit_plural_subject_is_nobody_named_before_when_no_group_was():
         "en",
     )
     assert not {t for t in found if t[0] == "Volodymyr Zelensky"}, found
+
+
+def test_a_pronoun_reaches_its_person_through_an_earlier_pronoun():
+    text = (
+        "The statement was made by the head of Luxembourg diplomacy, Xavier Bettel, in Brussels."
+        "\n\nThe diplomat said he does not support Ukraine's membership in the Alliance, citing "
+        "the risk of new conflicts.\n\nIn addition, he emphasized "
+        "that he does not support the idea of the introduction of Alliance troops into Ukraine."
+    )
+    assert ("Xavier Bettel", "ground_troops", "oppose") in triples(text, "en")
+
+
+def test_they_inside_a_quote_is_not_its_speaker():
+    # "They are ready", said the speaker: the readiness is theirs, whoever they are.
+    found = triples(
+        "Президент США Дональд Трамп дал интервью.\n\n«Они готовы разместить войска на "
+        "земле», — заявил американский лидер.",
+        "ru",
+    )
+    assert ("Donald Trump", "ground_troops", "support") not in found, found

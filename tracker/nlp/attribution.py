@@ -27,6 +27,7 @@ from tracker.nlp.resources import Hit
 from tracker.nlp.vocabulary import STANCES
 
 PERSON_LOOKBACK_SENTENCES = 3
+PRONOUN_CHAIN = 2  # earlier pronouns a pronoun may reach its person through
 PRONOUNS = ("pronoun_we", "pronoun_person", "pronoun_country", "pronoun_they")
 REPORT_LEFT = 6
 REPORT_RIGHT = 8
@@ -89,6 +90,11 @@ class Holder:
     actors: tuple[str, ...]
     start: int  # token index of the holder's mention (or the cue when implicit)
     rules: tuple[str, ...]
+
+
+# What the clause scan finds when the subject is a pronoun it cannot resolve: a holder nobody may
+# stand in for (not the quote's speaker).
+NOBODY = Holder((), -1, ())
 
 
 def _unique(*actors: str) -> tuple[str, ...]:
@@ -244,9 +250,11 @@ class Attributor:
             i -= 1
         return None
 
-    def last_person(self, before: int) -> ActorSpan | None:
+    def last_person(self, before: int, chain: int = PRONOUN_CHAIN) -> ActorSpan | None:
         """The person a pronoun before token ``before`` stands for: the last one named earlier in
-        its sentence, else the first one named in the last sentence before it that names one."""
+        its sentence, else the first one named in the last sentence before it that names one;
+        with none named in reach, the one an earlier "he" or "she" in reach stands for ("Bettel
+        … The diplomat said he … In addition, he emphasized")."""
         doc = self.doc
         if before <= 0:
             return None
@@ -254,6 +262,12 @@ class Attributor:
         limit = doc.sentences[max(0, own - PERSON_LOOKBACK_SENTENCES)][0]
         last = self._before(before, limit, lambda m: m.kind == "person")
         if last is None:
+            if chain:
+                for hit in reversed(doc.cues):
+                    if hit.start < limit:
+                        break
+                    if hit.start < before and hit.payload[0] == "pronoun_person":
+                        return self.last_person(hit.start, chain - 1)
             return None
         sentence = doc.sentence_of[last.start]
         if sentence == own:
@@ -524,6 +538,8 @@ class Attributor:
         found = self._scan_left(cue, lo)
         if found is not None:
             holder, via_report = found
+            if holder is NOBODY:
+                return None
             return holder if via_report else self._own_state_rule(holder, cue)
         if q >= 0:
             speaker = self.quote_speaker(q)
@@ -588,6 +604,12 @@ class Attributor:
                         holder = self.resolve_pronoun(categories[category])
                         if holder is not None:
                             return holder, False
+                        if category == "pronoun_they" and self._report_verb_left(k, lo) is None:
+                            # "«Они готовы …», — заявил он": the clause's own subject is a group
+                            # the rules cannot name, not the quote's speaker. After a reporting
+                            # verb it is the reporters ("officials said they are ready"), and
+                            # "il" may be impersonal ("il semble"): the scan goes on.
+                            return NOBODY, False
                 if "report_verb" in categories or "complementizer" in categories:
                     verb = categories.get("report_verb") or self._report_verb_left(k, lo)
                     if verb is not None:
