@@ -775,3 +775,23 @@ def test_they_inside_a_quote_is_not_its_speaker():
         "ru",
     )
     assert ("Donald Trump", "ground_troops", "support") not in found, found
+
+
+def test_the_speaker_after_a_long_quote_is_looked_for_before_the_quote():
+    # Direct speech of three sentences: whom "пояснив" means is named before it opens.
+    text = (
+        "Про це заявив президент США Дональд Трамп в інтерв'ю журналістам.\n\n"
+        "– Коли йдеться про безпеку, ситуація складна. Ніхто не має таких речей. "
+        "Ми готові допомогти у повітрі. Ніхто не має такої авіації, – пояснив американський "
+        "президент."
+    )
+    assert ("Donald Trump", "air_support", "support") in triples(text, "uk")
+
+
+def test_they_as_a_reporting_verbs_subject_is_not_the_quotes_speaker():
+    text = (
+        "Премьер-министр Великобритании Кир Стармер провёл онлайн-совещание.\n\n"
+        "«Они вновь подчеркнули готовность развернуть силы сдерживания», — указали в сообщении."
+    )
+    found = triples(text, "ru")
+    assert not {t for t in found if t[0] in ("Keir Starmer", "United Kingdom")}, found

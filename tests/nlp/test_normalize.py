@@ -137,3 +137,17 @@ def test_an_elided_word_alone_in_an_entry_is_keyed_as_in_text():
     found = {(doc.span_text(h.start, h.end), h.payload[0]) for h in doc.cues}
     assert ("qu’", "complementizer") in found
     assert ("n'", "negation") in found
+
+
+def test_an_editors_note_in_direct_speech_neither_ends_the_sentence_nor_the_quote():
+    resources = default_resources()
+    text = (
+        "– Коли йдеться про гарантії, вони (країни Європи, – Ред.) готові розмістити людей. "
+        "Ми готові допомогти, – пояснив президент."
+    )
+    doc = Document.build(text, "uk", resources.packs["uk"], resources)
+    surfaces = [t.surface for t in doc.tokens]
+    # "Ред." is an abbreviation: the lowercase word after its bracket goes on the sentence.
+    assert doc.sentence_of[surfaces.index("вони")] == doc.sentence_of[surfaces.index("людей")]
+    # The dash after "Європи," is the editor's, inside brackets: the speech runs to "допомогти,".
+    assert doc.quotes == [(1, surfaces.index("допомогти") + 1)]

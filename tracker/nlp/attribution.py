@@ -409,7 +409,7 @@ class Attributor:
                 return Holder((m.actor,), m.start, ("holder:sentence-subject",))
             i += 1
         if doc.language in PRO_DROP:
-            person = self.last_person(verb.start)
+            person = self.last_person(self._quote_before(verb.start))
             if person is not None:
                 return Holder(
                     (person.actor,),
@@ -417,6 +417,32 @@ class Attributor:
                     ("holder:report-implicit-subject", "anaphora:last-person"),
                 )
         return None
+
+    def _they_before(self, verb: Hit) -> bool:
+        """A plural pronoun is the verb's subject: it stands right before it, at most a word
+        between ("Они вновь подчеркнули")."""
+        doc = self.doc
+        lo = doc.sentences[doc.sentence_of[verb.start]][0]
+        k, words = verb.start - 1, 0
+        while k >= lo and words <= 1:
+            if any(h.payload[0] == "pronoun_they" for h in doc.cues_ending[k + 1]):
+                return True
+            if doc.tokens[k].kind == "word":
+                words += 1
+            k -= 1
+        return False
+
+    def _quote_before(self, k: int) -> int:
+        """Where the quote that closes right before token ``k`` opens (past its closing marks), or
+        ``k``: "– … Ми готові допомогти. …, – пояснив": whom the verb means is looked for from
+        before the quote, however many sentences it holds."""
+        doc = self.doc
+        j = k - 1
+        while j >= 0 and doc.tokens[j].kind == "punct" and j >= k - 3:
+            j -= 1
+        if j >= 0 and doc.quote_of[j] >= 0 and doc.quote_of[k] != doc.quote_of[j]:
+            return doc.quotes[doc.quote_of[j]][0]
+        return k
 
     def _apposed_subject(self, verb: Hit) -> Holder | None:
         """The subject before an apposition or a relative clause that ends right before the verb:
@@ -620,6 +646,8 @@ class Attributor:
                                 holder.start,
                                 holder.rules + ("holder:reported-clause",),
                             ), True
+                        if self._they_before(verb):
+                            return NOBODY, False  # "«Они подчеркнули готовность …», — указали"
                         return None
                 if "boundary" in categories:
                     return None

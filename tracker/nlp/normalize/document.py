@@ -283,7 +283,10 @@ class Document:
             return True  # U.S., J. D. Vance
         if prev.surface.casefold() in _ABBREVIATIONS:
             return True
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        j = i + 1
+        while j < len(tokens) and tokens[j].kind == "punct" and tokens[j].surface in _TRAILERS:
+            j += 1  # "(… – Ред.) готові": the word after the closing bracket
+        nxt = tokens[j] if j < len(tokens) else None
         return (
             nxt is not None
             and nxt.kind == "word"
@@ -301,6 +304,7 @@ class Document:
         quotes = []
         open_at = None
         closer = None
+        brackets = 0  # brackets open inside direct speech
         dialogue = self.language in DIALOGUE_LANGUAGES
         for i in marks:
             token = tokens[i]
@@ -313,7 +317,15 @@ class Document:
                 continue
             ch = token.surface
             if closer == DIALOGUE and open_at is not None:
-                if ch in DIALOGUE_DASHES and tokens[i - 1].surface in DIALOGUE_CLOSERS:
+                if ch == "(":
+                    brackets += 1
+                elif ch == ")":
+                    brackets = max(0, brackets - 1)
+                elif (
+                    ch in DIALOGUE_DASHES
+                    and tokens[i - 1].surface in DIALOGUE_CLOSERS
+                    and not brackets  # "(країни Європи, – Ред.)": the editor's note goes on
+                ):
                     quotes.append((open_at + 1, i - 1))
                     open_at = None
                 continue
@@ -329,7 +341,7 @@ class Document:
                 and ch in DIALOGUE_DASHES
                 and (i == 0 or tokens[i - 1].kind in ("para", "nl"))
             ):
-                open_at, closer = i, DIALOGUE
+                open_at, closer, brackets = i, DIALOGUE, 0
         for q, (a, b) in enumerate(quotes):
             for j in range(a, b):
                 quote_of[j] = q
