@@ -795,3 +795,13 @@ def test_they_as_a_reporting_verbs_subject_is_not_the_quotes_speaker():
     )
     found = triples(text, "ru")
     assert not {t for t in found if t[0] in ("Keir Starmer", "United Kingdom")}, found
+
+
+def test_the_party_a_demand_is_made_of_holds_nothing():
+    # "demanded that the alliance halt its expansion": the alliance is asked, not a holder.
+    found = triples(
+        "NATO leaders met in Vilnius. The Kremlin has again demanded that the alliance halt its "
+        "eastward expansion.",
+        "en",
+    )
+    assert found == {("Kremlin", "nato_membership", "oppose")}, found

@@ -804,6 +804,9 @@ class Attributor:
             ):
                 k -= 1  # articles and prepositions: "asked the Netherlands", "called on Italy"
                 continue
+            if any(h.payload[0] == "complementizer" for h in doc.cues_ending[k + 1]):
+                k -= 1  # the asked as the subject of the clause: "demanded that the alliance halt"
+                continue
             break
         if k < lo:
             return None
