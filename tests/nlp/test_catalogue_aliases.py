@@ -180,3 +180,27 @@ def test_a_title_borne_by_two_persons_names_neither():
     # Before its bearer is named with it, a title names nobody.
     text = "Der französische Präsident sprach. Der französische Präsident Emmanuel Macron kam."
     assert [m.text for m in _mentions(text, "de") if m.rule.startswith("title")] == []
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        (
+            "ru",
+            "«Коалиция желающих» провела встречу в Париже. Участники коалиции подтвердили "
+            "готовность направить войска на Украину.",
+        ),
+        (
+            "de",
+            "Die Koalition der Willigen traf sich in Paris. Die Koalition ist bereit, Truppen in "
+            "die Ukraine zu entsenden.",
+        ),
+    ],
+)
+def test_the_coalition_once_named_is_the_coalition_again(language, text):
+    assert ("Coalition of the Willing", "ground_troops", "support") in triples(text, language)
+
+
+def test_a_coalition_never_named_is_not_the_coalition_of_the_willing():
+    text = "Die Koalition in Berlin ist bereit, Truppen in die Ukraine zu entsenden."
+    assert "Coalition of the Willing" not in {m.actor for m in _mentions(text, "de")}
