@@ -148,7 +148,7 @@ def test_partner_or_party_after_a_preposition_is_not_the_holder():
             "security_guarantee",
         ),
         (
-            "Deutschland will gemeinsam mit Frankreich Truppen in die Ukraine schicken.",
+            "Deutschland will nach Gesprächen mit Frankreich Truppen in die Ukraine schicken.",
             "de",
             "Germany",
             "France",
@@ -805,3 +805,21 @@ def test_the_party_a_demand_is_made_of_holds_nothing():
         "en",
     )
     assert found == {("Kremlin", "nato_membership", "oppose")}, found
+
+
+def test_those_acting_together_with_the_subject_hold_its_stance():
+    cases = (
+        ("Italy, together with France, will send air defence systems to Ukraine.", "en"),
+        ("Italy is poised to join forces with France and provide a missile defence system.", "en"),
+        ("L'Italie, aux côtés de la France, va livrer des systèmes de défense aérienne.", "fr"),
+        (
+            "Pistorius kündigte gemeinsam mit Frankreich an, Flugabwehrsysteme an die Ukraine "
+            "zu liefern.",
+            "de",
+        ),
+    )
+    for text, language in cases:
+        found = triples(text, language)
+        holders = {actor for actor, kind, stance in found if kind == "air_defense"}
+        assert {"France"} < holders and not holders & {"Ukraine"}, (language, found)
+        assert {stance for _, kind, stance in found if kind == "air_defense"} == {"support"}

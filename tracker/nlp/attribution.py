@@ -27,6 +27,7 @@ from tracker.nlp.resources import Hit
 from tracker.nlp.vocabulary import STANCES
 
 PERSON_LOOKBACK_SENTENCES = 3
+COMITATIVE_GAP = 3  # plain words between "together with" and its actors
 PRONOUN_CHAIN = 2  # earlier pronouns a pronoun may reach its person through
 PRONOUNS = ("pronoun_we", "pronoun_person", "pronoun_country", "pronoun_they")
 REPORT_LEFT = 6
@@ -615,13 +616,18 @@ class Attributor:
                     # "Kyiv asked Italy and France to provide …": they are asked; the asker holds it.
                     k = request.start - 1
                     continue
-                rule = f"holder:clause-subject:{m.alias}"
+                rules = (f"holder:clause-subject:{m.alias}",)
                 if doc.language in SUBJECT_FIRST or shared_subject:
                     first = self._clause_first_actor(m, lo)
                     if first is not None:
-                        m, rule = first, f"holder:clause-first-actor:{first.alias}"
+                        m, rules = first, (f"holder:clause-first-actor:{first.alias}",)
                         listed = self._list_before(m, lo)
-                return Holder(_list_names(listed), m.start, (rule,)), False
+                actors = _list_names(listed)
+                joined = self._comitative(listed, cue, lo)
+                if joined:
+                    actors = _unique(*joined[0], *actors, *joined[1])
+                    rules += ("holder:comitative",)
+                return Holder(actors, m.start, rules), False
             hits = doc.cues_ending[k + 1]
             if hits:  # most tokens end no cue
                 categories = {h.payload[0]: h for h in hits if h.payload[3] > 0}
@@ -665,6 +671,61 @@ class Attributor:
                 k = min(h.start for h in hits) - 1
             else:
                 k -= 1
+        return None
+
+    def _comitative(
+        self, listed: list[ActorSpan], cue: Hit, lo: int
+    ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """Who acts with a clause's subject ``listed`` and so holds its stance too: (those before
+        it, those after it). The list follows "together with", and the subject stands before
+        that ("Italy, together with France, will send": Italy); or a "together with" and its
+        actors stand between the subject and the cue ("Italy is poised to join forces with
+        France and provide": France)."""
+        doc = self.doc
+        k, words = listed[0].start - 1, 0
+        while k >= lo and words <= COMITATIVE_GAP:
+            hit = next((h for h in doc.cues_ending[k + 1] if h.payload[0] == "comitative"), None)
+            if hit is not None:
+                subject = self._subject_before(hit.start, lo)
+                if subject is None:
+                    return None
+                return tuple(self._coordinated(subject, lo)), ()
+            other = self.ending.get(k + 1)
+            if other is not None:
+                k = other.start - 1  # a head before the list: "gemeinsam mit den Nato-Staaten …"
+            elif doc.tokens[k].kind == "word" and not doc.cues_ending[k + 1]:
+                k -= 1  # an article
+            else:
+                break
+            words += 1
+        for k in range(listed[-1].end, cue.start):
+            for hit in doc.cues_at[k]:
+                if hit.payload[0] != "comitative" or hit.end > cue.start:
+                    continue
+                for j in range(hit.end, min(hit.end + COMITATIVE_GAP + 1, cue.start)):
+                    m = self.starting.get(j)
+                    if m is not None and self.eligible(m):
+                        return (), tuple(self._coordinated_after(m))
+        return None
+
+    def _subject_before(self, before: int, lo: int) -> ActorSpan | None:
+        """The actor before token ``before`` in its clause that may be its subject: eligible, not in
+        an oblique case, no clause marker between ("Pistorius kündigte gemeinsam mit …")."""
+        doc = self.doc
+        k = before - 1
+        while k >= lo:
+            if any(
+                h.payload[0] in ("boundary", "complementizer") and h.payload[3] > 0
+                for h in doc.cues_ending[k + 1]
+            ):
+                return None
+            m = self.ending.get(k + 1)
+            if m is not None:
+                if self.eligible(m) and not self.oblique(m):
+                    return m
+                k = m.start - 1
+                continue
+            k -= 1
         return None
 
     def _infinitive_clause(self, cue: Hit, lo: int) -> int:

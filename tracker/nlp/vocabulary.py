@@ -67,6 +67,7 @@ LEXICON_CATEGORIES = {
     "source": "Source marker (according to)",  # the actor after it is a source, not a holder
     "example": "Example marker (including)",  # the actors after it are examples, not holders
     "partner": "Partner preposition (between, against)",  # the actors after it are parties, not holders
+    "comitative": "Comitative (together with)",  # the actors after it share the subject's stance
     "request": "Request verb (asked, urged, призвал)",  # the actors it asks are not the holders
     "agent": "Agent marker (by, par, durch)",  # the actors after it, right after a cue, hold it
     "owner_noun": "Noun whose genitive holds it (demande de, просьба, طلب)",  # "Kyiv's request"
