@@ -262,6 +262,14 @@ def test_nested_spans_keep_the_inner_mark_exact():
         ("context:holder", "the actor holds it through a pronoun or as the speaker of a quotation"),
         ("model:2026.1-logreg", "kept by the learned model (version 2026.1-logreg)"),
         ("date:weekday:ru:вторник", "dated by a weekday before publication “вторник”"),
+        (
+            "holder:comitative",
+            "who holds it: acting together with the subject (together with …)",
+        ),
+        (
+            "title:fr:le président français",
+            "the title “le président français” they bore earlier in the article",
+        ),
     ],
 )
 def test_rules_in_words(rule, words):

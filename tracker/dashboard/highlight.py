@@ -66,6 +66,7 @@ HOLDER_WORDS = {
     "owner": "named as the owner of the stance (the request of …)",
     "postverbal-subject": "named right after the verb as its subject or agent",
     "pronoun_they": "a plural pronoun standing for the actors named together before",
+    "comitative": "acting together with the subject (together with …)",
 }
 ANAPHORA_WORDS = {
     "last-person": "the person named before (earlier in the sentence, else first in the one before)",
@@ -112,6 +113,8 @@ def rule_in_words(rule: str) -> str:
         return f"who holds it: {ANAPHORA_WORDS.get(rest, 'the person named before, through a pronoun')}"
     if head == "alias":
         return f"catalogue name “{last}”"
+    if head == "title":
+        return f"the title “{rest.partition(':')[2]}” they bore earlier in the article"
     if head == "proposal":
         return f"proposal phrase “{last}”"
     if head == "stance":
