@@ -98,6 +98,21 @@ class Holder:
 NOBODY = Holder((), -1, ())
 
 
+def cue_before(doc: Document, k: int, categories: tuple[str, ...], window: int) -> bool:
+    """A cue of one of ``categories`` ends before token ``k`` in its sentence, fewer than
+    ``window`` words back."""
+    lo = doc.sentences[doc.sentence_of[k]][0]
+    k, words = k - 1, 0
+    while k >= lo and words < window:
+        for hit in doc.cues_ending[k + 1]:
+            if hit.payload[0] in categories and hit.payload[3] > 0:
+                return True
+        if doc.tokens[k].kind == "word":
+            words += 1
+        k -= 1
+    return False
+
+
 def _unique(*actors: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(actors))
 
@@ -422,16 +437,7 @@ class Attributor:
     def _they_before(self, verb: Hit) -> bool:
         """A plural pronoun is the verb's subject: it stands right before it, at most a word
         between ("Они вновь подчеркнули")."""
-        doc = self.doc
-        lo = doc.sentences[doc.sentence_of[verb.start]][0]
-        k, words = verb.start - 1, 0
-        while k >= lo and words <= 1:
-            if any(h.payload[0] == "pronoun_they" for h in doc.cues_ending[k + 1]):
-                return True
-            if doc.tokens[k].kind == "word":
-                words += 1
-            k -= 1
-        return False
+        return cue_before(self.doc, verb.start, ("pronoun_they",), 2)
 
     def _quote_before(self, k: int) -> int:
         """Where the quote that closes right before token ``k`` opens (past its closing marks), or

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from tracker.nlp.attribution import cue_before
 from tracker.nlp.gazetteer import ActorSpan, is_place
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.proposals import ProposalSpan
@@ -205,17 +206,7 @@ class Featurizer:
         return False, False
 
     def _after(self, m: ActorSpan, categories: tuple[str, ...], window: int = 3) -> bool:
-        doc = self.doc
-        a = doc.sentences[doc.sentence_of[m.start]][0]
-        k, words = m.start - 1, 0
-        while k >= a and words < window:
-            for hit in doc.cues_ending[k + 1]:
-                if hit.payload[0] in categories and hit.payload[3] > 0:
-                    return True
-            if doc.tokens[k].kind == "word":
-                words += 1
-            k -= 1
-        return False
+        return cue_before(self.doc, m.start, categories, window)
 
     def _titles_person(self, m: ActorSpan) -> bool:
         """A state or body named in a person's title: "президент Франции Эммануэль Макрон",
