@@ -142,10 +142,10 @@ def _mentions(text, language):
     [
         (
             "fr",
-            "Le président français Emmanuel Macron a reçu le chancelier allemand Olaf Scholz. "
-            "Le président français a estimé que l'envoi de troupes ne devait pas être exclu.",
-            "Le président français",
-            "Emmanuel Macron",
+            "Le ministre français Jean-Noël Barrot a reçu son homologue allemand. Le ministre "
+            "français a estimé que l'envoi de troupes ne devait pas être exclu.",
+            "Le ministre français",
+            "Jean-Noël Barrot",
         ),
         (
             "en",
@@ -204,3 +204,42 @@ def test_the_coalition_once_named_is_the_coalition_again(language, text):
 def test_a_coalition_never_named_is_not_the_coalition_of_the_willing():
     text = "Die Koalition in Berlin ist bereit, Truppen in die Ukraine zu entsenden."
     assert "Coalition of the Willing" not in {m.actor for m in _mentions(text, "de")}
+
+
+@pytest.mark.parametrize(
+    "language, text, office, actor",
+    [
+        (
+            "uk",
+            "Дональд Трамп дав інтерв'ю. Водночас глава Білого дому наголосив, що в Україні не "
+            "буде американських військових.",
+            "глава Білого дому",
+            "Donald Trump",
+        ),
+        (
+            "de",
+            "Pete Hegseth sprach in Brüssel. Truppen seien nötig, erklärte der Pentagon-Chef.",
+            "Pentagon-Chef",
+            "Pete Hegseth",
+        ),
+        (
+            "ar",
+            "التقى دونالد ترامب بالصحفيين. وقال الرئيس الأمريكي إن القوات لن ترسل.",
+            "الرئيس الأمريكي",
+            "Donald Trump",
+        ),
+    ],
+)
+def test_an_office_names_its_holder_once_the_article_has_named_them(language, text, office, actor):
+    named = [m for m in _mentions(text, language) if m.text == office]
+    assert [m.actor for m in named] == [actor], _mentions(text, language)
+
+
+def test_an_office_two_named_persons_held_names_neither():
+    text = (
+        "Joe Biden and Donald Trump met at the White House. The US president said troops "
+        "would not be sent."
+    )
+    assert "US president" not in {m.text for m in _mentions(text, "en")}
+    # Nor before its holder is named.
+    assert "US president" not in {m.text for m in _mentions("The US president spoke.", "en")}

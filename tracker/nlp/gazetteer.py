@@ -59,6 +59,8 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
                 break
         if chosen is None:
             continue
+        if chosen[1] == "weak" and len({p[0] for p in payloads if p[0] in named}) > 1:
+            continue  # "the US president" after both Biden and Trump were named: neither
         name, strength, alias, venue = chosen
         kind = doc.resources.kind_of(name)
         span = ActorSpan(start, end, name, kind, f"alias:{strength}:{doc.language}:{alias}", alias)
