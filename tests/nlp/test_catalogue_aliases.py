@@ -241,5 +241,7 @@ def test_an_office_two_named_persons_held_names_neither():
         "would not be sent."
     )
     assert "US president" not in {m.text for m in _mentions(text, "en")}
-    # Nor before its holder is named.
+    # Nor before its holder is named; the body inside the office is still named then.
     assert "US president" not in {m.text for m in _mentions("The US president spoke.", "en")}
+    found = [(m.text, m.actor) for m in _mentions("Глава Пентагона заявил о войсках.", "ru")]
+    assert found == [("Пентагона", "Pentagon")]

@@ -37,8 +37,22 @@ def find_actor_spans(doc: Document) -> tuple[list[ActorSpan], list[ActorSpan]]:
     # Only word and punctuation tokens have keys: the others are left out (compress and filter
     # pick the tokens with a key, and their keys, without a Python loop).
     index = list(compress(range(len(akeys)), akeys))
-    found = doc.pack.actors.find_keys(index, list(filter(None, akeys)))
-    hits = resolve_overlaps([h for h in found if _case_ok(doc, h)])
+    found = [
+        h for h in doc.pack.actors.find_keys(index, list(filter(None, akeys))) if _case_ok(doc, h)
+    ]
+    # A weak alias counts only after its actor was named: one that cannot yet ("глава Пентагона"
+    # before the Pentagon's chief is named) must not hide the mentions inside it ("Пентагона").
+    first_named: dict[str, int] = {}
+    for h in found:
+        if h.payload[1] != "weak" and h.payload[0] is not None:
+            first_named[h.payload[0]] = min(first_named.get(h.payload[0], h.start), h.start)
+    hits = resolve_overlaps(
+        [
+            h
+            for h in found
+            if h.payload[1] != "weak" or first_named.get(h.payload[0], h.start) < h.start
+        ]
+    )
     dateline = dateline_end(doc)
     mentions: list[ActorSpan] = []
     venues: list[ActorSpan] = []
