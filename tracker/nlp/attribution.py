@@ -71,6 +71,7 @@ TITLE_STOPS = {
     "source",
     "example",
     "partner",
+    "comitative",
     "locative",
 }
 # Where the object follows its verb and case does not mark it: an actor right after a stance verb

@@ -196,12 +196,13 @@ NOT_IN_TITLE = frozenset(
         "source",
         "request",
         "partner",
+        "comitative",
         "agent",
     }
 )
 
 
-def _title_before(doc: Document, person: ActorSpan, ending: dict[int, ActorSpan]) -> list[int]:
+def _title_tokens(doc: Document, person: ActorSpan, ending: dict[int, ActorSpan]) -> list[int]:
     """The tokens of the title right before a person's name, in its sentence: a few words with no
     verb, cue or other person among them; a state or body in it is part of it ("US Secretary of
     State", "глава МИД Франции")."""
@@ -235,7 +236,7 @@ def _title_mentions(doc: Document, mentions: list[ActorSpan]) -> list[ActorSpan]
     for m in mentions:
         if m.kind != "person":
             continue
-        title = _title_before(doc, m, ending)
+        title = _title_tokens(doc, m, ending)
         for i in range(len(title) - 1):
             tail = title[i:]
             if all(len(doc.tokens[k].surface) <= 3 for k in tail):
