@@ -21,7 +21,14 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from tracker.nlp.gazetteer import ActorSpan, governed_by_locative, is_place, words_before
+from tracker.nlp.gazetteer import TITLE_STOPS as NAME_TITLE_STOPS
+from tracker.nlp.gazetteer import (
+    TITLE_WORDS,
+    ActorSpan,
+    governed_by_locative,
+    is_place,
+    words_before,
+)
 from tracker.nlp.normalize.document import Document
 from tracker.nlp.resources import Hit
 from tracker.nlp.vocabulary import STANCES
@@ -54,26 +61,9 @@ POSSESSIVE_MARKERS = {"en": frozenset({"'s", "’s", "'", "’"})}
 # Y" (when an actor heads the list), "between X and Y" (lexicon categories).
 NOT_HOLDERS_AFTER = ("source", "example", "partner")
 SCARE_QUOTE_WORDS = 4  # a quote this short is the reporter's words, not a speaker's
-TITLE_WORDS = 4  # a person's title between a coordination and the name
 APPOSITION_MARKS = {",", "،", "—", "–"}
 APPOSITION_WORDS = 15  # the longest apposition between a subject and its reporting verb
-# Cue categories that end a title: a verb, a stance or a clause marker is no part of one.
-TITLE_STOPS = {
-    "report_verb",
-    "support",
-    "oppose",
-    "considering",
-    "warning",
-    "complementizer",
-    "boundary",
-    "negation",
-    "modality",
-    "source",
-    "example",
-    "partner",
-    "comitative",
-    "locative",
-}
+TITLE_STOPS = NAME_TITLE_STOPS | {"example", "locative"}  # see gazetteer.TITLE_STOPS
 # Where the object follows its verb and case does not mark it: an actor right after a stance verb
 # (past these articles and prepositions of an indirect object) is its object, never the subject of a
 # later cue: "will supply Ukraine with tanks and approve …", "approvisionner l'Ukraine en armes".
@@ -279,12 +269,11 @@ class Attributor:
         limit = doc.sentences[max(0, own - PERSON_LOOKBACK_SENTENCES)][0]
         last = self._before(before, limit, lambda m: m.kind == "person")
         if last is None:
-            if chain:
-                for hit in reversed(doc.cues):
-                    if hit.start < limit:
-                        break
-                    if hit.start < before and hit.payload[0] == "pronoun_person":
-                        return self.last_person(hit.start, chain - 1)
+            if chain:  # the pronouns in reach, the nearest first
+                for k in range(before - 1, limit - 1, -1):
+                    for hit in doc.cues_at[k]:
+                        if hit.payload[0] == "pronoun_person":
+                            return self.last_person(hit.start, chain - 1)
             return None
         sentence = doc.sentence_of[last.start]
         if sentence == own:

@@ -180,26 +180,25 @@ def governed_by_locative(doc: Document, i: int) -> bool:
     return False
 
 
-TITLE_WORDS = 4  # the most words of a title before a name
-# A verb, a stance, a clause marker or a source is no part of a title.
-NOT_IN_TITLE = frozenset(
+TITLE_WORDS = 4  # the most words of a person's title before the name
+# Cue categories that end a title: a verb, a stance or a clause marker is no part of one. The
+# attribution's skip over a title also stops at examples and locatives; the title pass here also at
+# coordinations, past markers, requests and agents (it has no other check for them).
+TITLE_STOPS = frozenset(
     {
         *STANCES,
         "warning",
         "report_verb",
-        "boundary",
         "complementizer",
-        "coord",
+        "boundary",
         "negation",
         "modality",
-        "past",
         "source",
-        "request",
         "partner",
         "comitative",
-        "agent",
     }
 )
+NOT_IN_TITLE = TITLE_STOPS | {"coord", "past", "request", "agent"}
 
 
 def _title_tokens(doc: Document, person: ActorSpan, ending: dict[int, ActorSpan]) -> list[int]:
