@@ -28,16 +28,25 @@ def main(argv: list[str]) -> int:
     if not argv:
         print("usage: python -m tracker.core.supervise COMMAND [ARGS…]", file=sys.stderr)
         return 2
+    child: subprocess.Popen | None = None
+    pending = False
+
+    def forward(signum, _frame):
+        nonlocal pending
+        if child is None:
+            pending = True
+        elif child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    # The handlers come before the command: a stop that arrives while it starts is passed on once it
+    # runs, instead of killing this process by default and the command with it (PR_SET_PDEATHSIG).
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, forward)
     child = subprocess.Popen(  # noqa: S603 - the operator's own command
         argv, process_group=0, preexec_fn=_die_with_parent
     )
-
-    def forward(signum, _frame):
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, forward)
+    if pending:
+        child.send_signal(signal.SIGTERM)
     returncode = child.wait()
     # Stopped on request: a clean exit, not "killed by signal 15".
     return 0 if returncode in (0, -signal.SIGTERM) else returncode
