@@ -823,3 +823,19 @@ def test_those_acting_together_with_the_subject_hold_its_stance():
         holders = {actor for actor, kind, stance in found if kind == "air_defense"}
         assert {"France"} < holders and not holders & {"Ukraine"}, (language, found)
         assert {stance for _, kind, stance in found if kind == "air_defense"} == {"support"}
+
+
+def test_a_reporting_verbs_speaker_is_not_found_in_the_clause_it_reports():
+    # After "заявив, що" stands what was said: "Україні" there is whom it concerns, not the speaker.
+    cases = (
+        (
+            "Прем'єр Угорщини на саміті у Вашингтоні заявив, що Україні не варто вступати до НАТО.",
+            "uk",
+        ),
+        (
+            "Премьер Венгрии на саммите в Вашингтоне заявил, что Украине не стоит вступать в НАТО.",
+            "ru",
+        ),
+    )
+    for text, language in cases:
+        assert triples(text, language) == {("Hungary", "nato_membership", "oppose")}, language

@@ -394,7 +394,11 @@ class Attributor:
                     holder = self.resolve_pronoun(hit)
                     if holder:
                         return holder
-                if hit.payload[0] in ("complementizer", "boundary") and words > 0:
+                # What follows "that" is what was said ("заявив, що Україні не варто"), never who
+                # said it.
+                if hit.payload[0] == "complementizer" or (
+                    hit.payload[0] == "boundary" and words > 0
+                ):
                     k = n
             if k < n and doc.tokens[k].kind == "word":
                 words += 1
