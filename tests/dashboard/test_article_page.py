@@ -267,6 +267,10 @@ def test_nested_spans_keep_the_inner_mark_exact():
             "who holds it: acting together with the subject (together with …)",
         ),
         (
+            "holder:relative:France",
+            "who holds it: named right before the relative clause they are the subject of (…, who …)",
+        ),
+        (
             "title:fr:le président français",
             "the title “le président français” they bore earlier in the article",
         ),

@@ -839,3 +839,27 @@ def test_a_reporting_verbs_speaker_is_not_found_in_the_clause_it_reports():
     )
     for text, language in cases:
         assert triples(text, language) == {("Hungary", "nato_membership", "oppose")}, language
+
+
+def test_the_actor_before_a_subject_relative_pronoun_is_its_clauses_subject():
+    cases = (
+        ("Erdogan spoke about France, which is considering sending troops to Ukraine.", "en"),
+        ("Erdogan a parlé de la France, qui envisage d'envoyer des troupes en Ukraine.", "fr"),
+        ("Erdogan sprach über Frankreich, das erwägt, Truppen in die Ukraine zu entsenden.", "de"),
+        ("Эрдоган говорил о Франции, которая рассматривает отправку войск на Украину.", "ru"),
+        ("Ердоган говорив про Францію, яка розглядає відправку військ в Україну.", "uk"),
+    )
+    for text, language in cases:
+        assert triples(text, language) == {("France", "ground_troops", "considering")}, language
+    # An object relative names its own subject, which holds the stance.
+    found = triples(
+        "Erdogan spoke about France, which Britain is considering joining with troops.", "en"
+    )
+    assert found == {("United Kingdom", "ground_troops", "considering")}, found
+    # An example is not the subject: the head it illustrates is.
+    found = triples(
+        "They met the European allies, such as Britain and France, who are considering creating "
+        "a European force.",
+        "en",
+    )
+    assert found == {("European countries", "ground_troops", "considering")}, found

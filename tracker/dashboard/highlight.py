@@ -67,6 +67,7 @@ HOLDER_WORDS = {
     "postverbal-subject": "named right after the verb as its subject or agent",
     "pronoun_they": "a plural pronoun standing for the actors named together before",
     "comitative": "acting together with the subject (together with …)",
+    "relative": "named right before the relative clause they are the subject of (…, who …)",
 }
 ANAPHORA_WORDS = {
     "last-person": "the person named before (earlier in the sentence, else first in the one before)",

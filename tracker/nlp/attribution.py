@@ -591,6 +591,9 @@ class Attributor:
         while k >= lo:
             if commas and doc.tokens[k].surface in commas:
                 return None  # Arabic: a comma closes the clause
+            rel = self._relative_antecedent(k, lo)
+            if rel is not None:
+                return rel, False
             m = self.ending.get(k + 1)
             if m is not None and m.start > objects_after:
                 k = m.start - 1  # "…, die Ukraine weiter zu unterstützen": the infinitive's object
@@ -672,6 +675,28 @@ class Attributor:
             else:
                 k -= 1
         return None
+
+    def _relative_antecedent(self, k: int, lo: int) -> Holder | None:
+        """The subject of a relative clause the scan has reached: the actor right before its
+        pronoun ("France, qui envisage d'envoyer", "Russia, which has demanded"), even one after a
+        preposition ("parlé de la France, qui …"). An object relative names its own subject, which
+        the scan meets first ("Frankreich, das Russland angreifen will")."""
+        doc = self.doc
+        hits = doc.cues_ending[k + 1]
+        hit = next((h for h in hits if h.payload[0] == "relative" and h.payload[3] > 0), None)
+        if hit is None:
+            return None
+        j = hit.start
+        if j - 1 >= lo and doc.tokens[j - 1].surface in ",،":
+            j -= 1
+        m = self.ending.get(j)
+        if m is None or not self.proposal_tokens.isdisjoint(range(m.start, m.end)):
+            return None
+        if not self.eligible(m) and not governed_by_locative(doc, m.start):
+            return None  # an example, a source or a partner is not the clause's subject either
+        return Holder(
+            _list_names(self._list_before(m, lo)), m.start, (f"holder:relative:{m.alias}",)
+        )
 
     def _comitative(
         self, listed: list[ActorSpan], cue: Hit, lo: int
