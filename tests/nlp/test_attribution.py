@@ -863,3 +863,33 @@ def test_the_actor_before_a_subject_relative_pronoun_is_its_clauses_subject():
         "en",
     )
     assert found == {("European countries", "ground_troops", "considering")}, found
+
+
+def test_a_verb_completing_an_owned_stance_noun_is_the_owners():
+    # "Poland's offer to send": sending is what Poland offers, whatever the clause says of the offer.
+    from tracker.nlp.pipeline import _analyse
+    from tracker.nlp.resources import default_resources
+
+    cases = (
+        (
+            "The Pentagon said that Poland's offer to send fighter jets is not tenable.",
+            "en",
+            "send",
+        ),
+        (
+            "Le Pentagone a jugé que la proposition de la Pologne d'envoyer des avions de combat "
+            "n'était pas tenable.",
+            "fr",
+            "envoyer",
+        ),
+    )
+    for text, language, verb in cases:
+        rules = _analyse(text, language, None, default_resources())
+        holders = {
+            holder.actors
+            for pairing, holder in rules.pairings
+            if pairing.cue.payload[2] == verb and holder is not None
+        }
+        assert holders == {("Poland",)}, (language, holders)
+        assert ("Pentagon", "military_aid", "oppose") in triples(text, language)
+

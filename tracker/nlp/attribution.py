@@ -606,13 +606,17 @@ class Attributor:
                     k = listed[0].start - 1
                     continue
                 noun = self._owned_noun(m)
-                if noun is not None:
-                    # "مطلب أوكرانيا بالانضمام … لا يمكن أن": Ukraine holds its demand, not the clause.
-                    k = noun.start - 1
-                    continue
-                if self._possessed_noun(m) is not None:
-                    # "Poland's offer … is not tenable": Poland holds its offer, not the clause.
-                    k = m.start - 1
+                possessed = self._possessed_noun(m)
+                if noun is not None or possessed is not None:
+                    if self._complement(m.end if noun is not None else possessed.end, cue):
+                        # "Poland's offer to send", "la proposition de la France d'envoyer": what
+                        # the noun's owner offers, not what the clause says of it.
+                        return Holder(
+                            _list_names(listed), m.start, (f"holder:owner:{m.alias}",)
+                        ), False
+                    # "مطلب أوكرانيا بالانضمام … لا يمكن أن", "Poland's offer … is not tenable":
+                    # the owner holds its noun, not the clause.
+                    k = (noun.start if noun is not None else m.start) - 1
                     continue
                 request = self._request_before(m, lo)
                 if request is not None:
@@ -834,6 +838,14 @@ class Attributor:
             return None
         lo = self.doc.sentences[self.doc.sentence_of[m.start]][0]
         return Holder(tuple(self._coordinated(m, lo)), m.start, (f"holder:owner:{m.alias}",))
+
+    def _complement(self, end: int, cue: Hit) -> bool:
+        """The cue opens the complement that follows token ``end``: at most two short words
+        between ("to", "d'", "zu")."""
+        doc = self.doc
+        return 0 <= cue.start - end <= 2 and all(
+            t.kind == "word" and len(t.surface) <= 3 for t in doc.tokens[end : cue.start]
+        )
 
     def _possessed_noun(self, m: ActorSpan) -> Hit | None:
         """The stance noun ``m`` owns through a possessive ("Poland's offer"), or None."""
