@@ -893,3 +893,8 @@ def test_a_verb_completing_an_owned_stance_noun_is_the_owners():
         assert holders == {("Poland",)}, (language, holders)
         assert ("Pentagon", "military_aid", "oppose") in triples(text, language)
 
+
+def test_an_actor_after_a_preposition_and_that_opens_a_clause():
+    # "إلى أن" is "(pointing) to that": the actor after it is the clause's subject, not a place.
+    text = "وقال ترامب مشيرا إلى أن الولايات المتحدة قد تقدم دعما جويا لأوكرانيا."
+    assert ("United States", "air_support", "considering") in triples(text, "ar")

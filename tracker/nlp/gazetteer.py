@@ -170,6 +170,8 @@ def governed_by_locative(doc: Document, i: int) -> bool:
         hits = doc.cues_ending[k + 1]
         if any(h.payload[0] == "owner_noun" and h.payload[3] > 0 for h in hits):
             return False  # "la demande de l'Espagne": the genitive of a noun, not a place
+        if any(h.payload[0] == "complementizer" and h.payload[3] > 0 for h in hits):
+            return False  # "مشيرا إلى أن الولايات المتحدة": a clause opens, its subject follows
         for hit in hits:
             if hit.payload[0] == "locative" and hit.payload[3] > 0:
                 return True
