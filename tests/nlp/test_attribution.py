@@ -898,3 +898,16 @@ def test_an_actor_after_a_preposition_and_that_opens_a_clause():
     # "إلى أن" is "(pointing) to that": the actor after it is the clause's subject, not a place.
     text = "وقال ترامب مشيرا إلى أن الولايات المتحدة قد تقدم دعما جويا لأوكرانيا."
     assert ("United States", "air_support", "considering") in triples(text, "ar")
+
+
+def test_a_relative_clause_in_an_oblique_case_is_not_the_clause_befores():
+    cases = (
+        (
+            "Стив Уиткофф покинул мероприятие, на котором обсуждалась отправка войск на Украину.",
+            "ru",
+        ),
+        ("Стів Віткофф залишив захід, на якому обговорювали відправку військ в Україну.", "uk"),
+    )
+    for text, language in cases:
+        found = triples(text, language)
+        assert not {t for t in found if t[0] == "Steve Witkoff"}, (language, found)
