@@ -329,3 +329,32 @@ def test_the_parliamentary_opposition_is_no_objection():
     assert ("Peter Dutton", "ground_troops", "oppose") in triples(
         "Opposition leader Peter Dutton has dismissed the idea of sending Australian troops.", "en"
     )
+
+
+def test_a_negated_belief_verb_negates_the_clause_it_opens():
+    cases = (
+        (
+            '"We do not believe that NATO membership for Ukraine is a realistic outcome," Hegseth said.',
+            "en",
+        ),
+        (
+            "« Nous ne croyons pas que l'adhésion de l'Ukraine à l'Otan soit réaliste », a déclaré Hegseth.",
+            "fr",
+        ),
+        (
+            "«Die Vereinigten Staaten glauben nicht, dass die Nato-Mitgliedschaft der Ukraine ein "
+            "realistisches Ergebnis ist», sagte Hegseth.",
+            "de",
+        ),
+        ("«Мы не считаем, что членство Украины в НАТО реалистично», заявил Хегсет.", "ru"),
+        ("«Ми не вважаємо, що членство України в НАТО реалістичне», заявив Гегсет.", "uk"),
+        ('وقال هيغسيث: "لا نعتقد أن عضوية أوكرانيا في الناتو نتيجة واقعية".', "ar"),
+    )
+    for text, language in cases:
+        found = triples(text, language)
+        assert ("Pete Hegseth", "nato_membership", "oppose") in found, (language, found)
+        assert not {t for t in found if t[2] == "support"}, (language, found)
+    # Not negated, the belief is the clause's own stance.
+    assert ("Pete Hegseth", "nato_membership", "support") in triples(
+        '"We believe that NATO membership for Ukraine is a realistic outcome," Hegseth said.', "en"
+    )

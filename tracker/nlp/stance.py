@@ -161,6 +161,47 @@ def _negation_after(doc: Document, cue: Hit) -> Hit | None:
 
 
 NEGATED_OBJECT_GAP = 2  # words between a negation and the proposal it denies ("no American troops")
+RAISED_REACH = 12  # words from a cue back to the complementizer that opens its clause
+BELIEF_WORDS = 4  # words before that complementizer that hold the negated belief verb
+
+
+def _raised_negation(doc: Document, cue: Hit) -> Hit | None:
+    """A negated belief verb negates the clause it opens: "we do not believe that … is tenable",
+    "glauben nicht, dass … realistisch ist", "не считаем, что …" say the clause is not so."""
+    tokens, cues_ending = doc.tokens, doc.cues_ending
+    first = doc.sentences[doc.sentence_of[cue.start]][0]
+    k, words = cue.start - 1, 0
+    while k >= first and words < RAISED_REACH:
+        hits = cues_ending[k + 1]
+        categories = {h.payload[0] for h in hits if h.payload[3] > 0}
+        if "complementizer" in categories:
+            return _negated_belief(doc, min(h.start for h in hits) - 1, first)
+        if categories & {"boundary", "report_verb"} or tokens[k].surface in ";—–":
+            return None
+        if tokens[k].kind == "word":
+            words += 1
+        k -= 1
+    return None
+
+
+def _negated_belief(doc: Document, k: int, first: int) -> Hit | None:
+    """The negation among the few words that end at token ``k`` (a comma may follow them) when a
+    belief verb is among them too: "we do not believe", "glauben nicht", "не считаем"."""
+    if k >= first and doc.tokens[k].surface in ",،":
+        k -= 1
+    negation = belief = None
+    words = 0
+    while k >= first and words < BELIEF_WORDS and doc.tokens[k].kind == "word":
+        for hit in doc.cues_ending[k + 1]:
+            if hit.payload[3] <= 0:
+                continue
+            if hit.payload[0] == "belief":
+                belief = hit
+            elif hit.payload[0] == "negation" and negation is None:
+                negation = hit
+        words += 1
+        k -= 1
+    return negation if belief is not None else None
 
 
 CONDITIONAL_WINDOW = 8  # words between "if" and the cue of its clause
@@ -361,6 +402,8 @@ def pair_cues(
             negation = None
         if negation is None and negations and category != "warning":
             negation = _negated_object(doc, cue, chosen, negations)
+        if negation is None and negations:
+            negation = _raised_negation(doc, cue)
         if negation is not None and _negates_request(doc, negation, cue):
             continue  # "Україна ніколи не просила про війська": not asking is no stance either way
         if negation is not None:

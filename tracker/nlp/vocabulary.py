@@ -69,6 +69,7 @@ LEXICON_CATEGORIES = {
     "partner": "Partner preposition (between, against)",  # the actors after it are parties, not holders
     "comitative": "Comitative (together with)",  # the actors after it share the subject's stance
     "relative": "Subject relative pronoun (who, qui, которая)",  # the actor before it is the subject
+    "belief": "Belief verb (believe, glauben, считать)",  # negated, it negates the clause it opens
     "request": "Request verb (asked, urged, призвал)",  # the actors it asks are not the holders
     "agent": "Agent marker (by, par, durch)",  # the actors after it, right after a cue, hold it
     "owner_noun": "Noun whose genitive holds it (demande de, просьба, طلب)",  # "Kyiv's request"
