@@ -358,3 +358,22 @@ def test_a_negated_belief_verb_negates_the_clause_it_opens():
     assert ("Pete Hegseth", "nato_membership", "support") in triples(
         '"We believe that NATO membership for Ukraine is a realistic outcome," Hegseth said.', "en"
     )
+
+
+def test_thanking_for_a_measure_backs_it_and_thanks_to_is_a_cause():
+    cases = (
+        ("Zelensky thanked Germany for the air defence systems.", "en"),
+        ("Selenskyj dankte Deutschland für die Flugabwehrsysteme.", "de"),
+        ("Zelensky a remercié l'Allemagne pour les systèmes de défense aérienne.", "fr"),
+        ("Зеленский поблагодарил Германию за системы ПВО.", "ru"),
+        ("Зеленський подякував Німеччині за системи ППО.", "uk"),
+        ("شكر زيلينسكي ألمانيا على أنظمة الدفاع الجوي.", "ar"),
+    )
+    for text, language in cases:
+        found = triples(text, language)
+        assert found == {("Volodymyr Zelensky", "air_defense", "support")}, (language, found)
+    for text, language in (
+        ("Thanks to the air defence systems, Ukraine shot down the missiles.", "en"),
+        ("Благодаря системам ПВО Украина сбила ракеты.", "ru"),
+    ):
+        assert not triples(text, language), language
