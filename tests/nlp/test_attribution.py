@@ -914,10 +914,5 @@ def test_a_relative_clause_in_an_oblique_case_is_not_the_clause_befores():
 
 
 def test_a_german_actor_after_the_proposal_and_its_genitive_article_holds_nothing():
-    found = triples(
-        "«Die Vereinigten Staaten glauben nicht, dass die Nato-Mitgliedschaft der Ukraine ein "
-        "realistisches Ergebnis ist», sagte Hegseth.",
-        "de",
-    )
-    assert ("United States", "nato_membership", "oppose") in found, found
-    assert not {t for t in found if t[0] == "Ukraine"}, found
+    found = triples("Hegseth sagte, die Nato-Mitgliedschaft der Ukraine sei nicht möglich.", "de")
+    assert found == {("Pete Hegseth", "nato_membership", "oppose")}, found
