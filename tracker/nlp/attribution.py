@@ -140,6 +140,10 @@ class Attributor:
         self._speakers: dict[int, Holder | None] = {}
         self._subjects: dict[tuple[int, int], Holder | None] = {}
         self._holders: dict[tuple[int, int, bool, bool], Holder | None] = {}
+        # Where a relative pronoun ends: the clause scan asks at every token it reads.
+        self._relative_ends = frozenset(
+            h.end for h in doc.cues if h.payload[0] == "relative" and h.payload[3] > 0
+        )
 
     # Eligibility -------------------------------------------------------
     def eligible(self, m: ActorSpan) -> bool:
@@ -602,9 +606,10 @@ class Attributor:
         while k >= lo:
             if commas and doc.tokens[k].surface in commas:
                 return None  # Arabic: a comma closes the clause
-            rel = self._relative_antecedent(k, lo)
-            if rel is not None:
-                return rel, False
+            if k + 1 in self._relative_ends:
+                rel = self._relative_antecedent(k, lo)
+                if rel is not None:
+                    return rel, False
             m = self.ending.get(k + 1)
             if m is not None and m.start > objects_after:
                 k = m.start - 1  # "…, die Ukraine weiter zu unterstützen": the infinitive's object

@@ -309,11 +309,12 @@ def pair_cues(
     by_sentence: dict[int, list[ProposalSpan]] = {}
     for p in proposals:
         by_sentence.setdefault(doc.sentence_of[p.start], []).append(p)
-    # One pass over the cues (those of positive weight) for the three kinds read here: the stance
-    # cues, anaphors by sentence, negations by start token.
+    # One pass over the cues (those of positive weight) for the kinds read here: the stance cues,
+    # anaphors by sentence, negations by start token, and the sentences with a belief verb.
     cues: list[Hit] = []
     anaphors: dict[int, list[Hit]] = {}
     negations: dict[int, Hit] = {}
+    belief_sentences: set[int] = set()
     for h in doc.cues:
         category = h.payload[0]
         if h.payload[3] <= 0:
@@ -324,6 +325,8 @@ def pair_cues(
             anaphors.setdefault(doc.sentence_of[h.start], []).append(h)
         elif category == "negation":
             negations[h.start] = h
+        elif category == "belief":
+            belief_sentences.add(doc.sentence_of[h.start])
     governed = _governed_cues(doc, cues, proposal_tokens)
     for cue in cues:
         if cue.start in governed:
@@ -402,7 +405,7 @@ def pair_cues(
             negation = None
         if negation is None and negations and category != "warning":
             negation = _negated_object(doc, cue, chosen, negations)
-        if negation is None and negations:
+        if negation is None and negations and sentence in belief_sentences:
             negation = _raised_negation(doc, cue)
         if negation is not None and _negates_request(doc, negation, cue):
             continue  # "Україна ніколи не просила про війська": not asking is no stance either way
