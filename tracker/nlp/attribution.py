@@ -140,10 +140,10 @@ class Attributor:
         self._speakers: dict[int, Holder | None] = {}
         self._subjects: dict[tuple[int, int], Holder | None] = {}
         self._holders: dict[tuple[int, int, bool, bool], Holder | None] = {}
-        # Where a relative pronoun ends: the clause scan asks at every token it reads.
-        self._relative_ends = frozenset(
-            h.end for h in doc.cues if h.payload[0] == "relative" and h.payload[3] > 0
-        )
+        # The relative pronouns by where they end: the clause scan asks at every token it reads.
+        self._relatives = {
+            h.end: h for h in doc.cues if h.payload[0] == "relative" and h.payload[3] > 0
+        }
 
     # Eligibility -------------------------------------------------------
     def eligible(self, m: ActorSpan) -> bool:
@@ -215,12 +215,11 @@ class Attributor:
     def modifies_proposal(self, m: ActorSpan) -> bool:
         """The mention is part of how the proposal is named, not a party to it: its genitive right
         after it ("войск НАТО", "قوات الناتو"; not a possible nominative, "… миротворців Москва
-        буде"), or a modifier right before it ("Nato-Truppen")."""
+        буде"; after a genitive article, "Mitgliedschaft der Ukraine"), or a modifier right before
+        it ("Nato-Truppen")."""
         doc = self.doc
         if doc.language in GENITIVE_AFTER:
             return m.start - 1 in self.core_tokens and not self._nominative(m, indeclinable=False)
-        if doc.language not in MODIFIER_BEFORE:
-            return False
         article = GENITIVE_ARTICLES.get(doc.language)
         if (
             article
@@ -229,6 +228,8 @@ class Attributor:
             and doc.tokens[m.start - 1].surface.lower() in article
         ):
             return True  # "die Nato-Mitgliedschaft der Ukraine": the proposal's genitive
+        if doc.language not in MODIFIER_BEFORE:
+            return False
         k = m.end  # a hyphen joins the compound: "Nato-Truppen"
         return (
             k + 1 < len(doc.tokens)
@@ -606,8 +607,9 @@ class Attributor:
         while k >= lo:
             if commas and doc.tokens[k].surface in commas:
                 return None  # Arabic: a comma closes the clause
-            if k + 1 in self._relative_ends:
-                rel = self._relative_antecedent(k, lo)
+            relative = self._relatives.get(k + 1)
+            if relative is not None:
+                rel = self._relative_antecedent(relative, lo)
                 if rel is not None:
                     return rel, False
             m = self.ending.get(k + 1)
@@ -696,16 +698,12 @@ class Attributor:
                 k -= 1
         return None
 
-    def _relative_antecedent(self, k: int, lo: int) -> Holder | None:
+    def _relative_antecedent(self, hit: Hit, lo: int) -> Holder | None:
         """The subject of a relative clause the scan has reached: the actor right before its
         pronoun ("France, qui envisage d'envoyer", "Russia, which has demanded"), even one after a
         preposition ("parlé de la France, qui …"). An object relative names its own subject, which
         the scan meets first ("Frankreich, das Russland angreifen will")."""
         doc = self.doc
-        hits = doc.cues_ending[k + 1]
-        hit = next((h for h in hits if h.payload[0] == "relative" and h.payload[3] > 0), None)
-        if hit is None:
-            return None
         j = hit.start
         if j - 1 >= lo and doc.tokens[j - 1].surface in ",،":
             j -= 1
